@@ -1,0 +1,112 @@
+import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { Accounts } from './auth/accounts.js';
+import { presentedSessionValue } from './auth/cookies.js';
+import { createArgon2Hasher, OWASP_ARGON2, type PasswordHasher } from './auth/password.js';
+import { type ClientInfo, SessionStore } from './auth/sessions.js';
+import { verifySignedToken } from './auth/tokens.js';
+import type { Config } from './config.js';
+import { bindPrisma, type Context, type Services, type Viewer } from './context.js';
+import type { Database } from './db/client.js';
+import { createReadinessCheck } from './db/readiness.js';
+import { useCsrfGuard } from './http/csrf.js';
+import { maskedErrors } from './http/errors.js';
+import { useSecurityHeaders } from './http/headers.js';
+import { cookieIntentFor, useSessionCookie } from './http/session-cookie.js';
+import { createLoaders } from './loaders.js';
+import type { Logger } from './logger.js';
+import { schema } from './schema/index.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  /** Tests may inject a cheaper hasher; production uses argon2id at OWASP's parameters. */
+  hasher?: PasswordHasher;
+}
+
+/** What the Node HTTP adapter passes along with each request. */
+export interface ServerContext {
+  req?: { socket?: { remoteAddress?: string | undefined } };
+}
+
+export interface App {
+  yoga: YogaServerInstance<ServerContext, Context>;
+  services: Services;
+}
+
+const GRAPHQL_ENDPOINT = '/graphql';
+
+export function createApp({ config, db, logger, hasher }: AppDeps): App {
+  const sessions = new SessionStore(db.prisma, config.sessions);
+  const passwordHasher =
+    hasher ??
+    createArgon2Hasher(OWASP_ARGON2, {
+      concurrency: config.limits.passwordHashConcurrency,
+      queue: config.limits.passwordHashQueue,
+    });
+  const services: Services = {
+    config,
+    sessions,
+    accounts: new Accounts({ prisma: db.prisma, hasher: passwordHasher, sessions }),
+  };
+  const cookieSettings = { secure: config.http.cookieSecure };
+
+  const yoga = createYoga<ServerContext, Context>({
+    schema,
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
+    graphiql: config.http.graphiql ? { title: 'sessiongraph', credentials: 'same-origin' } : false,
+    landingPage: false,
+    logging: logger,
+    maskedErrors: maskedErrors(logger),
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      if (!origin || !config.http.allowedOrigins.includes(origin)) return false;
+      return { origin: [origin], credentials: true, methods: ['GET', 'POST'], allowedHeaders: ['content-type', 'authorization'] };
+    },
+    plugins: [
+      useCsrfGuard({ ...config.http, graphqlEndpoint: GRAPHQL_ENDPOINT }),
+      useSessionCookie(),
+      useSecurityHeaders({ hsts: config.http.cookieSecure, graphqlEndpoint: GRAPHQL_ENDPOINT }),
+      useReadinessCheck({ endpoint: '/ready', check: createReadinessCheck(db) }),
+    ],
+    context: async ({ request, req }): Promise<Omit<Context, 'request'> & { request: Request }> => {
+      const cookie = cookieIntentFor(request, cookieSettings, config.sessionSecrets);
+      const context: Context = {
+        request,
+        client: clientInfo(request, req?.socket?.remoteAddress, config.http.trustProxy),
+        viewer: await resolveViewer(request),
+        services,
+        loaders: createLoaders(db.prisma),
+        cookie,
+      };
+      bindPrisma(context, db.prisma);
+      return context;
+
+      async function resolveViewer(request: Request): Promise<Viewer | null> {
+        const presented = presentedSessionValue(request.headers, cookieSettings);
+        if (!presented) return null;
+        const token = verifySignedToken(presented, config.sessionSecrets);
+        const live = token ? await sessions.validate(token) : null;
+        if (!live || !token) {
+          // A dead or forged cookie is cleared so the browser stops sending it.
+          if (request.headers.has('cookie')) cookie.clear();
+          return null;
+        }
+        if (live.extended && live.session.keepSignedIn) cookie.set(token, sessions.cookieMaxAge(live.session));
+        return { user: live.user, session: live.session };
+      }
+    },
+  });
+
+  return { yoga, services };
+}
+
+function clientInfo(request: Request, socketAddress: string | undefined, trustProxy: boolean): ClientInfo {
+  // Behind a proxy, the right-most X-Forwarded-For entry is the one our proxy appended; the ones
+  // before it are whatever the client chose to send.
+  const forwarded = trustProxy ? request.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim() : undefined;
+  return {
+    ip: forwarded || socketAddress?.replace(/^::ffff:/, '') || null,
+    userAgent: request.headers.get('user-agent'),
+  };
+}

@@ -1,0 +1,38 @@
+import SchemaBuilder from '@pothos/core';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { DateTimeResolver } from 'graphql-scalars';
+import type { Context, SignedInContext } from './context.js';
+import { prismaFor } from './context.js';
+import { AppError } from './errors.js';
+import type PrismaTypes from './generated/pothos-types.js';
+import { getDatamodel } from './generated/pothos-types.js';
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  AuthScopes: { signedIn: boolean };
+  AuthContexts: { signedIn: SignedInContext };
+  Scalars: { DateTime: { Input: Date; Output: Date } };
+  DefaultFieldNullability: false;
+  DefaultInputFieldRequiredness: true;
+}>({
+  plugins: [ScopeAuthPlugin, PrismaPlugin],
+  defaultFieldNullability: false,
+  defaultInputFieldRequiredness: true,
+  scopeAuth: {
+    authScopes: (context) => ({ signedIn: context.viewer !== null }),
+    unauthorizedError: () => new AppError('UNAUTHENTICATED'),
+  },
+  prisma: {
+    // The client lives outside the Context type (it slows type-checking); each request maps to its app's client.
+    client: (context) => prismaFor(context),
+    dmmf: getDatamodel(),
+    exposeDescriptions: false,
+    filterConnectionTotalCount: true,
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver);
+builder.queryType();
+builder.mutationType();

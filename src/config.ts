@@ -1,0 +1,290 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of the environment. Everything is parsed and validated once, at start; a bad value
+ * stops the process with one line naming the variable.
+ */
+
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION.exec(text.trim());
+  if (!match) return undefined;
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+}
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined || ms <= 0) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration such as 30s, 15m, 1d; got "${text}"` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1' || v === 'yes'));
+
+const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+
+const origin = z.string().transform((value, ctx) => {
+  try {
+    const url = new URL(value);
+    if (url.origin !== 'null' && url.origin === value.replace(/\/$/, '')) return url.origin;
+  } catch {}
+  ctx.addIssue({ code: 'custom', message: `"${value}" is not an origin such as https://app.example.com` });
+  return z.NEVER;
+});
+
+const databaseUrl = z
+  .string()
+  .optional()
+  .refine((v) => v === undefined || v === '' || v === 'memory:' || /^postgres(ql)?:\/\//.test(v), {
+    message: 'expected postgres://…, postgresql://… or memory:',
+  });
+
+function schemaFor(nodeEnv: string) {
+  const production = nodeEnv === 'production';
+  return z.object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    HOST: z.string().min(1).default(production ? '0.0.0.0' : '127.0.0.1'),
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: z.string().min(1).default('./.data'),
+    SESSION_SECRET: z.string().optional(),
+    SMTP_URL: z
+      .string()
+      .optional()
+      .refine((v) => !v || /^smtps?:\/\//.test(v), { message: 'expected smtp://… or smtps://…' }),
+    MAIL_FROM: z.string().min(3).default('no-reply@localhost'),
+    MAIL_NOTIFY_PASSWORD_CHANGED: flag(true),
+    MAIL_NOTIFY_NEW_SIGN_IN: flag(true),
+    COOKIE_SECURE: flag(production),
+    ALLOWED_ORIGINS: list.pipe(z.array(origin)),
+    TRUST_PROXY: flag(false),
+    SESSION_IDLE_TTL: duration('1d'),
+    SESSION_REMEMBER_TTL: duration('30d'),
+    SESSION_ABSOLUTE_TTL: duration('90d'),
+    SESSION_TOUCH_INTERVAL: duration('1m'),
+    OTP_TTL: duration('15m'),
+    MIGRATE_ON_START: flag(true),
+    DB_WAIT: duration('30s'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    GRAPHIQL: flag(!production),
+    INTROSPECTION: flag(!production),
+    SHUTDOWN_TIMEOUT: duration('10s'),
+    RATE_LIMIT_SIGNIN_ACCOUNT: count(10),
+    RATE_LIMIT_SIGNIN_IP: count(50),
+    RATE_LIMIT_SIGNIN_WINDOW: duration('15m'),
+    RATE_LIMIT_FORGOT_PASSWORD: count(3),
+    RATE_LIMIT_FORGOT_PASSWORD_WINDOW: duration('1h'),
+    RATE_LIMIT_SIGNUP_IP: count(100),
+    RATE_LIMIT_SIGNUP_WINDOW: duration('1h'),
+    RATE_LIMIT_RESET_IP: count(50),
+    RATE_LIMIT_RESET_WINDOW: duration('15m'),
+    PASSWORD_HASH_CONCURRENCY: count(2),
+    PASSWORD_HASH_QUEUE: count(64),
+    MAX_BODY_BYTES: count(100_000),
+  });
+}
+
+export type DatabaseConfig =
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'memory' }
+  | { kind: 'postgres'; url: string };
+
+export interface Config {
+  /** @default 'development' */
+  nodeEnv: 'development' | 'production' | 'test';
+  production: boolean;
+  /** @default 4000 */
+  port: number;
+  /** @default '127.0.0.1' ('0.0.0.0' in production) */
+  host: string;
+  /** @default embedded PGlite in DATA_DIR */
+  database: DatabaseConfig;
+  /** @default './.data' */
+  dataDir: string;
+  /** The first signs cookies; all verify them (rotation). */
+  sessionSecrets: string[];
+  mail: {
+    /** @default unset: mail goes to DATA_DIR/outbox as .eml files */
+    smtpUrl: string | undefined;
+    /** @default 'no-reply@localhost' */
+    from: string;
+    outboxDir: string;
+    /** @default true */
+    notifyPasswordChanged: boolean;
+    /** @default true */
+    notifyNewSignIn: boolean;
+  };
+  http: {
+    /** @default true in production */
+    cookieSecure: boolean;
+    /** @default [] (same origin only) */
+    allowedOrigins: string[];
+    /** @default false */
+    trustProxy: boolean;
+    /** @default true outside production */
+    graphiql: boolean;
+    /** @default true outside production */
+    introspection: boolean;
+    /** @default 100000 */
+    maxBodyBytes: number;
+    /** @default 10s */
+    shutdownTimeoutMs: number;
+  };
+  sessions: {
+    /** @default 1d */
+    idleTtlMs: number;
+    /** @default 30d */
+    rememberTtlMs: number;
+    /** @default 90d */
+    absoluteTtlMs: number;
+    /** lastSeenAt and sliding expiry are written at most this often per session. @default 1m */
+    touchIntervalMs: number;
+  };
+  /** @default 15m */
+  otpTtlMs: number;
+  /** @default true */
+  migrateOnStart: boolean;
+  /** @default 30s */
+  dbWaitMs: number;
+  /** @default 'info' */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  limits: {
+    signInPerAccount: number;
+    signInPerIp: number;
+    signInWindowMs: number;
+    forgotPasswordPerAddress: number;
+    forgotPasswordWindowMs: number;
+    signUpPerIp: number;
+    signUpWindowMs: number;
+    resetPerIp: number;
+    resetWindowMs: number;
+    /** argon2 runs at most this many at once. @default 2 (the cores) */
+    passwordHashConcurrency: number;
+    /** hashes waiting beyond this are shed with RATE_LIMITED. @default 64 */
+    passwordHashQueue: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates configuration; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schemaFor(cleaned.NODE_ENV ?? 'development').safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = issue?.path.join('.') ?? 'environment';
+    throw new ConfigError(`Invalid ${name}: ${issue?.message ?? 'invalid value'}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const dataDir = resolve(e.DATA_DIR);
+
+  const database: DatabaseConfig =
+    e.DATABASE_URL === 'memory:'
+      ? { kind: 'memory' }
+      : e.DATABASE_URL
+        ? { kind: 'postgres', url: e.DATABASE_URL }
+        : { kind: 'pglite', dataDir: join(dataDir, 'pglite') };
+
+  return {
+    nodeEnv: e.NODE_ENV,
+    production,
+    port: e.PORT,
+    host: e.HOST,
+    database,
+    dataDir,
+    sessionSecrets: sessionSecrets(e.SESSION_SECRET, production, dataDir),
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      outboxDir: join(dataDir, 'outbox'),
+      notifyPasswordChanged: e.MAIL_NOTIFY_PASSWORD_CHANGED,
+      notifyNewSignIn: e.MAIL_NOTIFY_NEW_SIGN_IN,
+    },
+    http: {
+      cookieSecure: e.COOKIE_SECURE,
+      allowedOrigins: e.ALLOWED_ORIGINS,
+      trustProxy: e.TRUST_PROXY,
+      graphiql: e.GRAPHIQL,
+      introspection: e.INTROSPECTION,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
+    },
+    sessions: {
+      idleTtlMs: e.SESSION_IDLE_TTL,
+      rememberTtlMs: e.SESSION_REMEMBER_TTL,
+      absoluteTtlMs: e.SESSION_ABSOLUTE_TTL,
+      touchIntervalMs: e.SESSION_TOUCH_INTERVAL,
+    },
+    otpTtlMs: e.OTP_TTL,
+    migrateOnStart: e.MIGRATE_ON_START,
+    dbWaitMs: e.DB_WAIT,
+    logLevel: e.LOG_LEVEL,
+    limits: {
+      signInPerAccount: e.RATE_LIMIT_SIGNIN_ACCOUNT,
+      signInPerIp: e.RATE_LIMIT_SIGNIN_IP,
+      signInWindowMs: e.RATE_LIMIT_SIGNIN_WINDOW,
+      forgotPasswordPerAddress: e.RATE_LIMIT_FORGOT_PASSWORD,
+      forgotPasswordWindowMs: e.RATE_LIMIT_FORGOT_PASSWORD_WINDOW,
+      signUpPerIp: e.RATE_LIMIT_SIGNUP_IP,
+      signUpWindowMs: e.RATE_LIMIT_SIGNUP_WINDOW,
+      resetPerIp: e.RATE_LIMIT_RESET_IP,
+      resetWindowMs: e.RATE_LIMIT_RESET_WINDOW,
+      passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
+      passwordHashQueue: e.PASSWORD_HASH_QUEUE,
+    },
+  };
+}
+
+const MIN_SECRET_LENGTH = 32;
+
+function sessionSecrets(raw: string | undefined, production: boolean, dataDir: string): string[] {
+  if (raw) {
+    const secrets = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    if (secrets.length === 0 || secrets.some((s) => s.length < MIN_SECRET_LENGTH)) {
+      throw new ConfigError(`Invalid SESSION_SECRET: each secret needs at least ${MIN_SECRET_LENGTH} characters`);
+    }
+    return secrets;
+  }
+  // Production must not run on a secret nobody chose: a lost file would silently log everyone out.
+  if (production) throw new ConfigError('Invalid SESSION_SECRET: required when NODE_ENV=production');
+  return [devSecret(dataDir)];
+}
+
+/** Development only: a secret generated once and kept in DATA_DIR, so restarts keep sessions. */
+function devSecret(dataDir: string): string {
+  const file = join(dataDir, 'session-secret');
+  try {
+    const existing = readFileSync(file, 'utf8').trim();
+    if (existing.length >= MIN_SECRET_LENGTH) return existing;
+  } catch {}
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}

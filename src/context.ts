@@ -1,0 +1,45 @@
+import type { Config } from './config.js';
+import type { Accounts } from './auth/accounts.js';
+import type { SessionStore } from './auth/sessions.js';
+import type { ClientInfo } from './auth/sessions.js';
+import type { PrismaClient, Session, User } from './generated/prisma/client.js';
+import type { SessionCookieIntent } from './http/session-cookie.js';
+import type { Loaders } from './loaders.js';
+
+/** Who is making the request, when a live session was presented. */
+export interface Viewer {
+  user: User;
+  session: Session;
+}
+
+/** What the request-scoped code may use; the database client is deliberately not in this type. */
+export interface Services {
+  config: Config;
+  accounts: Accounts;
+  sessions: SessionStore;
+}
+
+export interface Context {
+  request: Request;
+  client: ClientInfo;
+  viewer: Viewer | null;
+  services: Services;
+  loaders: Loaders;
+  /** Resolvers record the cookie to send here; one response hook writes Set-Cookie. */
+  cookie: SessionCookieIntent;
+}
+
+export type SignedInContext = Context & { viewer: Viewer };
+
+// Keyed by the Request: Yoga hands resolvers a context object of its own making around ours.
+const clients = new WeakMap<Request, PrismaClient>();
+
+export function bindPrisma(context: Context, prisma: PrismaClient): void {
+  clients.set(context.request, prisma);
+}
+
+export function prismaFor(context: Context): PrismaClient {
+  const prisma = clients.get(context.request);
+  if (!prisma) throw new Error('context has no database client bound');
+  return prisma;
+}

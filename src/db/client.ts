@@ -1,0 +1,73 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { DatabaseConfig } from '../config.js';
+import { PrismaClient } from '../generated/prisma/client.js';
+
+export interface Database {
+  prisma: PrismaClient;
+  /** The same connection source, for the schema engine (migrations). */
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** Where the data lives, safe to log: a host and database name, never a password. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** Called with each SQL statement Prisma sends (tests count them to prove batching). */
+  onQuery?: (sql: string) => void;
+}
+
+/** Builds the one PrismaClient of the process over PGlite (embedded) or PostgreSQL. */
+export async function openDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Promise<Database> {
+  const client = (adapter: SqlMigrationAwareDriverAdapterFactory) => {
+    if (!options.onQuery) return new PrismaClient({ adapter });
+    const onQuery = options.onQuery;
+    const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+    prisma.$on('query', (event) => onQuery(event.query));
+    return prisma;
+  };
+  if (config.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: config.url, max: 10, connectionTimeoutMillis: 5_000 });
+    // An idle connection dropped by the server (restart, failover) must not crash the process;
+    // the pool replaces it on the next checkout.
+    pool.on('error', () => {});
+    const adapterFactory = new PrismaPg(pool);
+    const prisma = client(adapterFactory);
+    return {
+      prisma,
+      adapterFactory,
+      location: describePostgresUrl(config.url),
+      close: async () => {
+        await prisma.$disconnect();
+        await pool.end();
+      },
+    };
+  }
+  if (config.kind === 'pglite') mkdirSync(config.dataDir, { recursive: true });
+  const pglite = config.kind === 'pglite' ? new PGlite(config.dataDir) : new PGlite();
+  await pglite.waitReady;
+  const adapterFactory = new PrismaPGlite(pglite) as unknown as SqlMigrationAwareDriverAdapterFactory;
+  const prisma = client(adapterFactory);
+  return {
+    prisma,
+    adapterFactory,
+    location: config.kind === 'pglite' ? `embedded PGlite at ${config.dataDir}` : 'in-memory PGlite',
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+export function describePostgresUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `PostgreSQL at ${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  } catch {
+    return 'PostgreSQL (unparseable DATABASE_URL)';
+  }
+}

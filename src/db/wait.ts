@@ -1,0 +1,28 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Database } from './client.js';
+
+export class DatabaseUnreachableError extends Error {
+  override name = 'DatabaseUnreachableError';
+}
+
+/** Retries a trivial query until it answers or `waitMs` has passed. Errors name the host, never the password. */
+export async function waitForDatabase(db: Database, waitMs: number, onRetry?: (attempt: number) => void): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.prisma.$queryRaw`SELECT 1`;
+      return;
+    } catch (error) {
+      if (Date.now() >= deadline) {
+        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        throw new DatabaseUnreachableError(
+          `Cannot reach ${db.location} after ${Math.round(waitMs / 1000)}s: ${redactUrls(reason ?? '')}`,
+        );
+      }
+      onRetry?.(attempt);
+      await sleep(Math.min(1_000, Math.max(0, deadline - Date.now())));
+    }
+  }
+}
+
+const redactUrls = (text: string) => text.replace(/(\w+:\/\/)[^@\s/]+@/g, '$1***@');

@@ -1,0 +1,45 @@
+import { GraphQLError } from 'graphql';
+
+const isGraphQLError = (error: unknown): error is GraphQLError => error instanceof GraphQLError;
+import { maskError as yogaMaskError, type YogaServerOptions } from 'graphql-yoga';
+import type { Logger } from '../logger.js';
+import { AppError } from '../errors.js';
+
+/**
+ * Expected failures (AppError) become GraphQL errors with their documented code; GraphQL's own
+ * validation errors pass through; everything else is logged and masked in every environment
+ * (Yoga's default would attach the original error and stack when NODE_ENV=development).
+ */
+export function maskedErrors(logger: Logger): YogaServerOptions<object, object>['maskedErrors'] {
+  return {
+    maskError(error, message) {
+      const appError = findAppError(error);
+      if (appError) {
+        const { field, retryAfter } = appError.details;
+        return new GraphQLError(appError.message, {
+          ...(isGraphQLError(error) ? { nodes: error.nodes, path: error.path } : {}),
+          extensions: {
+            code: appError.code,
+            ...(field === undefined ? {} : { field }),
+            ...(retryAfter === undefined ? {} : { retryAfter }),
+          },
+        });
+      }
+      if (!isGraphQLError(error) || error.originalError) logger.error({ err: unwrap(error) }, 'unexpected error');
+      return yogaMaskError(error, message, false);
+    },
+  };
+}
+
+function unwrap(error: unknown): unknown {
+  return isGraphQLError(error) && error.originalError ? error.originalError : error;
+}
+
+function findAppError(error: unknown): AppError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (current instanceof AppError) return current;
+    current = isGraphQLError(current) ? current.originalError : (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

@@ -1,0 +1,15 @@
+import type { Plugin } from 'graphql-yoga';
+
+/** Response headers every answer carries; GraphQL answers are never cached by browsers or proxies. */
+export function useSecurityHeaders({ hsts, graphqlEndpoint }: { hsts: boolean; graphqlEndpoint: string }): Plugin {
+  return {
+    onResponse({ request, response }) {
+      const headers = response.headers;
+      headers.set('x-content-type-options', 'nosniff');
+      headers.set('referrer-policy', 'no-referrer');
+      headers.delete('x-powered-by');
+      if (hsts) headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
+      if (new URL(request.url).pathname === graphqlEndpoint) headers.set('cache-control', 'no-store');
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { pino } from 'pino';
+import type { Config } from './config.js';
+
+export type Logger = pino.Logger;
+
+/** Fields that must never reach a log line, whatever object a caller passes in. */
+const REDACT = [
+  'password',
+  '*.password',
+  '*.currentPassword',
+  '*.newPassword',
+  '*.otp',
+  '*.token',
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'res.headers["set-cookie"]',
+  'headers.cookie',
+  'headers.authorization',
+];
+
+export function createLogger(config: Pick<Config, 'logLevel' | 'nodeEnv'>): Logger {
+  return pino({
+    level: config.logLevel,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    ...(config.nodeEnv === 'development'
+      ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } } }
+      : {}),
+  });
+}

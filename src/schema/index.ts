@@ -1,0 +1,7 @@
+import { lexicographicSortSchema } from 'graphql';
+import { builder } from '../builder.js';
+import './user.js';
+import './session.js';
+import './auth.js';
+
+export const schema = lexicographicSortSchema(builder.toSchema());

@@ -1,0 +1,47 @@
+import { builder } from '../builder.js';
+import { badInput } from '../errors.js';
+
+export interface PageInfoShape {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+export const PageInfo = builder.objectRef<PageInfoShape>('PageInfo').implement({
+  fields: (t) => ({
+    hasNextPage: t.exposeBoolean('hasNextPage'),
+    hasPreviousPage: t.exposeBoolean('hasPreviousPage'),
+    startCursor: t.exposeString('startCursor', { nullable: true }),
+    endCursor: t.exposeString('endCursor', { nullable: true }),
+  }),
+});
+
+/** Keyset position (createdAt, id): stable under inserts, unlike offsets. Opaque to clients. */
+export interface KeysetPosition {
+  createdAt: Date;
+  id: string;
+}
+
+export function encodeCursor({ createdAt, id }: KeysetPosition): string {
+  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
+}
+
+export function decodeCursor(field: string, cursor: string): KeysetPosition {
+  try {
+    const [iso, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const createdAt = new Date(String(iso));
+    if (typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) && !Number.isNaN(createdAt.getTime())) {
+      return { createdAt, id };
+    }
+  } catch {}
+  throw badInput(field, 'The cursor is not valid.');
+}
+
+export const PAGE_MIN = 1;
+export const PAGE_MAX = 100;
+
+export function checkPageSize(field: string, first: number): number {
+  if (first < PAGE_MIN || first > PAGE_MAX) throw badInput(field, `"${field}" must be between ${PAGE_MIN} and ${PAGE_MAX}.`);
+  return first;
+}

@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import type { TestClient } from './client.js';
+
+export const USER_FIELDS = 'id name displayName email createdAt activeSessionCount lastSeenAt';
+export const SESSION_FIELDS = 'id createdAt lastSeenAt expiresAt keepSignedIn userAgent ip current';
+export const AUTH_PAYLOAD = `user { ${USER_FIELDS} } session { ${SESSION_FIELDS} }`;
+
+export interface Account {
+  name: string;
+  email: string;
+  password: string;
+}
+
+export function newAccount(overrides: Partial<Account> = {}): Account {
+  const tag = randomBytes(4).toString('hex');
+  return { name: `user_${tag}`, email: `user_${tag}@example.test`, password: `pw-${tag}-long-enough`, ...overrides };
+}
+
+export const SIGN_UP = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { ${AUTH_PAYLOAD} } }`;
+export const SIGN_IN = `mutation SignIn($input: SignInInput!) { signIn(input: $input) { ${AUTH_PAYLOAD} } }`;
+
+export interface AuthPayload {
+  user: { id: string; name: string; email: string; activeSessionCount: number };
+  session: { id: string; expiresAt: string; keepSignedIn: boolean; current: boolean };
+}
+
+/** Signs a fresh account up through the API; throws if the server refuses. */
+export async function signUp(client: TestClient, overrides: Partial<Account> & { keepSignedIn?: boolean } = {}) {
+  const { keepSignedIn, ...rest } = overrides;
+  const account = newAccount(rest);
+  const response = await client.request<{ signUp: AuthPayload }>(SIGN_UP, {
+    input: { ...account, ...(keepSignedIn === undefined ? {} : { keepSignedIn }) },
+  });
+  if (!response.data?.signUp) throw new Error(`signUp failed: ${JSON.stringify(response.errors)}`);
+  return { account, ...response.data.signUp, response };
+}
+
+export async function signIn(
+  client: TestClient,
+  by: { name?: string; email?: string; password: string; keepSignedIn?: boolean },
+) {
+  return client.request<{ signIn: AuthPayload }>(SIGN_IN, { input: by });
+}
