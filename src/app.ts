@@ -1,19 +1,27 @@
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { Accounts } from './auth/accounts.js';
 import { presentedSessionValue } from './auth/cookies.js';
+import { Recovery } from './auth/recovery.js';
 import { createArgon2Hasher, OWASP_ARGON2, type PasswordHasher } from './auth/password.js';
-import { type ClientInfo, SessionStore } from './auth/sessions.js';
+import { type ClientInfo, SessionStore, type SessionSyncOptions } from './auth/sessions.js';
 import { verifySignedToken } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { bindPrisma, type Context, type Services, type Viewer } from './context.js';
 import type { Database } from './db/client.js';
 import { createReadinessCheck } from './db/readiness.js';
+import { useAccountPage } from './http/account-page.js';
+import { useArmor } from './http/armor.js';
+import { useBodyLimit } from './http/body-limit.js';
 import { useCsrfGuard } from './http/csrf.js';
 import { maskedErrors } from './http/errors.js';
 import { useSecurityHeaders } from './http/headers.js';
+import { useRequestLog, yogaLogger } from './http/request-log.js';
 import { cookieIntentFor, useSessionCookie } from './http/session-cookie.js';
+import { createLimits } from './limits/limits.js';
 import { createLoaders } from './loaders.js';
 import type { Logger } from './logger.js';
+import { SecurityNotices } from './mail/notices.js';
+import { MailOutbox } from './mail/outbox.js';
 import { schema } from './schema/index.js';
 
 export interface AppDeps {
@@ -22,6 +30,8 @@ export interface AppDeps {
   logger: Logger;
   /** Tests may inject a cheaper hasher; production uses argon2id at OWASP's parameters. */
   hasher?: PasswordHasher;
+  /** The session cache and how its invalidations travel (LISTEN/NOTIFY on PostgreSQL; boot.ts builds it). */
+  sessionSync?: SessionSyncOptions;
 }
 
 /** What the Node HTTP adapter passes along with each request. */
@@ -36,18 +46,36 @@ export interface App {
 
 const GRAPHQL_ENDPOINT = '/graphql';
 
-export function createApp({ config, db, logger, hasher }: AppDeps): App {
-  const sessions = new SessionStore(db.prisma, config.sessions);
+export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps): App {
+  const sessions = new SessionStore(db.prisma, config.sessions, undefined, {
+    onTouchError: (error) => logger.warn({ err: error }, 'session touches not written; retrying'),
+    ...sessionSync,
+  });
   const passwordHasher =
     hasher ??
     createArgon2Hasher(OWASP_ARGON2, {
       concurrency: config.limits.passwordHashConcurrency,
       queue: config.limits.passwordHashQueue,
     });
+  const limits = createLimits(config.limits, db.pool ? { kind: 'postgres', pool: db.pool } : { kind: 'memory' });
+  const outbox = new MailOutbox(config.sessionSecrets);
+  const notices = new SecurityNotices(outbox, config.mail);
   const services: Services = {
     config,
     sessions,
-    accounts: new Accounts({ prisma: db.prisma, hasher: passwordHasher, sessions }),
+    limits,
+    accounts: new Accounts({ prisma: db.prisma, hasher: passwordHasher, sessions, limits, notices }),
+    recovery: new Recovery({
+      prisma: db.prisma,
+      hasher: passwordHasher,
+      sessions,
+      outbox,
+      notices,
+      limits,
+      secrets: config.sessionSecrets,
+      otpTtlMs: config.otpTtlMs,
+    }),
+    outbox,
   };
   const cookieSettings = { secure: config.http.cookieSecure };
 
@@ -56,7 +84,7 @@ export function createApp({ config, db, logger, hasher }: AppDeps): App {
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     graphiql: config.http.graphiql ? { title: 'sessiongraph', credentials: 'same-origin' } : false,
     landingPage: false,
-    logging: logger,
+    logging: yogaLogger(logger),
     maskedErrors: maskedErrors(logger),
     cors: (request) => {
       const origin = request.headers.get('origin');
@@ -64,7 +92,12 @@ export function createApp({ config, db, logger, hasher }: AppDeps): App {
       return { origin: [origin], credentials: true, methods: ['GET', 'POST'], allowedHeaders: ['content-type', 'authorization'] };
     },
     plugins: [
+      // First, so that requests other plugins refuse early are logged too.
+      useRequestLog(logger),
+      useAccountPage(),
       useCsrfGuard({ ...config.http, graphqlEndpoint: GRAPHQL_ENDPOINT }),
+      useBodyLimit({ maxBytes: config.http.maxBodyBytes }),
+      ...useArmor(config.graphql, config.http.introspection),
       useSessionCookie(),
       useSecurityHeaders({ hsts: config.http.cookieSecure, graphqlEndpoint: GRAPHQL_ENDPOINT }),
       useReadinessCheck({ endpoint: '/ready', check: createReadinessCheck(db) }),

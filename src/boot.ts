@@ -1,14 +1,21 @@
 import { type App, createApp } from './app.js';
 import type { PasswordHasher } from './auth/password.js';
+import { SessionCache } from './auth/session-cache.js';
 import type { Config } from './config.js';
 import { type Database, type DatabaseOptions, openDatabase } from './db/client.js';
 import { applyMigrations } from './db/migrations.js';
+import { type InvalidationBus, startPgBus } from './db/notify.js';
+import { startSweeper } from './db/sweeper.js';
 import { waitForDatabase } from './db/wait.js';
 import type { Logger } from './logger.js';
+import { createMailTransport } from './mail/transport.js';
+import { MailWorker } from './mail/worker.js';
 
 export interface Booted {
   app: App;
   db: Database;
+  /** Sends the mail outbox (tests call drain()/runOnce()). */
+  mail: MailWorker;
   /** Stops background work and closes the database. */
   close(): Promise<void>;
 }
@@ -32,6 +39,30 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     await db.close().catch(() => {});
     throw error;
   }
-  const app = createApp({ config, db, logger, ...(options.hasher ? { hasher: options.hasher } : {}) });
-  return { app, db, close: () => db.close() };
+  const cache = new SessionCache({ max: config.sessions.cacheSize });
+  // On PostgreSQL other instances may share the sessions table: their changes arrive by LISTEN/NOTIFY.
+  const bus: InvalidationBus | undefined =
+    config.database.kind === 'postgres' ? startPgBus({ url: config.database.url, cache, logger }) : undefined;
+  const app = createApp({
+    config,
+    db,
+    logger,
+    sessionSync: { cache, ...(bus ? { bus } : {}) },
+    ...(options.hasher ? { hasher: options.hasher } : {}),
+  });
+  const sweeper = startSweeper(db.prisma, logger);
+  const mail = new MailWorker(db.prisma, app.services.outbox, createMailTransport(config, logger), logger, config.mail);
+  mail.start();
+  return {
+    app,
+    db,
+    mail,
+    close: async () => {
+      await mail.stop();
+      await sweeper.stop();
+      await app.services.sessions.close().catch(() => {});
+      await bus?.close();
+      await db.close();
+    },
+  };
 }

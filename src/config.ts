@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -75,6 +76,9 @@ function schemaFor(nodeEnv: string) {
     MAIL_FROM: z.string().min(3).default('no-reply@localhost'),
     MAIL_NOTIFY_PASSWORD_CHANGED: flag(true),
     MAIL_NOTIFY_NEW_SIGN_IN: flag(true),
+    MAIL_POLL_INTERVAL: duration('1s'),
+    MAIL_RETRY_BASE: duration('10s'),
+    MAIL_MAX_ATTEMPTS: count(20),
     COOKIE_SECURE: flag(production),
     ALLOWED_ORIGINS: list.pipe(z.array(origin)),
     TRUST_PROXY: flag(false),
@@ -82,12 +86,19 @@ function schemaFor(nodeEnv: string) {
     SESSION_REMEMBER_TTL: duration('30d'),
     SESSION_ABSOLUTE_TTL: duration('90d'),
     SESSION_TOUCH_INTERVAL: duration('1m'),
+    SESSION_CACHE_SIZE: z.coerce.number().int().min(0).default(10_000),
     OTP_TTL: duration('15m'),
     MIGRATE_ON_START: flag(true),
     DB_WAIT: duration('30s'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     GRAPHIQL: flag(!production),
     INTROSPECTION: flag(!production),
+    GRAPHQL_FIELD_SUGGESTIONS: z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional(),
+    GRAPHQL_MAX_DEPTH: count(10),
+    GRAPHQL_MAX_ALIASES: count(30),
+    GRAPHQL_MAX_TOKENS: count(1_000),
+    GRAPHQL_MAX_COST: count(20_000),
+    GRAPHQL_MAX_DIRECTIVES: count(50),
     SHUTDOWN_TIMEOUT: duration('10s'),
     RATE_LIMIT_SIGNIN_ACCOUNT: count(10),
     RATE_LIMIT_SIGNIN_IP: count(50),
@@ -98,7 +109,10 @@ function schemaFor(nodeEnv: string) {
     RATE_LIMIT_SIGNUP_WINDOW: duration('1h'),
     RATE_LIMIT_RESET_IP: count(50),
     RATE_LIMIT_RESET_WINDOW: duration('15m'),
-    PASSWORD_HASH_CONCURRENCY: count(2),
+    PASSWORD_HASH_CONCURRENCY: count(availableParallelism()),
+    // Read, never set here: libuv sizes its pool on first use, before any module of ours runs, so
+    // `npm start` sets it (cores + 1). Node's default is 4.
+    UV_THREADPOOL_SIZE: count(4),
     PASSWORD_HASH_QUEUE: count(64),
     MAX_BODY_BYTES: count(100_000),
   });
@@ -133,6 +147,12 @@ export interface Config {
     notifyPasswordChanged: boolean;
     /** @default true */
     notifyNewSignIn: boolean;
+    /** How often the worker looks for due mail (it is also woken when this process enqueues). @default 1s */
+    pollIntervalMs: number;
+    /** First retry delay after a failed send; it doubles per attempt, capped at an hour. @default 10s */
+    retryBaseMs: number;
+    /** Sends tried before a message is marked failed. @default 20 (about half a day) */
+    maxAttempts: number;
   };
   http: {
     /** @default true in production */
@@ -145,7 +165,7 @@ export interface Config {
     graphiql: boolean;
     /** @default true outside production */
     introspection: boolean;
-    /** @default 100000 */
+    /** Larger request bodies are refused with 413. @default 100000 */
     maxBodyBytes: number;
     /** @default 10s */
     shutdownTimeoutMs: number;
@@ -159,6 +179,23 @@ export interface Config {
     absoluteTtlMs: number;
     /** lastSeenAt and sliding expiry are written at most this often per session. @default 1m */
     touchIntervalMs: number;
+    /** Live sessions kept in memory per instance (0 turns the cache off: every request reads the row). @default 10000 */
+    cacheSize: number;
+  };
+  /** Operation limits (GraphQL Armor). */
+  graphql: {
+    /** Selection depth; `__schema` (introspection) aside. @default 10 */
+    maxDepth: number;
+    /** @default 30 */
+    maxAliases: number;
+    /** Lexical tokens in one document. @default 1000 */
+    maxTokens: number;
+    /** GraphQL Armor's static cost (objects 2, scalars 1, x1.5 per level, x`first` for lists). @default 20000 */
+    maxCost: number;
+    /** @default 50 */
+    maxDirectives: number;
+    /** "Did you mean …" hints in errors. @default the INTROSPECTION value (off in production) */
+    fieldSuggestions: boolean;
   };
   /** @default 15m */
   otpTtlMs: number;
@@ -178,7 +215,7 @@ export interface Config {
     signUpWindowMs: number;
     resetPerIp: number;
     resetWindowMs: number;
-    /** argon2 runs at most this many at once. @default 2 (the cores) */
+    /** argon2 runs at most this many at once, and below UV_THREADPOOL_SIZE. @default the cores */
     passwordHashConcurrency: number;
     /** hashes waiting beyond this are shed with RATE_LIMITED. @default 64 */
     passwordHashQueue: number;
@@ -225,6 +262,9 @@ export function loadConfig(env: Env = process.env): Config {
       outboxDir: join(dataDir, 'outbox'),
       notifyPasswordChanged: e.MAIL_NOTIFY_PASSWORD_CHANGED,
       notifyNewSignIn: e.MAIL_NOTIFY_NEW_SIGN_IN,
+      pollIntervalMs: e.MAIL_POLL_INTERVAL,
+      retryBaseMs: e.MAIL_RETRY_BASE,
+      maxAttempts: e.MAIL_MAX_ATTEMPTS,
     },
     http: {
       cookieSecure: e.COOKIE_SECURE,
@@ -240,6 +280,16 @@ export function loadConfig(env: Env = process.env): Config {
       rememberTtlMs: e.SESSION_REMEMBER_TTL,
       absoluteTtlMs: e.SESSION_ABSOLUTE_TTL,
       touchIntervalMs: e.SESSION_TOUCH_INTERVAL,
+      cacheSize: e.SESSION_CACHE_SIZE,
+    },
+    graphql: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      fieldSuggestions:
+        e.GRAPHQL_FIELD_SUGGESTIONS === undefined ? e.INTROSPECTION : ['true', '1', 'yes'].includes(e.GRAPHQL_FIELD_SUGGESTIONS),
     },
     otpTtlMs: e.OTP_TTL,
     migrateOnStart: e.MIGRATE_ON_START,
@@ -255,7 +305,8 @@ export function loadConfig(env: Env = process.env): Config {
       signUpWindowMs: e.RATE_LIMIT_SIGNUP_WINDOW,
       resetPerIp: e.RATE_LIMIT_RESET_IP,
       resetWindowMs: e.RATE_LIMIT_RESET_WINDOW,
-      passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
+      // argon2 runs on libuv's pool; leaving one thread free keeps file and DNS work from queueing behind hashes.
+      passwordHashConcurrency: Math.max(1, Math.min(e.PASSWORD_HASH_CONCURRENCY, e.UV_THREADPOOL_SIZE - 1)),
       passwordHashQueue: e.PASSWORD_HASH_QUEUE,
     },
   };

@@ -1,10 +1,13 @@
 import type { Config } from './config.js';
 import type { Accounts } from './auth/accounts.js';
+import type { Recovery } from './auth/recovery.js';
 import type { SessionStore } from './auth/sessions.js';
 import type { ClientInfo } from './auth/sessions.js';
 import type { PrismaClient, Session, User } from './generated/prisma/client.js';
 import type { SessionCookieIntent } from './http/session-cookie.js';
 import type { Loaders } from './loaders.js';
+import type { Limits } from './limits/limits.js';
+import type { MailOutbox } from './mail/outbox.js';
 
 /** Who is making the request, when a live session was presented. */
 export interface Viewer {
@@ -17,6 +20,11 @@ export interface Services {
   config: Config;
   accounts: Accounts;
   sessions: SessionStore;
+  /** Abuse limits (API.md): counters shared by every instance on PostgreSQL. */
+  limits: Limits;
+  recovery: Recovery;
+  /** Mail written in a request's transaction; the worker (boot.ts) sends it. */
+  outbox: MailOutbox;
 }
 
 export interface Context {

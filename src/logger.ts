@@ -18,10 +18,18 @@ const REDACT = [
   'headers.authorization',
 ];
 
-export function createLogger(config: Pick<Config, 'logLevel' | 'nodeEnv'>): Logger {
-  return pino({
+/** `destination` sends the JSON lines to a stream instead of stdout (tests read them back). */
+export function createLogger(
+  config: Pick<Config, 'logLevel' | 'nodeEnv'>,
+  destination?: pino.DestinationStream,
+): Logger {
+  const options: pino.LoggerOptions = {
     level: config.logLevel,
     redact: { paths: REDACT, censor: '[redacted]' },
+  };
+  if (destination) return pino(options, destination);
+  return pino({
+    ...options,
     ...(config.nodeEnv === 'development'
       ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } } }
       : {}),

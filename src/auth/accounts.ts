@@ -1,6 +1,8 @@
 import { AppError, badInput } from '../errors.js';
 import type { PrismaClient, Session, User } from '../generated/prisma/client.js';
 import { uniqueViolation } from '../db/errors.js';
+import type { Attempt, Limits } from '../limits/limits.js';
+import type { SecurityNotices } from '../mail/notices.js';
 import type { PasswordHasher } from './password.js';
 import type { ClientInfo, IssuedSession, SessionStore } from './sessions.js';
 import { checkPassword, normaliseDisplayName, normaliseEmail, normaliseName } from './validation.js';
@@ -30,6 +32,9 @@ export interface AccountDeps {
   prisma: PrismaClient;
   hasher: PasswordHasher;
   sessions: SessionStore;
+  limits: Limits;
+  /** Security e-mail ("new sign-in", "password changed") and the account's known devices. */
+  notices: SecurityNotices;
 }
 
 export class Accounts {
@@ -40,7 +45,9 @@ export class Accounts {
     const { email, emailKey } = normaliseEmail('email', input.email);
     const displayName = normaliseDisplayName('displayName', input.displayName);
     const password = checkPassword('password', input.password);
-    const { prisma, hasher, sessions } = this.deps;
+    const { prisma, hasher, sessions, limits } = this.deps;
+    // Counted before the taken-check too, so sign-up cannot be used to enumerate names at will.
+    await limits.signUp(client.ip);
 
     // Checked before hashing so a taken name costs no argon2 work; the unique indexes still decide races.
     const taken = await prisma.user.findFirst({ where: { OR: [{ nameKey }, { emailKey }] }, select: { nameKey: true } });
@@ -50,6 +57,8 @@ export class Accounts {
     try {
       return await prisma.$transaction(async (tx) => {
         const user = await tx.user.create({ data: { name, nameKey, email, emailKey, displayName, passwordHash } });
+        // The first browser and IP become known, so signing in again from them sends no notice.
+        await this.deps.notices.rememberDevice(tx, user.id, client);
         return { user, ...(await sessions.start(user.id, input.keepSignedIn, client, tx)) };
       });
     } catch (error) {
@@ -60,29 +69,47 @@ export class Accounts {
   }
 
   /** Resolves the account named by exactly one of name / e-mail, or fails with one uniform error. */
-  async verifyCredentials(input: Pick<SignInInput, 'name' | 'email' | 'password'>): Promise<User> {
+  async verifyCredentials(input: Pick<SignInInput, 'name' | 'email' | 'password'>, client: ClientInfo): Promise<User> {
     const hasName = input.name != null;
     const hasEmail = input.email != null;
     if (hasName === hasEmail) throw badInput(hasName ? 'email' : 'name', 'Give exactly one of name or e-mail.');
-    const { prisma, hasher } = this.deps;
+    const { prisma } = this.deps;
     const where = hasName
       ? { nameKey: input.name!.normalize('NFKC').trim().toLowerCase() }
       : { emailKey: input.email!.trim().toLowerCase() };
-    const user = await prisma.user.findUnique({ where });
-    // Unknown accounts still pay for a hash, so timing does not reveal which names exist.
-    const ok = user ? await hasher.verify(user.passwordHash, input.password) : await hasher.verifyDummy(input.password);
+    // PostgreSQL text cannot hold NUL, so no account has one; asking would fail the query instead.
+    const user = Object.values(where)[0]?.includes('\0') ? null : await prisma.user.findUnique({ where });
+    // Counted before the hash is checked, so parallel guesses cannot all slip in under the limit.
+    const attempt = await this.deps.limits.signIn(user?.id ?? JSON.stringify(where), client.ip);
+    const ok = await this.checkPassword(attempt, user, input.password);
     if (!user || !ok) throw new AppError('INVALID_CREDENTIALS');
+    await attempt.succeeded();
     return user;
   }
 
+  private async checkPassword(attempt: Attempt, user: User | null, password: string): Promise<boolean> {
+    const { hasher } = this.deps;
+    try {
+      // Unknown accounts still pay for a hash, so timing does not reveal which names exist.
+      return user ? await hasher.verify(user.passwordHash, password) : await hasher.verifyDummy(password);
+    } catch (error) {
+      // Shed by the hash queue: no password was checked, so it is no failure.
+      await attempt.cancel();
+      throw error;
+    }
+  }
+
   async signIn(input: SignInInput, client: ClientInfo, replacing?: Session): Promise<SignedIn> {
-    const user = await this.verifyCredentials(input);
-    const { prisma, sessions } = this.deps;
-    return prisma.$transaction(async (tx) => {
+    const user = await this.verifyCredentials(input, client);
+    const { prisma, sessions, notices } = this.deps;
+    const signedIn = await prisma.$transaction(async (tx) => {
       // Signing in while signed in replaces the old session rather than leaving it alive.
       if (replacing) await sessions.end(replacing.id, tx);
+      await notices.signedIn(tx, user, client);
       return { user, ...(await sessions.start(user.id, input.keepSignedIn, client, tx)) };
     });
+    notices.wake();
+    return signedIn;
   }
 
   /** Sets a new password, ends every other session, and rotates the current one. */
@@ -90,18 +117,25 @@ export class Accounts {
     viewer: { user: User; session: Session },
     currentPassword: string,
     newPassword: string,
+    client: ClientInfo,
   ): Promise<SignedIn> {
     checkPassword('newPassword', newPassword);
     const { prisma, hasher, sessions } = this.deps;
-    if (!(await hasher.verify(viewer.user.passwordHash, currentPassword))) throw new AppError('INVALID_CREDENTIALS');
+    // A stolen cookie must not turn into unlimited guesses at the password: same counters as sign-in.
+    const attempt = await this.deps.limits.signIn(viewer.user.id, client.ip);
+    if (!(await this.checkPassword(attempt, viewer.user, currentPassword))) throw new AppError('INVALID_CREDENTIALS');
+    await attempt.succeeded();
     const passwordHash = await hasher.hash(newPassword);
-    return prisma.$transaction(async (tx) => {
+    const changed = await prisma.$transaction(async (tx) => {
       const user = await tx.user.update({ where: { id: viewer.user.id }, data: { passwordHash } });
       await sessions.endOthers(user.id, viewer.session.id, tx);
       const rotated = await sessions.rotate(viewer.session, tx);
       if (!rotated) throw new AppError('UNAUTHENTICATED');
+      await this.deps.notices.passwordChanged(tx, user, client);
       return { user, ...rotated };
     });
+    this.deps.notices.wake();
+    return changed;
   }
 }
 

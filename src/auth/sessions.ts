@@ -1,4 +1,7 @@
 import type { Prisma, PrismaClient, Session, User } from '../generated/prisma/client.js';
+import { type InvalidationBus, inProcessBus } from '../db/notify.js';
+import { type CachedSession, SessionCache, type SessionChange } from './session-cache.js';
+import { TouchBatch } from './session-touches.js';
 import { hashToken, newToken } from './tokens.js';
 
 /**
@@ -34,12 +37,40 @@ export interface LiveSession {
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
+/** The per-process side of sessions; by default a cache that only this process invalidates (PGlite). */
+export interface SessionSyncOptions {
+  cache?: SessionCache;
+  bus?: InvalidationBus;
+  onTouchError?: (error: unknown) => void;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export class SessionStore {
+  readonly cache: SessionCache;
+  private readonly bus: InvalidationBus;
+  private readonly touches: TouchBatch;
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly policy: SessionPolicy,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+    sync: SessionSyncOptions = {},
+  ) {
+    this.cache = sync.cache ?? new SessionCache();
+    this.bus = sync.bus ?? inProcessBus(this.cache);
+    this.touches = new TouchBatch(prisma, {
+      // Well inside the shortest lifetime, so a slid expiry reaches the row before the old one passes.
+      flushMs: Math.min(policy.touchIntervalMs, policy.idleTtlMs / 4, 1_000),
+      onLost: (sessions) => this.cache.invalidate({ sessions }),
+      ...(sync.onTouchError ? { onError: sync.onTouchError } : {}),
+    });
+  }
+
+  /** Writes pending touches; call before closing the database. */
+  close(): Promise<void> {
+    return this.touches.close();
+  }
 
   ttlMs(keepSignedIn: boolean): number {
     return keepSignedIn ? this.policy.rememberTtlMs : this.policy.idleTtlMs;
@@ -48,7 +79,8 @@ export class SessionStore {
   /** Seconds until a persistent cookie should be forgotten; undefined for a browser-session cookie. */
   cookieMaxAge(session: Pick<Session, 'keepSignedIn' | 'expiresAt'>): number | undefined {
     if (!session.keepSignedIn) return undefined;
-    return Math.max(0, Math.floor((session.expiresAt.getTime() - this.now().getTime()) / 1000));
+    // Rounded up: a cookie issued now says the full lifetime (30 days, not 30 days less a second).
+    return Math.max(0, Math.ceil((session.expiresAt.getTime() - this.now().getTime()) / 1000));
   }
 
   private nextExpiry(keepSignedIn: boolean, absoluteExpiresAt: Date, now: Date): Date {
@@ -75,30 +107,55 @@ export class SessionStore {
     return { token, session };
   }
 
-  /** The live session behind a token, with its user; slides its expiry when due. */
+  /**
+   * The live session behind a token, with its user; slides its expiry when due. Served from the cache
+   * when possible, so a plain authenticated request costs no SQL; the touch is written later, batched.
+   */
   async validate(token: string): Promise<LiveSession | null> {
     const now = this.now();
-    const found = await this.prisma.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
+    const tokenHash = hashToken(token);
+    let found = this.cache.get(tokenHash);
+    // A cached expiry may be older than the row (another instance slid it): only the row may say "expired".
+    if (!found || found.session.expiresAt <= now) found = (await this.load(tokenHash, now)) ?? undefined;
     if (!found) return null;
-    const { user, ...session } = found;
-    if (session.expiresAt <= now) return null;
+    const { session, user } = found;
 
     const halfLifeLeft = session.expiresAt.getTime() - now.getTime() < this.ttlMs(session.keepSignedIn) / 2;
     const touchDue = now.getTime() - session.lastSeenAt.getTime() >= this.policy.touchIntervalMs;
     if (!halfLifeLeft && !touchDue) return { session, user, extended: false };
 
     const expiresAt = halfLifeLeft ? this.nextExpiry(session.keepSignedIn, session.absoluteExpiresAt, now) : session.expiresAt;
-    // Conditional on the token hash: a session revoked or rotated meanwhile is not brought back.
-    const { count } = await this.prisma.session.updateMany({
-      where: { id: session.id, tokenHash: session.tokenHash, expiresAt: { gt: now } },
-      data: { lastSeenAt: now, expiresAt },
-    });
-    if (count === 0) return null;
-    return {
-      session: { ...session, lastSeenAt: now, expiresAt },
-      user,
-      extended: expiresAt.getTime() !== session.expiresAt.getTime(),
+    const touched = { ...session, lastSeenAt: now, expiresAt };
+    // The batch writes it conditionally on the token hash: a session revoked or rotated meanwhile stays dead.
+    this.touches.add(touched);
+    this.cache.refresh(touched);
+    return { session: touched, user, extended: expiresAt.getTime() !== session.expiresAt.getTime() };
+  }
+
+  private async load(tokenHash: string, now: Date): Promise<CachedSession | null> {
+    const ticket = this.cache.ticket();
+    const found = await this.prisma.session.findUnique({ where: { tokenHash }, include: { user: true } });
+    if (!found) return null;
+    const { user, ...session } = found;
+    if (session.expiresAt <= now) return null;
+    const entry = { session, user };
+    this.cache.set(ticket, entry);
+    return entry;
+  }
+
+  /** Runs a write and announces it in one transaction, so every instance hears of it exactly when it commits. */
+  private changing<T>(db: Db, change: SessionChange, write: (db: Db) => Promise<T>): Promise<T> {
+    const run = async (tx: Db) => {
+      const result = await write(tx);
+      await this.bus.publish(change, tx);
+      return result;
     };
+    return db === this.prisma ? this.prisma.$transaction((tx) => run(tx)) : run(db);
+  }
+
+  /** For code outside this module that alters a user row (profile, password): cached copies must go. */
+  userChanged(userId: string, db: Db = this.prisma): Promise<void> {
+    return this.changing(db, { users: [userId] }, async () => {});
   }
 
   /** A new token for the same session (fixation defence); the old token stops working at once. */
@@ -106,36 +163,42 @@ export class SessionStore {
     const now = this.now();
     const token = newToken();
     const expiresAt = this.nextExpiry(session.keepSignedIn, session.absoluteExpiresAt, now);
-    const { count } = await db.session.updateMany({
-      where: { id: session.id, tokenHash: session.tokenHash, expiresAt: { gt: now } },
-      data: { tokenHash: hashToken(token), lastSeenAt: now, expiresAt },
-    });
+    const { count } = await this.changing(db, { sessions: [session.id] }, (tx) =>
+      tx.session.updateMany({
+        where: { id: session.id, tokenHash: session.tokenHash, expiresAt: { gt: now } },
+        data: { tokenHash: hashToken(token), lastSeenAt: now, expiresAt },
+      }),
+    );
     if (count === 0) return null;
     return { token, session: { ...session, tokenHash: hashToken(token), lastSeenAt: now, expiresAt } };
   }
 
   async end(sessionId: string, db: Db = this.prisma): Promise<boolean> {
-    const { count } = await db.session.deleteMany({ where: { id: sessionId } });
+    const { count } = await this.changing(db, { sessions: [sessionId] }, (tx) =>
+      tx.session.deleteMany({ where: { id: sessionId } }),
+    );
     return count > 0;
   }
 
   /** Ends one of the user's live sessions; false when it is not theirs or not live. */
   async endOwn(userId: string, sessionId: string): Promise<boolean> {
-    const { count } = await this.prisma.session.deleteMany({
-      where: { id: sessionId, userId, expiresAt: { gt: this.now() } },
-    });
+    // Not a UUID cannot be a session id; asking the database would only earn a type error.
+    if (!UUID.test(sessionId)) return false;
+    const { count } = await this.changing(this.prisma, { sessions: [sessionId] }, (tx) =>
+      tx.session.deleteMany({ where: { id: sessionId, userId, expiresAt: { gt: this.now() } } }),
+    );
     return count > 0;
   }
 
   async endOthers(userId: string, keepSessionId: string, db: Db = this.prisma): Promise<number> {
-    const { count } = await db.session.deleteMany({
-      where: { userId, id: { not: keepSessionId }, expiresAt: { gt: this.now() } },
-    });
+    const { count } = await this.changing(db, { users: [userId] }, (tx) =>
+      tx.session.deleteMany({ where: { userId, id: { not: keepSessionId }, expiresAt: { gt: this.now() } } }),
+    );
     return count;
   }
 
   async endAll(userId: string, db: Db = this.prisma): Promise<number> {
-    const { count } = await db.session.deleteMany({ where: { userId } });
+    const { count } = await this.changing(db, { users: [userId] }, (tx) => tx.session.deleteMany({ where: { userId } }));
     return count;
   }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badInput } from '../errors.js';
+import { isCommonPassword } from './common-passwords.js';
 
 /** Input rules of API.md. Each failure names the field it is about. */
 
@@ -19,7 +20,10 @@ export function normaliseName(field: string, raw: string): { name: string; nameK
   const name = raw.normalize('NFKC').trim();
   if (length(name) < 1 || length(name) > NAME_MAX) throw badInput(field, `The name must be 1 to ${NAME_MAX} characters.`);
   if (INVISIBLE.test(name)) throw badInput(field, 'The name contains invisible or control characters.');
-  return { name, nameKey: name.toLowerCase() };
+  const nameKey = name.toLowerCase();
+  // Lower-casing can lengthen a name ("İ" becomes "i̇"), and the key column holds NAME_MAX characters.
+  if (length(nameKey) > NAME_MAX) throw badInput(field, `The name must be 1 to ${NAME_MAX} characters.`);
+  return { name, nameKey };
 }
 
 export function normaliseEmail(field: string, raw: string): { email: string; emailKey: string } {
@@ -43,5 +47,6 @@ export function checkPassword(field: string, password: string): string {
   if (n < PASSWORD_MIN || n > PASSWORD_MAX) {
     throw badInput(field, `The password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.`);
   }
+  if (isCommonPassword(password)) throw badInput(field, 'This password is too common; choose another.');
   return password;
 }

@@ -13,6 +13,8 @@ export interface Database {
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /** Where the data lives, safe to log: a host and database name, never a password. */
   location: string;
+  /** PostgreSQL only: the pool under Prisma, for stores that speak SQL themselves (rate-limit counters). */
+  pool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -35,15 +37,25 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
     // An idle connection dropped by the server (restart, failover) must not crash the process;
     // the pool replaces it on the next checkout.
     pool.on('error', () => {});
-    const adapterFactory = new PrismaPg(pool);
-    const prisma = client(adapterFactory);
+    // A checked-out connection killed between two statements (pg_terminate_backend, failover) emits
+    // 'error' with no query to receive it; unheard, that would crash the process. The statement that
+    // next uses it fails instead, and the pool discards it on release.
+    pool.on('connect', (connection) => connection.on('error', () => {}));
+    const prisma = client(new PrismaPg(pool));
+    // The schema engine takes a session-level advisory lock and releases it with a later statement; on
+    // the shared pool those can land on different connections, leaving the lock held for good and every
+    // other instance unable to start. One connection of its own, closed when idle, keeps them together.
+    const migrationPool = new pg.Pool({ connectionString: config.url, max: 1, idleTimeoutMillis: 1_000 });
+    migrationPool.on('error', () => {});
     return {
       prisma,
-      adapterFactory,
+      adapterFactory: new PrismaPg(migrationPool),
       location: describePostgresUrl(config.url),
+      pool,
       close: async () => {
         await prisma.$disconnect();
         await pool.end();
+        await migrationPool.end();
       },
     };
   }

@@ -14,7 +14,9 @@ export async function waitForDatabase(db: Database, waitMs: number, onRetry?: (a
       return;
     } catch (error) {
       if (Date.now() >= deadline) {
-        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        // Prisma's message opens with a blank line and ends with the driver's reason: keep that last line.
+        const reason =
+          error instanceof Error ? error.message.split('\n').filter((line) => line.trim()).at(-1) : String(error);
         throw new DatabaseUnreachableError(
           `Cannot reach ${db.location} after ${Math.round(waitMs / 1000)}s: ${redactUrls(reason ?? '')}`,
         );

@@ -26,9 +26,26 @@ export function maskedErrors(logger: Logger): YogaServerOptions<object, object>[
         });
       }
       if (!isGraphQLError(error) || error.originalError) logger.error({ err: unwrap(error) }, 'unexpected error');
-      return yogaMaskError(error, message, false);
+      return withoutOriginalError(yogaMaskError(error, message, false));
     },
   };
+}
+
+/** Yoga describes a body that is not JSON with the parser's own error in `extensions.originalError`: not for clients. */
+function withoutOriginalError(error: Error): Error {
+  if (!isGraphQLError(error) || !('originalError' in error.extensions)) return error;
+  const { originalError: _internal, ...extensions } = error.extensions;
+  // Yoga answers 200 to a JSON client unless originalError is present or the status is not marked "spec"
+  // (optional): keep the 400 a body that is not JSON deserves.
+  const http = extensions.http as { status?: number; spec?: boolean } | undefined;
+  if (http?.status) extensions.http = { ...http, spec: false };
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions,
+  });
 }
 
 function unwrap(error: unknown): unknown {

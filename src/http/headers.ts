@@ -9,7 +9,11 @@ export function useSecurityHeaders({ hsts, graphqlEndpoint }: { hsts: boolean; g
       headers.set('referrer-policy', 'no-referrer');
       headers.delete('x-powered-by');
       if (hsts) headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
-      if (new URL(request.url).pathname === graphqlEndpoint) headers.set('cache-control', 'no-store');
+      if (new URL(request.url).pathname === graphqlEndpoint) {
+        headers.set('cache-control', 'no-store');
+        // The CORS answer depends on Origin: a shared cache must not hand one origin's answer to another.
+        if (!/\borigin\b/i.test(headers.get('vary') ?? '')) headers.append('vary', 'Origin');
+      }
     },
   };
 }

@@ -5,7 +5,7 @@ import type { Session as SessionRow, User as UserRow } from '../generated/prisma
 import { Session } from './session.js';
 import { User } from './user.js';
 
-const AuthPayload = builder.objectRef<{ user: UserRow; session: SessionRow }>('AuthPayload').implement({
+export const AuthPayload = builder.objectRef<{ user: UserRow; session: SessionRow }>('AuthPayload').implement({
   fields: (t) => ({
     user: t.field({ type: User, resolve: (p) => p.user }),
     session: t.field({ type: Session, resolve: (p) => ({ ...p.session, user: p.user }) }),
@@ -84,7 +84,12 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) =>
       adoptSession(
         context,
-        await context.services.accounts.changePassword(context.viewer, input.currentPassword, input.newPassword),
+        await context.services.accounts.changePassword(
+          context.viewer,
+          input.currentPassword,
+          input.newPassword,
+          context.client,
+        ),
       ),
   }),
 }));

@@ -3,5 +3,6 @@ import { builder } from '../builder.js';
 import './user.js';
 import './session.js';
 import './auth.js';
+import './recovery.js';
 
 export const schema = lexicographicSortSchema(builder.toSchema());

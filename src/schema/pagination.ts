@@ -27,11 +27,14 @@ export function encodeCursor({ createdAt, id }: KeysetPosition): string {
   return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
 }
 
+// Strict, so a malformed id is refused here instead of failing the uuid cast in the database.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function decodeCursor(field: string, cursor: string): KeysetPosition {
   try {
     const [iso, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     const createdAt = new Date(String(iso));
-    if (typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) && !Number.isNaN(createdAt.getTime())) {
+    if (typeof id === 'string' && UUID.test(id) && !Number.isNaN(createdAt.getTime())) {
       return { createdAt, id };
     }
   } catch {}

@@ -20,8 +20,15 @@ export const SIGN_UP = `mutation SignUp($input: SignUpInput!) { signUp(input: $i
 export const SIGN_IN = `mutation SignIn($input: SignInInput!) { signIn(input: $input) { ${AUTH_PAYLOAD} } }`;
 
 export interface AuthPayload {
-  user: { id: string; name: string; email: string; activeSessionCount: number };
-  session: { id: string; expiresAt: string; keepSignedIn: boolean; current: boolean };
+  user: { id: string; name: string; displayName: string | null; email: string; activeSessionCount: number };
+  session: {
+    id: string;
+    createdAt: string;
+    lastSeenAt: string;
+    expiresAt: string;
+    keepSignedIn: boolean;
+    current: boolean;
+  };
 }
 
 /** Signs a fresh account up through the API; throws if the server refuses. */
@@ -41,3 +48,14 @@ export async function signIn(
 ) {
   return client.request<{ signIn: AuthPayload }>(SIGN_IN, { input: by });
 }
+
+/** Abuse limits high enough that a test file's own traffic (one IP, many sign-ins) is never throttled. */
+export const UNLIMITED = {
+  RATE_LIMIT_SIGNIN_ACCOUNT: '100000',
+  RATE_LIMIT_SIGNIN_IP: '100000',
+  RATE_LIMIT_SIGNUP_IP: '100000',
+};
+
+export const ME = `{ me { ${USER_FIELDS} } }`;
+export const CURRENT_SESSION = `{ session { ${SESSION_FIELDS} user { id } } }`;
+export const SESSIONS = `{ sessions { ${SESSION_FIELDS} } }`;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import type { DestinationStream } from 'pino';
 import { join } from 'node:path';
 import { createArgon2Hasher } from '../../src/auth/password.js';
 import { type Booted, boot } from '../../src/boot.js';
@@ -34,6 +35,8 @@ export interface StartOptions {
   realHasher?: boolean;
   /** Reuse a database (e.g. a second instance, or a restart); by default each server gets a fresh one. */
   database?: TestDatabase;
+  /** Where the server's JSON log lines go (LOG_LEVEL still applies; set it in env). */
+  logStream?: DestinationStream;
 }
 
 /** A real server on a real port over a real database, as the process in server.ts builds it. */
@@ -49,7 +52,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     ...options.env,
   });
   const queries: string[] = [];
-  const booted = await boot(config, createLogger(config), {
+  const booted = await boot(config, createLogger(config, options.logStream), {
     ...(options.realHasher ? {} : { hasher: fastHasher() }),
     onQuery: (sql) => queries.push(sql),
   });

@@ -51,3 +51,24 @@ export type User = Prisma.UserModel
  * 
  */
 export type Session = Prisma.SessionModel
+/**
+ * Model RateLimit
+ * The counters of rate-limiter-flexible's RateLimiterPostgres (src/limits), shared by every instance.
+ * The library inserts positionally (key, points, expire), so keep the column order.
+ */
+export type RateLimit = Prisma.RateLimitModel
+/**
+ * Model PasswordResetCode
+ * The one live password-reset code of a user; a newer request overwrites it, a successful reset deletes it.
+ */
+export type PasswordResetCode = Prisma.PasswordResetCodeModel
+/**
+ * Model KnownDevice
+ * User agent + IP pairs an account has signed in from, so a sign-in from a new one can be reported.
+ */
+export type KnownDevice = Prisma.KnownDeviceModel
+/**
+ * Model MailOutbox
+ * Mail waiting for the worker (src/mail/worker.ts); written in the transaction of the change that causes it.
+ */
+export type MailOutbox = Prisma.MailOutboxModel

@@ -10,4 +10,8 @@
  */
 export type * from './models/User.js'
 export type * from './models/Session.js'
+export type * from './models/RateLimit.js'
+export type * from './models/PasswordResetCode.js'
+export type * from './models/KnownDevice.js'
+export type * from './models/MailOutbox.js'
 export type * from './commonInputTypes.js'

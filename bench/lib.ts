@@ -1,0 +1,204 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+
+/** Helpers for bench/run.ts: child processes on loopback, autocannon runs, RSS sampling. */
+
+export const ROOT = new URL('..', import.meta.url).pathname;
+export const SECRET = 'bench-secret-0123456789-abcdefghijklmnopq';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Proc {
+  origin: string;
+  url: string;
+  pid: number;
+  /** Resident memory now, in MB (Linux /proc). */
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+/** Our server as `npm start` runs it (same flags, same thread pool size), on a free loopback port. */
+export async function spawnServer(env: Record<string, string>): Promise<Proc> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      UV_THREADPOOL_SIZE: String(availableParallelism() + 1),
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      SESSION_SECRET: SECRET,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  return wrap(child, `http://127.0.0.1:${port}`, '/graphql');
+}
+
+export async function spawnPeer(databaseUrl: string): Promise<Proc> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/peer/server.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port), DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return wrap(child, `http://127.0.0.1:${port}`, '/graphql');
+}
+
+async function wrap(child: ChildProcess, origin: string, path: string): Promise<Proc> {
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${origin}: process exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`${origin}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      if (response.status < 500) break;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`${origin}: not answering after 60 s`);
+    await sleep(50);
+  }
+  const pid = child.pid ?? 0;
+  return {
+    origin,
+    url: `${origin}${path}`,
+    pid,
+    rssMb: () => rssMb(pid),
+    async stop() {
+      child.kill('SIGTERM');
+      await Promise.race([exited, sleep(15_000)]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+export function rssMb(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Samples a process's RSS every 100 ms until stopped; resolves with the peak. */
+export function sampleRss(pid: number): () => number {
+  let peak = rssMb(pid);
+  const timer = setInterval(() => {
+    const now = rssMb(pid);
+    if (now > peak) peak = now;
+  }, 100);
+  return () => {
+    clearInterval(timer);
+    return peak;
+  };
+}
+
+export interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** Response bodies sorted by a classifier, when one was given. */
+  kinds: Record<string, number>;
+}
+
+export interface LoadOptions {
+  url: string;
+  query: string;
+  variables?: Record<string, unknown>;
+  cookie?: string;
+  connections?: number;
+  durationS: number;
+  /** Requests per second across all connections; unset: as fast as possible. */
+  overallRate?: number;
+  classify?: (body: string) => string;
+}
+
+export async function load(options: LoadOptions): Promise<Load> {
+  const kinds: Record<string, number> = {};
+  const result = await autocannon({
+    url: options.url,
+    method: 'POST',
+    connections: options.connections ?? 10,
+    duration: options.durationS,
+    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
+    headers: {
+      'content-type': 'application/json',
+      ...(options.cookie ? { cookie: options.cookie } : {}),
+    },
+    body: JSON.stringify({ query: options.query, variables: options.variables ?? {} }),
+    ...(options.classify
+      ? {
+          setupClient: (client: autocannon.Client) => {
+            client.on('body', (body: Buffer) => {
+              const kind = options.classify!(body.toString());
+              kinds[kind] = (kinds[kind] ?? 0) + 1;
+            });
+          },
+        }
+      : {}),
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    kinds,
+  };
+}
+
+export interface GqlResult {
+  status: number;
+  body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
+  /** name=value of the session cookie set by the response, if any. */
+  cookie: string | undefined;
+}
+
+export async function gql(url: string, query: string, variables: Record<string, unknown> = {}, cookie?: string): Promise<GqlResult> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const cookies = response.headers
+    .getSetCookie()
+    .map((header) => header.split(';')[0] ?? '')
+    .filter((pair) => /sessionId=./.test(pair));
+  return { status: response.status, body: (await response.json()) as GqlResult['body'], cookie: cookies[0] };
+}
+
+export const SIGN_UP = 'mutation ($input: SignUpInput!) { signUp(input: $input) { user { id } } }';
+export const SIGN_IN = 'mutation ($input: SignInInput!) { signIn(input: $input) { user { id } } }';
+export const ME = '{ me { id name } }';
+export const BARE = '{ __typename }';
+
+export const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a';
+export const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import type { ClientInfo } from '../auth/sessions.js';
+import type { Config } from '../config.js';
+import type { OutboxDb, MailOutbox } from './outbox.js';
+import { newSignInMail, passwordChangedMail, type Recipient } from './templates.js';
+
+/**
+ * The security notices mature products send: "your password was changed" and "new sign-in to your
+ * account". Each is enqueued in the caller's transaction, so it goes out exactly when the change commits.
+ */
+
+export type NoticeSettings = Pick<Config['mail'], 'notifyPasswordChanged' | 'notifyNewSignIn'>;
+
+export class SecurityNotices {
+  constructor(
+    private readonly outbox: MailOutbox,
+    private readonly settings: NoticeSettings,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Records the user agent + IP pair as the account's own; true when it had not been seen before. */
+  async rememberDevice(db: OutboxDb, userId: string, client: ClientInfo): Promise<boolean> {
+    const fingerprint = deviceFingerprint(client);
+    // ON CONFLICT DO NOTHING decides atomically, so two parallel sign-ins from a new pair send one notice.
+    const { count } = await db.knownDevice.createMany({ data: [{ userId, fingerprint }], skipDuplicates: true });
+    if (count === 0) {
+      await db.knownDevice.updateMany({ where: { userId, fingerprint }, data: { lastSeenAt: this.now() } });
+    }
+    return count > 0;
+  }
+
+  /** After a successful sign-in: a notice when the pair is new to the account. */
+  async signedIn(db: OutboxDb, user: Recipient & { id: string }, client: ClientInfo): Promise<void> {
+    const isNew = await this.rememberDevice(db, user.id, client);
+    if (isNew && this.settings.notifyNewSignIn) await this.outbox.enqueue(db, newSignInMail(user, this.event(client)));
+  }
+
+  async passwordChanged(db: OutboxDb, user: Recipient, client: ClientInfo): Promise<void> {
+    if (this.settings.notifyPasswordChanged) await this.outbox.enqueue(db, passwordChangedMail(user, this.event(client)));
+  }
+
+  /** Call after the transaction that enqueued has committed. */
+  wake(): void {
+    this.outbox.wake();
+  }
+
+  private event(client: ClientInfo) {
+    return { at: this.now(), userAgent: client.userAgent, ip: client.ip };
+  }
+}
+
+export function deviceFingerprint(client: ClientInfo): string {
+  return createHash('sha256').update(`${client.userAgent ?? ''}\n${client.ip ?? ''}`).digest('hex');
+}

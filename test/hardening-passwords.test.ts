@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCode, TestClient } from './support/client.js';
+import { newAccount, SIGN_IN, SIGN_UP, signUp, UNLIMITED } from './support/flows.js';
+import { CHANGE_PASSWORD, RESET_PASSWORD } from './support/recovery.js';
+import { startServer, type TestServer } from './support/server.js';
+
+/**
+ * NIST SP 800-63B's common-password check at sign-up, change and reset; and the bound on argon2 work
+ * (PASSWORD_HASH_CONCURRENCY / PASSWORD_HASH_QUEUE) with the real OWASP-strength hasher.
+ */
+
+// From zxcvbn-ts's common list, each long enough to pass the length rule.
+const COMMON = ['password', 'iloveyou', 'sunshine', 'trustno1', 'Qwertyuiop', 'PASSWORD1', 'starwars'];
+
+describe('common passwords are refused', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ env: UNLIMITED });
+  });
+  afterAll(() => server.close());
+  const client = () => new TestClient(server.graphqlUrl);
+
+  it('at sign-up, whatever the letter case, naming the password field and creating nothing', async () => {
+    const before = await server.booted.db.prisma.user.count();
+    for (const password of COMMON) {
+      const response = await client().request(SIGN_UP, { input: newAccount({ password }) });
+      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'password' });
+    }
+    expect(await server.booted.db.prisma.user.count()).toBe(before);
+    // An uncommon password of the same length is fine.
+    expect((await client().request(SIGN_UP, { input: newAccount({ password: 'zq8-vole-Kit' }) })).errors).toBeUndefined();
+  });
+
+  it('at changePassword (newPassword), keeping the old password', async () => {
+    const c = client();
+    const { account } = await signUp(c);
+    const response = await c.request(CHANGE_PASSWORD, { input: { currentPassword: account.password, newPassword: 'sunshine' } });
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'newPassword' });
+    const again = await client().request(SIGN_IN, { input: { name: account.name, password: account.password } });
+    expect(again.errors).toBeUndefined();
+  });
+
+  it('at resetPassword (newPassword), before the code is even looked at', async () => {
+    const { account } = await signUp(client());
+    const response = await client().request(RESET_PASSWORD, {
+      input: { email: account.email, otp: '123456', newPassword: 'iloveyou' },
+    });
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'newPassword' });
+  });
+});
+
+describe('argon2 work is bounded (real OWASP hasher, 1 at a time, 2 waiting)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({
+      realHasher: true,
+      env: { PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_QUEUE: '2', RATE_LIMIT_SIGNIN_IP: '1000' },
+    });
+  });
+  afterAll(() => server.close());
+  const signInAs = (name: string, password: string) =>
+    new TestClient(server.graphqlUrl).request(SIGN_IN, { input: { name, password } });
+
+  it('sheds a flood with RATE_LIMITED instead of queueing it, without counting shed attempts as failures', async () => {
+    const { account } = await signUp(new TestClient(server.graphqlUrl));
+    // Fewer than the account's 10, so every RATE_LIMITED here is the hash queue's (retryAfter 1).
+    const flood = await Promise.all(Array.from({ length: 9 }, () => signInAs(account.name, 'wrong-password-flood')));
+    const codes = flood.map((r) => errorCode(r));
+    const checked = codes.filter((c) => c === 'INVALID_CREDENTIALS').length;
+    const shed = flood.filter((r) => errorCode(r) === 'RATE_LIMITED');
+    expect(checked + shed.length).toBe(9);
+    expect(checked).toBeGreaterThanOrEqual(1);
+    expect(shed.length).toBeGreaterThan(0);
+    for (const r of shed) expect(r.errors?.[0]?.extensions?.retryAfter).toBe(1);
+
+    // Shed attempts checked no password, so they were given back: the account has 10 - checked failures left.
+    for (let i = checked; i < 10; i++) expect(errorCode(await signInAs(account.name, 'wrong-password-later'))).toBe('INVALID_CREDENTIALS');
+    expect(errorCode(await signInAs(account.name, 'wrong-password-later'))).toBe('RATE_LIMITED');
+  });
+
+  it('serves other sign-ins once the flood has passed', async () => {
+    const { account } = await signUp(new TestClient(server.graphqlUrl));
+    const response = await signInAs(account.name, account.password);
+    expect(response.errors).toBeUndefined();
+  });
+});

@@ -1,0 +1,163 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TestClient } from './support/client.js';
+import { createTestDatabase, type TestDatabase, testDatabaseKind } from './support/database.js';
+import { signUp } from './support/flows.js';
+
+/**
+ * The real process, as `npm start` runs it: `node --import tsx src/server.ts` with only the
+ * environment a user would give it.
+ */
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+interface Running {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code (or the signal's name). */
+  exited: Promise<number | string>;
+}
+
+function run(env: Record<string, string>): Running {
+  let output = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | string>((resolve) => {
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+  });
+  return { child, output: () => output, exited };
+}
+
+/** Waits for the "listening" line and returns the port the server took (PORT=0 lets the OS choose). */
+async function listening(server: Running, timeoutMs = 45_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = /http:\/\/127\.0\.0\.1:(\d+)\/graphql/.exec(server.output());
+    if (match) return Number(match[1]);
+    if (server.child.exitCode !== null) throw new Error(`server exited early:\n${server.output()}`);
+    if (Date.now() > deadline) throw new Error(`server did not start:\n${server.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// Strip terminal colours (pino-pretty in development) before reading log lines.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences start with ESC.
+const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
+const lines = (text: string) =>
+  plain(text)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+
+const children: Running[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+  for (const cleanup of cleanups) await cleanup();
+});
+const start = (env: Record<string, string>) => {
+  const server = run(env);
+  children.push(server);
+  return server;
+};
+
+describe('the server process', () => {
+  it('keeps users and sessions across a restart (SIGTERM, then start again on the same data)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sessiongraph-process-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    let database: TestDatabase | undefined;
+    if (testDatabaseKind === 'postgres') {
+      database = await createTestDatabase();
+      cleanups.push(() => database!.drop());
+    }
+    // As a new user runs it: no NODE_ENV, no SESSION_SECRET (the dev secret is generated into DATA_DIR).
+    const env = { DATA_DIR: dataDir, PORT: '0', ...(database ? { DATABASE_URL: database.url } : {}) };
+
+    const first = start(env);
+    const port = await listening(first);
+    const c = new TestClient(`http://127.0.0.1:${port}/graphql`);
+    const { user, session } = await signUp(c, { keepSignedIn: true });
+    const value = c.sessionValue!;
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const second = start(env);
+    const port2 = await listening(second);
+    const after = new TestClient(`http://127.0.0.1:${port2}/graphql`);
+    after.jar.set('sessionId', value);
+    const res = await after.request<{ me: { id: string; name: string }; sessions: { id: string }[] }>(
+      '{ me { id name } sessions { id } }',
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.me).toEqual({ id: user.id, name: user.name });
+    expect(res.data?.sessions.map((s) => s.id)).toEqual([session.id]);
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 120_000);
+});
+
+// Configuration is checked before any database is touched, so these need to run once, not per database.
+describe.skipIf(testDatabaseKind === 'postgres').concurrent('start-up failures', () => {
+  const base = () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sessiongraph-process-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    return { DATA_DIR: dataDir, PORT: '0', NODE_ENV: 'test' };
+  };
+
+  for (const [name, value] of [
+    ['PORT', 'abc'],
+    ['SESSION_IDLE_TTL', 'soon'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['COOKIE_SECURE', 'maybe'],
+  ] as const) {
+    it(`a bad ${name} stops the server with one line naming it`, async () => {
+      const server = start({ ...base(), [name]: value });
+      const code = await server.exited;
+      expect(code).not.toBe(0);
+      const out = lines(server.output());
+      expect(out).toHaveLength(1);
+      expect(out[0]).toContain(name);
+    }, 30_000);
+  }
+
+  it('NODE_ENV=production without SESSION_SECRET stops the server naming SESSION_SECRET', async () => {
+    const server = start({ ...base(), NODE_ENV: 'production' });
+    expect(await server.exited).not.toBe(0);
+    const out = lines(server.output());
+    expect(out).toHaveLength(1);
+    expect(out[0]).toContain('SESSION_SECRET');
+  }, 30_000);
+
+  it('an unreachable database exits non-zero after DB_WAIT, naming the host and never the password', async () => {
+    const started = Date.now();
+    const server = start({
+      ...base(),
+      DATABASE_URL: 'postgres://user:secretpw@127.0.0.1:1/db',
+      DB_WAIT: '2s',
+      SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
+    });
+    const code = await server.exited;
+    const elapsed = Date.now() - started;
+    expect(code).not.toBe(0);
+    expect(elapsed).toBeLessThan(10_000);
+    const out = server.output();
+    expect(out).toContain('127.0.0.1');
+    expect(out).not.toContain('secretpw');
+    // The reason is given too, not just the fact.
+    expect(out).toMatch(/Cannot reach .*127\.0\.0\.1.*: \S/);
+  }, 30_000);
+});

@@ -1,0 +1,129 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INVALIDATION_CHANNEL } from '../src/db/notify.js';
+import { TestClient } from './support/client.js';
+import { createTestDatabase, type TestDatabase, testDatabaseKind } from './support/database.js';
+import { signUp } from './support/flows.js';
+import { startServer, type TestServer } from './support/server.js';
+import { until } from './support/wait.js';
+
+/** Two server instances on one PostgreSQL database, as behind a load balancer. */
+
+const ME = '{ me { id } }';
+const QUIET = { MAIL_POLL_INTERVAL: '1h' };
+
+describe.runIf(testDatabaseKind === 'postgres')('two instances on one PostgreSQL', () => {
+  let database: TestDatabase;
+  let a: TestServer;
+  let b: TestServer;
+  const trusted = (server: TestServer) => server.booted.app.services.sessions.cache.isTrusted;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    a = await startServer({ database, env: QUIET });
+    b = await startServer({ database, env: QUIET });
+    await until(() => trusted(a) && trusted(b));
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await database?.drop();
+  });
+
+  /** The same cookie presented to another instance (what a load balancer does between requests). */
+  const on = (server: TestServer, c: TestClient) => {
+    const copy = new TestClient(server.graphqlUrl, 'copy');
+    for (const [k, v] of c.jar) copy.jar.set(k, v);
+    return copy;
+  };
+  const meOf = async (c: TestClient) => {
+    const response = await c.request<{ me: { id: string } | null }>(ME);
+    if (response.errors) throw new Error(JSON.stringify(response.errors));
+    return response.data?.me ?? null;
+  };
+
+  it('a session started on A is valid on B', async () => {
+    const onA = new TestClient(a.graphqlUrl);
+    const { user } = await signUp(onA);
+    expect((await meOf(on(b, onA)))?.id).toBe(user.id);
+  });
+
+  it('a session cached on A is refused by A within 100 ms of its revocation on B', async () => {
+    const onA = new TestClient(a.graphqlUrl);
+    const { session } = await signUp(onA);
+    const keep = on(a, onA);
+    expect(await meOf(keep)).not.toBeNull();
+    a.resetQueryLog();
+    expect(await meOf(keep)).not.toBeNull();
+    expect(a.queries).toEqual([]);
+
+    // The same user on B (here: the same cookie) revokes the session.
+    const onB = on(b, onA);
+    const revoked = await onB.request('mutation ($id: ID!) { revokeSession(id: $id) }', { id: session.id });
+    expect(revoked.data).toEqual({ revokeSession: true });
+    const elapsed = await until(async () => (await meOf(on(a, keep))) === null, 1_000, 5);
+    expect(elapsed).toBeLessThan(100);
+  });
+
+  it('logout on B ends the session on A, and sessions stay cached on both', async () => {
+    const onA = new TestClient(a.graphqlUrl);
+    await signUp(onA);
+    const onB = on(b, onA);
+    expect(await meOf(onA)).not.toBeNull();
+    expect(await meOf(onB)).not.toBeNull();
+    a.resetQueryLog();
+    b.resetQueryLog();
+    expect(await meOf(onA)).not.toBeNull();
+    expect(await meOf(onB)).not.toBeNull();
+    expect([...a.queries, ...b.queries]).toEqual([]);
+    const stale = on(a, onA);
+    await onB.request('mutation { logout }');
+    await until(async () => (await meOf(stale)) === null, 1_000, 5);
+  });
+
+  it('while its LISTEN connection is down, A bypasses its cache, so a revoke on B is honoured at once', async () => {
+    const onA = new TestClient(a.graphqlUrl);
+    const { session } = await signUp(onA);
+    const keep = on(a, onA);
+    expect(await meOf(keep)).not.toBeNull();
+    a.resetQueryLog();
+    expect(await meOf(keep)).not.toBeNull();
+    expect(a.queries).toEqual([]);
+
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      const killed = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND query = $1`,
+        [`LISTEN ${INVALIDATION_CHANNEL}`],
+      );
+      expect(killed.rowCount).toBe(2);
+      await until(() => !trusted(a), 2_000, 1);
+      // Until it has listened again, every request goes to the database.
+      a.resetQueryLog();
+      expect(await meOf(keep)).not.toBeNull();
+      expect(a.queries.length).toBeGreaterThan(0);
+
+      const other = on(b, onA);
+      expect((await other.request('mutation ($id: ID!) { revokeSession(id: $id) }', { id: session.id })).data).toEqual({
+        revokeSession: true,
+      });
+      expect(await meOf(on(a, keep))).toBeNull();
+
+      // Reconnected and resynced: the cache serves again, and notifications arrive again.
+      await until(() => trusted(a) && trusted(b), 10_000);
+      const fresh = new TestClient(a.graphqlUrl);
+      const second = await signUp(fresh);
+      const freshCopy = on(a, fresh);
+      expect(await meOf(freshCopy)).not.toBeNull();
+      a.resetQueryLog();
+      expect(await meOf(freshCopy)).not.toBeNull();
+      expect(a.queries).toEqual([]);
+      await on(b, fresh).request('mutation ($id: ID!) { revokeSession(id: $id) }', { id: second.session.id });
+      await until(async () => (await meOf(on(a, freshCopy))) === null, 1_000, 5);
+    } finally {
+      await admin.end();
+    }
+  });
+});

@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+/**
+ * A throwaway PostgreSQL cluster of our own, for tests that stop and start the database. The shared
+ * server on :5432 is never touched. Needs the PostgreSQL 15 binaries and root (to run them as `postgres`).
+ */
+
+const BIN = '/usr/lib/postgresql/15/bin';
+const run = promisify(execFile);
+
+export const canRunPrivatePostgres = existsSync(join(BIN, 'initdb')) && process.getuid?.() === 0;
+
+export interface PrivatePostgres {
+  url: string;
+  port: number;
+  start(): Promise<void>;
+  /** `fast` disconnects clients and shuts down cleanly; `immediate` is a crash. */
+  stop(mode?: 'fast' | 'immediate'): Promise<void>;
+  remove(): Promise<void>;
+}
+
+const asPostgres = (command: string, args: string[]) =>
+  run('runuser', ['-u', 'postgres', '--', join(BIN, command), ...args], { timeout: 60_000 });
+
+export async function createPrivatePostgres(): Promise<PrivatePostgres> {
+  const dir = mkdtempSync(join(tmpdir(), 'sg-pg-'));
+  const { uid, gid } = await postgresIds();
+  chownSync(dir, uid, gid);
+  const data = join(dir, 'data');
+  await asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+  const port = await freePort();
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
+  let running = false;
+  const cluster: PrivatePostgres = {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    async start() {
+      await asPostgres('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
+      running = true;
+    },
+    async stop(mode = 'fast') {
+      await asPostgres('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
+      running = false;
+    },
+    async remove() {
+      if (running) await cluster.stop('immediate').catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await cluster.start();
+  return cluster;
+}
+
+async function postgresIds(): Promise<{ uid: number; gid: number }> {
+  const [{ stdout: uid }, { stdout: gid }] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
+  return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
