@@ -181,7 +181,12 @@ export interface GqlResult {
   cookie: string | undefined;
 }
 
-export async function gql(url: string, query: string, variables: Record<string, unknown> = {}, cookie?: string): Promise<GqlResult> {
+export async function gql(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  cookie?: string,
+): Promise<GqlResult> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
@@ -200,5 +205,7 @@ export const ME = '{ me { id name } }';
 export const BARE = '{ __typename }';
 
 export const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a';
+  Number.isFinite(n)
+    ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : 'n/a';
 export const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');

@@ -12,7 +12,9 @@ import { diffSchemaAgainstMigrations, MIGRATIONS_DIR } from '../src/db/migration
 
 const name = (process.argv[2] ?? 'change').replace(/[^a-z0-9_]+/gi, '_').toLowerCase();
 const shadow = new PGlite();
-const sql = await diffSchemaAgainstMigrations(new PrismaPGlite(shadow) as unknown as SqlMigrationAwareDriverAdapterFactory);
+const sql = await diffSchemaAgainstMigrations(
+  new PrismaPGlite(shadow) as unknown as SqlMigrationAwareDriverAdapterFactory,
+);
 await shadow.close();
 
 if (!sql) {

@@ -1,8 +1,8 @@
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { Accounts } from './auth/accounts.js';
 import { presentedSessionValue } from './auth/cookies.js';
-import { Recovery } from './auth/recovery.js';
 import { createArgon2Hasher, OWASP_ARGON2, type PasswordHasher } from './auth/password.js';
+import { Recovery } from './auth/recovery.js';
 import { type ClientInfo, SessionStore, type SessionSyncOptions } from './auth/sessions.js';
 import { verifySignedToken } from './auth/tokens.js';
 import type { Config } from './config.js';
@@ -89,7 +89,12 @@ export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps):
     cors: (request) => {
       const origin = request.headers.get('origin');
       if (!origin || !config.http.allowedOrigins.includes(origin)) return false;
-      return { origin: [origin], credentials: true, methods: ['GET', 'POST'], allowedHeaders: ['content-type', 'authorization'] };
+      return {
+        origin: [origin],
+        credentials: true,
+        methods: ['GET', 'POST'],
+        allowedHeaders: ['content-type', 'authorization'],
+      };
     },
     plugins: [
       // First, so that requests other plugins refuse early are logged too.

@@ -3,7 +3,7 @@ import type { PasswordHasher } from './auth/password.js';
 import { SessionCache } from './auth/session-cache.js';
 import type { Config } from './config.js';
 import { type Database, type DatabaseOptions, openDatabase } from './db/client.js';
-import { applyMigrations } from './db/migrations.js';
+import { applyMigrations, pendingMigrations } from './db/migrations.js';
 import { type InvalidationBus, startPgBus } from './db/notify.js';
 import { startSweeper } from './db/sweeper.js';
 import { waitForDatabase } from './db/wait.js';
@@ -31,7 +31,7 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     await waitForDatabase(db, config.dbWaitMs, (attempt) => {
       if (attempt === 1) logger.warn(`waiting up to ${config.dbWaitMs / 1000}s for ${db.location}`);
     });
-    if (config.migrateOnStart) {
+    if (config.migrateOnStart && (await migrationsPending(db))) {
       const applied = await applyMigrations(db.adapterFactory);
       if (applied.length) logger.info({ applied }, `applied ${applied.length} migration(s) to ${db.location}`);
     }
@@ -65,4 +65,15 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
       await db.close();
     },
   };
+}
+
+/** Only a database behind the folder wakes the schema engine: its WebAssembly costs a second and ~100 MB. */
+async function migrationsPending(db: Database): Promise<boolean> {
+  try {
+    const rows = await db.prisma.$queryRaw<{ migration_name: string }[]>`
+      SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+    return (await pendingMigrations(rows.map((row) => row.migration_name))).length > 0;
+  } catch {
+    return true;
+  }
 }

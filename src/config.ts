@@ -42,7 +42,12 @@ const count = (fallback: number) => z.coerce.number().int().positive().default(f
 const list = z
   .string()
   .optional()
-  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 
 const origin = z.string().transform((value, ctx) => {
   try {
@@ -65,7 +70,10 @@ function schemaFor(nodeEnv: string) {
   return z.object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-    HOST: z.string().min(1).default(production ? '0.0.0.0' : '127.0.0.1'),
+    HOST: z
+      .string()
+      .min(1)
+      .default(production ? '0.0.0.0' : '127.0.0.1'),
     DATABASE_URL: databaseUrl,
     DATA_DIR: z.string().min(1).default('./.data'),
     SESSION_SECRET: z.string().optional(),
@@ -109,7 +117,8 @@ function schemaFor(nodeEnv: string) {
     RATE_LIMIT_SIGNUP_WINDOW: duration('1h'),
     RATE_LIMIT_RESET_IP: count(50),
     RATE_LIMIT_RESET_WINDOW: duration('15m'),
-    PASSWORD_HASH_CONCURRENCY: count(availableParallelism()),
+    // One core stays with the event loop, so a sign-in storm cannot starve every other request.
+    PASSWORD_HASH_CONCURRENCY: count(Math.max(1, availableParallelism() - 1)),
     // Read, never set here: libuv sizes its pool on first use, before any module of ours runs, so
     // `npm start` sets it (cores + 1). Node's default is 4.
     UV_THREADPOOL_SIZE: count(4),
@@ -215,7 +224,7 @@ export interface Config {
     signUpWindowMs: number;
     resetPerIp: number;
     resetWindowMs: number;
-    /** argon2 runs at most this many at once, and below UV_THREADPOOL_SIZE. @default the cores */
+    /** argon2 runs at most this many at once, and below UV_THREADPOOL_SIZE. @default the cores - 1 (at least 1) */
     passwordHashConcurrency: number;
     /** hashes waiting beyond this are shed with RATE_LIMITED. @default 64 */
     passwordHashQueue: number;
@@ -289,7 +298,9 @@ export function loadConfig(env: Env = process.env): Config {
       maxCost: e.GRAPHQL_MAX_COST,
       maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
       fieldSuggestions:
-        e.GRAPHQL_FIELD_SUGGESTIONS === undefined ? e.INTROSPECTION : ['true', '1', 'yes'].includes(e.GRAPHQL_FIELD_SUGGESTIONS),
+        e.GRAPHQL_FIELD_SUGGESTIONS === undefined
+          ? e.INTROSPECTION
+          : ['true', '1', 'yes'].includes(e.GRAPHQL_FIELD_SUGGESTIONS),
     },
     otpTtlMs: e.OTP_TTL,
     migrateOnStart: e.MIGRATE_ON_START,
@@ -316,7 +327,10 @@ const MIN_SECRET_LENGTH = 32;
 
 function sessionSecrets(raw: string | undefined, production: boolean, dataDir: string): string[] {
   if (raw) {
-    const secrets = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    const secrets = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (secrets.length === 0 || secrets.some((s) => s.length < MIN_SECRET_LENGTH)) {
       throw new ConfigError(`Invalid SESSION_SECRET: each secret needs at least ${MIN_SECRET_LENGTH} characters`);
     }

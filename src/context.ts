@@ -1,12 +1,11 @@
-import type { Config } from './config.js';
 import type { Accounts } from './auth/accounts.js';
 import type { Recovery } from './auth/recovery.js';
-import type { SessionStore } from './auth/sessions.js';
-import type { ClientInfo } from './auth/sessions.js';
+import type { ClientInfo, SessionStore } from './auth/sessions.js';
+import type { Config } from './config.js';
 import type { PrismaClient, Session, User } from './generated/prisma/client.js';
 import type { SessionCookieIntent } from './http/session-cookie.js';
-import type { Loaders } from './loaders.js';
 import type { Limits } from './limits/limits.js';
+import type { Loaders } from './loaders.js';
 import type { MailOutbox } from './mail/outbox.js';
 
 /** Who is making the request, when a live session was presented. */

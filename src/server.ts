@@ -1,25 +1,41 @@
-import { createServer } from 'node:http';
-import { boot } from './boot.js';
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Booted, boot } from './boot.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { DatabaseUnreachableError } from './db/wait.js';
 import { createLogger } from './logger.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config);
-const booted = await boot(config, logger).catch((error: unknown) => {
+
+// The port opens before the database is up, so orchestrators see a live process (/health 200) that is
+// not ready yet (/ready 503) while start-up waits up to DB_WAIT; everything else answers 503 until then.
+let handler: RequestListener = (req, res) => {
+  const path = req.url?.split('?')[0];
+  res.setHeader('cache-control', 'no-store');
+  if (path === '/health') return void res.writeHead(200).end();
+  res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' });
+  res.end(JSON.stringify({ errors: [{ message: 'Starting up.', extensions: { code: 'UNAVAILABLE' } }] }));
+};
+const server = createServer((req, res) => handler(req, res));
+await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+const { port } = server.address() as AddressInfo;
+logger.info(`listening on ${config.host}:${port}; /ready answers 503 until the database is up`);
+
+let booted: Booted | undefined;
+let stopping = false;
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+try {
+  booted = await boot(config, logger);
+} catch (error) {
   logger.fatal(error instanceof DatabaseUnreachableError ? error.message : { err: error }, 'cannot start');
   logger.flush();
   process.exit(1);
-});
+}
+handler = booted.app.yoga;
+logger.info(`sessiongraph on http://${config.host}:${port}/graphql (${booted.db.location})`);
 
-const server = createServer(booted.app.yoga);
-server.listen(config.port, config.host, () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info(`sessiongraph on http://${config.host}:${port}/graphql (${booted.db.location})`);
-});
-
-let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
@@ -31,14 +47,11 @@ async function shutdown(signal: string) {
   force.unref();
   server.closeIdleConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  await booted.close();
+  await booted?.close();
   logger.info('stopped');
   logger.flush();
   process.exit(0);
 }
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
-
 function loadConfigOrExit(): Config {
   try {
     return loadConfig();

@@ -12,6 +12,8 @@ import { codeIn, TestSmtp } from './support/smtp.js';
 // Debian's package, installed by .ci/run with apt (never `playwright install`).
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
+// Page updates wait on real argon2 and a real database: allow a loaded CI machine its time.
+const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
 if (!hasChromium) console.warn(`browser tests skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
 
 let smtp: TestSmtp;
@@ -121,10 +123,10 @@ describe.runIf(hasChromium)('the account page in Chromium', () => {
     await signUp.getByLabel('New password').fill(account.password);
     await signUp.getByLabel('Keep me signed in').check();
     await signUp.getByRole('button', { name: 'Create account' }).click();
-    await expect.poll(() => laptop.page.locator('#me-name').textContent()).toBe(account.name);
+    await eventually(() => laptop.page.locator('#me-name').textContent()).toBe(account.name);
 
     await laptop.page.reload();
-    await expect.poll(() => laptop.page.locator('#me-name').textContent()).toBe(account.name);
+    await eventually(() => laptop.page.locator('#me-name').textContent()).toBe(account.name);
     expect(await laptop.page.locator('#sign-in').isVisible()).toBe(false);
 
     // The session is in an HttpOnly cookie: the browser holds it, page scripts cannot read it.
@@ -137,34 +139,34 @@ describe.runIf(hasChromium)('the account page in Chromium', () => {
     await signIn.getByLabel('Name or e-mail').fill(account.email);
     await signIn.getByLabel('Password').fill(account.password);
     await signIn.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => phone.page.locator('#me-email').textContent()).toBe(account.email);
+    await eventually(() => phone.page.locator('#me-email').textContent()).toBe(account.email);
 
     await laptop.page.reload();
-    await expect.poll(() => devices(laptop.page).count()).toBe(2);
+    await eventually(() => devices(laptop.page).count()).toBe(2);
     const current = devices(laptop.page).filter({ hasText: 'This device' });
-    await expect.poll(() => current.count()).toBe(1);
+    await eventually(() => current.count()).toBe(1);
     expect(await current.textContent()).toContain('LaptopBrowser/1.0');
     mkdirSync('test-results', { recursive: true });
     await laptop.page.screenshot({ path: 'test-results/account-page.png', fullPage: true });
 
     await laptop.page.getByRole('button', { name: 'Revoke PhoneBrowser/2.0' }).click();
-    await expect.poll(() => devices(laptop.page).count()).toBe(1);
+    await eventually(() => devices(laptop.page).count()).toBe(1);
     await phone.page.reload();
-    await expect.poll(() => phone.page.locator('#sign-in').isVisible()).toBe(true);
+    await eventually(() => phone.page.locator('#sign-in').isVisible()).toBe(true);
 
     // The phone signs in again; "sign out everywhere else" ends it once more.
     await signIn.getByLabel('Name or e-mail').fill(account.name);
     await signIn.getByLabel('Password').fill(account.password);
     await signIn.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => phone.page.locator('#me-email').textContent()).toBe(account.email);
+    await eventually(() => phone.page.locator('#me-email').textContent()).toBe(account.email);
     await laptop.page.reload();
-    await expect.poll(() => devices(laptop.page).count()).toBe(2);
+    await eventually(() => devices(laptop.page).count()).toBe(2);
     await laptop.page.getByRole('button', { name: 'Sign out everywhere else' }).click();
-    await expect.poll(() => laptop.page.getByRole('status').textContent()).toBe('Signed out 1 other device.');
+    await eventually(() => laptop.page.getByRole('status').textContent()).toBe('Signed out 1 other device.');
     expect(await devices(laptop.page).count()).toBe(1);
 
     await laptop.page.getByRole('button', { name: 'Sign out', exact: true }).click();
-    await expect.poll(() => laptop.page.locator('#sign-in').isVisible()).toBe(true);
+    await eventually(() => laptop.page.locator('#sign-in').isVisible()).toBe(true);
     expect((await laptop.context.cookies()).find((c) => c.name === 'sessionId')).toBeUndefined();
 
     expect(laptop.problems).toEqual([]);
@@ -186,15 +188,15 @@ describe.runIf(hasChromium)('the account page in Chromium', () => {
     await reset.getByLabel('Code from the e-mail').fill(codeIn(mail));
     await reset.getByLabel('New password').fill('a-brand-new-password');
     await reset.getByRole('button', { name: 'Reset password' }).click();
-    await expect.poll(() => page.locator('#me-name').textContent()).toBe(account.name);
-    await expect.poll(() => devices(page).count()).toBe(1);
+    await eventually(() => page.locator('#me-name').textContent()).toBe(account.name);
+    await eventually(() => devices(page).count()).toBe(1);
 
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     const signIn = page.locator('#sign-in');
     await signIn.getByLabel('Name or e-mail').fill(account.name);
     await signIn.getByLabel('Password').fill(account.password);
     await signIn.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/./);
+    await eventually(() => page.getByRole('alert').textContent()).toMatch(/./);
     expect(await page.locator('#signed-in').isVisible()).toBe(false);
     expect(problems).toEqual([]);
   });

@@ -70,7 +70,10 @@ describe('concurrency', () => {
           headers: { 'content-type': 'application/json', cookie: `sessionId=${cookie}` },
           body: JSON.stringify({ query }),
         });
-      const [, refreshed] = await Promise.all([send('mutation { logout }'), send('mutation { refreshSession { id } }')]);
+      const [, refreshed] = await Promise.all([
+        send('mutation { logout }'),
+        send('mutation { refreshSession { id } }'),
+      ]);
       const newCookie = refreshed.headers
         .getSetCookie()
         .map((header) => /^sessionId=([^;]*)/.exec(header)?.[1])

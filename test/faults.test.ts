@@ -1,11 +1,15 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from './support/client.js';
-import { testDatabaseKind } from './support/database.js';
-import { SIGN_UP, newAccount, signUp } from './support/flows.js';
+import { createTestDatabase, testDatabaseKind } from './support/database.js';
+import { newAccount, SIGN_UP, signUp } from './support/flows.js';
 import { canRunPrivatePostgres, createPrivatePostgres, type PrivatePostgres } from './support/private-postgres.js';
-import { startServer, type TestServer } from './support/server.js';
+import { startServer, TEST_SECRET, type TestServer } from './support/server.js';
 import { until } from './support/wait.js';
 
 /**
@@ -35,7 +39,12 @@ async function meWith(server: TestServer, cookie: string): Promise<Outcome> {
   } catch {
     throw new Error(`not a GraphQL response (${response.status}): ${text.slice(0, 200)}`);
   }
-  return { status: response.status, me: body.data?.me, errors: body.errors, setCookie: response.headers.getSetCookie() };
+  return {
+    status: response.status,
+    me: body.data?.me,
+    errors: body.errors,
+    setCookie: response.headers.getSetCookie(),
+  };
 }
 
 const readyStatus = async (server: TestServer) => (await fetch(`${server.origin}/ready`)).status;
@@ -150,7 +159,10 @@ describe.runIf(testDatabaseKind === 'postgres' && canRunPrivatePostgres)('databa
 
   it('starts while the database is down and becomes ready once it comes up within DB_WAIT', async () => {
     await cluster.stop('fast');
-    const starting = startServer({ database: { url: cluster.url, drop: async () => {} }, env: { ...QUIET, DB_WAIT: '30s' } });
+    const starting = startServer({
+      database: { url: cluster.url, drop: async () => {} },
+      env: { ...QUIET, DB_WAIT: '30s' },
+    });
     await sleep(2_000);
     await cluster.start();
     const late = await starting;
@@ -161,4 +173,73 @@ describe.runIf(testDatabaseKind === 'postgres' && canRunPrivatePostgres)('databa
       await late.close();
     }
   }, 60_000);
+});
+
+describe.runIf(testDatabaseKind === 'postgres')('kill -9', () => {
+  it('the server killed during sign-ups leaves no user without its session, and starts again', async () => {
+    const database = await createTestDatabase();
+    const dataDir = mkdtempSync(join(tmpdir(), 'sg-kill-'));
+    const start = async () => {
+      const port = 20_000 + Math.floor(Math.random() * 20_000);
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          PORT: String(port),
+          DATA_DIR: dataDir,
+          DATABASE_URL: database.url,
+          SESSION_SECRET: TEST_SECRET,
+          LOG_LEVEL: 'silent',
+          RATE_LIMIT_SIGNUP_IP: '10000',
+        },
+        stdio: 'ignore',
+      });
+      const graphqlUrl = `http://127.0.0.1:${port}/graphql`;
+      await until(
+        async () => (await fetch(`http://127.0.0.1:${port}/ready`).catch(() => undefined))?.status === 200,
+        60_000,
+        100,
+      );
+      return { child, graphqlUrl };
+    };
+    try {
+      const first = await start();
+      let succeeded = 0;
+      let stop = false;
+      const workers = Array.from({ length: 10 }, async () => {
+        while (!stop) {
+          const response = await new TestClient(first.graphqlUrl)
+            .request<{ signUp: unknown }>(SIGN_UP, { input: newAccount() })
+            .catch(() => undefined);
+          if (response?.data?.signUp) succeeded++;
+        }
+      });
+      await until(() => succeeded >= 3, 30_000);
+      first.child.kill('SIGKILL');
+      stop = true;
+      await Promise.all(workers);
+
+      const admin = new pg.Client({ connectionString: database.url });
+      await admin.connect();
+      try {
+        const users = await admin.query('SELECT count(*)::int AS n FROM users');
+        const orphans = await admin.query(
+          'SELECT count(*)::int AS n FROM users u WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id)',
+        );
+        expect(users.rows[0].n).toBeGreaterThanOrEqual(succeeded);
+        expect(orphans.rows[0].n).toBe(0);
+      } finally {
+        await admin.end();
+      }
+
+      const second = await start();
+      try {
+        await signUp(new TestClient(second.graphqlUrl));
+      } finally {
+        second.child.kill('SIGTERM');
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      await database.drop();
+    }
+  }, 120_000);
 });

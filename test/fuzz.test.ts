@@ -27,13 +27,26 @@ const DOCUMENTED = new Set([
   'RATE_LIMITED',
 ]);
 // GraphQL's own request errors: the document or variables are wrong, not the server.
-const REQUEST_ERRORS = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'FORBIDDEN', 'OPERATION_RESOLUTION_FAILURE', 'REQUEST_ENTITY_TOO_LARGE']);
-const LEAKS = /prisma|invalid `|node_modules|\bat [\w.<>]+ \(|\.ts:\d+:\d+|duplicate key|violates|syntax error at or near|SQLSTATE|PGlite/i;
+const REQUEST_ERRORS = new Set([
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'BAD_REQUEST',
+  'FORBIDDEN',
+  'OPERATION_RESOLUTION_FAILURE',
+  'REQUEST_ENTITY_TOO_LARGE',
+]);
+const LEAKS =
+  /prisma|invalid `|node_modules|\bat [\w.<>]+ \(|\.ts:\d+:\d+|duplicate key|violates|syntax error at or near|SQLSTATE|PGlite/i;
 
 let server: TestServer;
 beforeAll(async () => {
   server = await startServer({
-    env: { ...UNLIMITED, RATE_LIMIT_FORGOT_PASSWORD: '100000', RATE_LIMIT_RESET_IP: '100000', MAIL_NOTIFY_NEW_SIGN_IN: 'false' },
+    env: {
+      ...UNLIMITED,
+      RATE_LIMIT_FORGOT_PASSWORD: '100000',
+      RATE_LIMIT_RESET_IP: '100000',
+      MAIL_NOTIFY_NEW_SIGN_IN: 'false',
+    },
   });
 });
 afterAll(() => server.close());
@@ -104,11 +117,18 @@ const input = (fields: string[]) =>
       // Each field plausible or hostile, any of them missing: most of these reach the resolver.
       weight: 6,
       arbitrary: fc.record(
-        Object.fromEntries(fields.map((field) => [field, fc.oneof(plausible[field] ?? hostileString, hostileString, wrongTyped)])),
+        Object.fromEntries(
+          fields.map((field) => [field, fc.oneof(plausible[field] ?? hostileString, hostileString, wrongTyped)]),
+        ),
         { requiredKeys: [] },
       ),
     },
-    { weight: 3, arbitrary: fc.dictionary(fc.constantFrom(...fields, 'extra', '__proto__'), wrongTyped, { maxKeys: fields.length + 1 }) },
+    {
+      weight: 3,
+      arbitrary: fc.dictionary(fc.constantFrom(...fields, 'extra', '__proto__'), wrongTyped, {
+        maxKeys: fields.length + 1,
+      }),
+    },
     { weight: 1, arbitrary: wrongTyped },
   );
 
@@ -174,10 +194,28 @@ const OPERATIONS: Operation[] = [
     mutation: true,
     signedIn: true,
   },
-  { name: 'revokeOtherSessions', document: 'mutation { revokeOtherSessions }', variables: noVariables, mutation: true, signedIn: true },
+  {
+    name: 'revokeOtherSessions',
+    document: 'mutation { revokeOtherSessions }',
+    variables: noVariables,
+    mutation: true,
+    signedIn: true,
+  },
   { name: 'me', document: `{ me { ${USER_FIELDS} } }`, variables: noVariables, mutation: false, signedIn: true },
-  { name: 'session', document: `{ session { ${SESSION_FIELDS} user { id } } }`, variables: noVariables, mutation: false, signedIn: true },
-  { name: 'sessions', document: `{ sessions { ${SESSION_FIELDS} } }`, variables: noVariables, mutation: false, signedIn: true },
+  {
+    name: 'session',
+    document: `{ session { ${SESSION_FIELDS} user { id } } }`,
+    variables: noVariables,
+    mutation: false,
+    signedIn: true,
+  },
+  {
+    name: 'sessions',
+    document: `{ sessions { ${SESSION_FIELDS} } }`,
+    variables: noVariables,
+    mutation: false,
+    signedIn: true,
+  },
   {
     name: 'users',
     document: `query ($first: Int, $after: String) { users(first: $first, after: $after) { totalCount edges { cursor node { ${USER_FIELDS} } } pageInfo { hasNextPage endCursor } } }`,
@@ -200,7 +238,11 @@ interface Answer {
 async function send(body: string, headers: Record<string, string> = {}): Promise<Answer> {
   const response = await fetch(server.graphqlUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      ...headers,
+    },
     body,
   });
   return { status: response.status, text: await response.text() };
@@ -265,7 +307,10 @@ describe('fuzzing every operation with hostile variables', () => {
       await fc.assert(
         fc.asyncProperty(operation.variables, fc.boolean(), async (variables, asSignedIn) => {
           const before = operation.mutation ? await snapshot() : undefined;
-          const answer = await send(JSON.stringify({ query: operation.document, variables }), asSignedIn ? headers : {});
+          const answer = await send(
+            JSON.stringify({ query: operation.document, variables }),
+            asSignedIn ? headers : {},
+          );
           const { data, errors } = checkAnswer(answer);
           if (before && errors.length > 0 && (data === null || data === undefined)) {
             expect(await snapshot()).toEqual(before);
@@ -323,14 +368,19 @@ describe('fuzzing the request itself', () => {
   it('odd headers: bogus cookies, bearer values, content types and origins', async () => {
     const header = fc.string({ unit: 'grapheme-ascii', maxLength: 200 });
     await fc.assert(
-      fc.asyncProperty(header, header, fc.constantFrom('application/json', 'application/json; charset=utf-16', 'application/graphql-response+json'), async (cookie, bearer, type) => {
-        const answer = await send(JSON.stringify({ query: '{ me { id } session { id } }' }), {
-          cookie: `sessionId=${cookie}`,
-          authorization: `Bearer ${bearer}`,
-          'content-type': type,
-        });
-        checkAnswer(answer);
-      }),
+      fc.asyncProperty(
+        header,
+        header,
+        fc.constantFrom('application/json', 'application/json; charset=utf-16', 'application/graphql-response+json'),
+        async (cookie, bearer, type) => {
+          const answer = await send(JSON.stringify({ query: '{ me { id } session { id } }' }), {
+            cookie: `sessionId=${cookie}`,
+            authorization: `Bearer ${bearer}`,
+            'content-type': type,
+          });
+          checkAnswer(answer);
+        },
+      ),
       { numRuns: RUNS * 2 },
     );
   });

@@ -28,13 +28,17 @@ describe('common passwords are refused', () => {
     }
     expect(await server.booted.db.prisma.user.count()).toBe(before);
     // An uncommon password of the same length is fine.
-    expect((await client().request(SIGN_UP, { input: newAccount({ password: 'zq8-vole-Kit' }) })).errors).toBeUndefined();
+    expect(
+      (await client().request(SIGN_UP, { input: newAccount({ password: 'zq8-vole-Kit' }) })).errors,
+    ).toBeUndefined();
   });
 
   it('at changePassword (newPassword), keeping the old password', async () => {
     const c = client();
     const { account } = await signUp(c);
-    const response = await c.request(CHANGE_PASSWORD, { input: { currentPassword: account.password, newPassword: 'sunshine' } });
+    const response = await c.request(CHANGE_PASSWORD, {
+      input: { currentPassword: account.password, newPassword: 'sunshine' },
+    });
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'newPassword' });
     const again = await client().request(SIGN_IN, { input: { name: account.name, password: account.password } });
     expect(again.errors).toBeUndefined();
@@ -74,7 +78,8 @@ describe('argon2 work is bounded (real OWASP hasher, 1 at a time, 2 waiting)', (
     for (const r of shed) expect(r.errors?.[0]?.extensions?.retryAfter).toBe(1);
 
     // Shed attempts checked no password, so they were given back: the account has 10 - checked failures left.
-    for (let i = checked; i < 10; i++) expect(errorCode(await signInAs(account.name, 'wrong-password-later'))).toBe('INVALID_CREDENTIALS');
+    for (let i = checked; i < 10; i++)
+      expect(errorCode(await signInAs(account.name, 'wrong-password-later'))).toBe('INVALID_CREDENTIALS');
     expect(errorCode(await signInAs(account.name, 'wrong-password-later'))).toBe('RATE_LIMITED');
   });
 

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCode, type GraphQLResponse, TestClient } from './support/client.js';
 import { createTestDatabase, testDatabaseKind } from './support/database.js';
-import { AUTH_PAYLOAD, type Account, SIGN_IN, signUp } from './support/flows.js';
+import { type Account, AUTH_PAYLOAD, SIGN_IN, signUp } from './support/flows.js';
 import { startServer, type TestServer } from './support/server.js';
 
 /**
@@ -24,7 +24,11 @@ const freshIp = () => `198.51.100.${++lastOctet}`;
 type By = { name?: string; email?: string; password: string };
 
 function signInFrom(target: TestServer, by: By, headers: Record<string, string> = {}) {
-  return new TestClient(target.graphqlUrl).request<{ signIn: { user: { id: string } } }>(SIGN_IN, { input: by }, { headers });
+  return new TestClient(target.graphqlUrl).request<{ signIn: { user: { id: string } } }>(
+    SIGN_IN,
+    { input: by },
+    { headers },
+  );
 }
 
 const codes = (responses: GraphQLResponse<unknown>[]) => responses.map((r) => errorCode(r) ?? 'OK');
@@ -59,7 +63,11 @@ describe('sign-in failures per account (default 10 per 15 minutes)', () => {
     const byEmail = await signInFrom(server, { email: account.email, password: account.password }, ip);
     expect(errorCode(byEmail)).toBe('RATE_LIMITED');
     // ...from any address: the account counter is not per IP.
-    const elsewhere = await signInFrom(server, { name: account.name, password: account.password }, { 'x-forwarded-for': freshIp() });
+    const elsewhere = await signInFrom(
+      server,
+      { name: account.name, password: account.password },
+      { 'x-forwarded-for': freshIp() },
+    );
     expect(errorCode(elsewhere)).toBe('RATE_LIMITED');
 
     // The refused attempts checked no password, so they did not eat this IP's budget: another account signs in.
@@ -117,7 +125,9 @@ describe('sign-in failures per account (default 10 per 15 minutes)', () => {
       );
     for (let i = 0; i < 10; i++) expect(errorCode(await change('wrong-current-password'))).toBe('INVALID_CREDENTIALS');
     expect(errorCode(await change(account.password))).toBe('RATE_LIMITED');
-    expect(errorCode(await signInFrom(server, { name: account.name, password: account.password }, ip))).toBe('RATE_LIMITED');
+    expect(errorCode(await signInFrom(server, { name: account.name, password: account.password }, ip))).toBe(
+      'RATE_LIMITED',
+    );
   });
 });
 
@@ -128,7 +138,9 @@ describe('sign-in failures per client IP (default 50 per 15 minutes)', () => {
     // 50 failures spread over accounts that stay under their own limit of 10.
     const outcome = codes(
       await Promise.all(
-        Array.from({ length: 50 }, (_, i) => signInFrom(server, { name: `spray_${i % 10}_${randomInt(1e9)}`, password: 'x-wrong-password' }, ip)),
+        Array.from({ length: 50 }, (_, i) =>
+          signInFrom(server, { name: `spray_${i % 10}_${randomInt(1e9)}`, password: 'x-wrong-password' }, ip),
+        ),
       ),
     );
     expect(count(outcome, 'INVALID_CREDENTIALS')).toBe(50);
@@ -136,7 +148,11 @@ describe('sign-in failures per client IP (default 50 per 15 minutes)', () => {
     expect(errorCode(right)).toBe('RATE_LIMITED');
     expect(right.errors?.[0]?.extensions?.retryAfter).toBeGreaterThan(0);
     // With TRUST_PROXY on, the forwarded address is the client: another one is not limited.
-    const other = await signInFrom(server, { name: account.name, password: account.password }, { 'x-forwarded-for': freshIp() });
+    const other = await signInFrom(
+      server,
+      { name: account.name, password: account.password },
+      { 'x-forwarded-for': freshIp() },
+    );
     expect(other.data?.signIn.user.id).toBeTruthy();
   });
 });
@@ -160,7 +176,11 @@ describe('client address without TRUST_PROXY', () => {
       outcome.push(errorCode(response));
     }
     expect(outcome).toEqual([...Array(5).fill('INVALID_CREDENTIALS'), 'RATE_LIMITED']);
-    const right = await signInFrom(direct, { name: account.name, password: account.password }, { 'x-forwarded-for': '192.0.2.77' });
+    const right = await signInFrom(
+      direct,
+      { name: account.name, password: account.password },
+      { 'x-forwarded-for': '192.0.2.77' },
+    );
     expect(errorCode(right)).toBe('RATE_LIMITED');
   });
 
@@ -189,9 +209,7 @@ describe('counters shared by every instance', () => {
       const database = await createTestDatabase();
       const env = { RATE_LIMIT_SIGNIN_ACCOUNT: '4' };
       const a = await startServer({ env, database });
-      // B finds the schema migrated by A. (Not migrating again also sidesteps A's pool still holding the
-      // migration advisory lock, reported to the lead.)
-      const b = await startServer({ env: { ...env, MIGRATE_ON_START: 'false' }, database });
+      const b = await startServer({ env, database });
       try {
         const account = await registered(a);
         const wrong = (target: TestServer) => signInFrom(target, { name: account.name, password: 'wrong-password-z' });
@@ -200,8 +218,19 @@ describe('counters shared by every instance', () => {
         expect(count(outcome, 'INVALID_CREDENTIALS')).toBe(4);
         expect(count(outcome, 'RATE_LIMITED')).toBe(6);
         for (const target of [a, b]) {
-          expect(errorCode(await signInFrom(target, { name: account.name, password: account.password }))).toBe('RATE_LIMITED');
+          expect(errorCode(await signInFrom(target, { name: account.name, password: account.password }))).toBe(
+            'RATE_LIMITED',
+          );
         }
+        // A success on one instance starts the account afresh on the other.
+        const other = await registered(b);
+        const wrongOther = (target: TestServer) =>
+          signInFrom(target, { name: other.name, password: 'wrong-password-y' });
+        for (let i = 0; i < 3; i++) expect(errorCode(await wrongOther(a))).toBe('INVALID_CREDENTIALS');
+        expect((await signInFrom(b, { name: other.name, password: other.password })).errors).toBeUndefined();
+        for (let i = 0; i < 4; i++) expect(errorCode(await wrongOther(a))).toBe('INVALID_CREDENTIALS');
+        expect(errorCode(await wrongOther(b))).toBe('RATE_LIMITED');
+
         const rows = await a.booted.db.prisma.rateLimit.count();
         expect(rows).toBeGreaterThan(0);
       } finally {

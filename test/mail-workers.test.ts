@@ -33,7 +33,12 @@ describe.skipIf(testDatabaseKind !== 'postgres')('two instances on one PostgreSQ
     // All rows become due at one instant, so both workers reach for the same ones.
     await a.booted.db.prisma.$transaction(async (tx) => {
       for (let i = 0; i < count; i++) {
-        await outbox.enqueue(tx, { to: `worker-${i}@example.test`, subject: `message ${i}`, text: `body ${i}`, html: `<p>body ${i}</p>` });
+        await outbox.enqueue(tx, {
+          to: `worker-${i}@example.test`,
+          subject: `message ${i}`,
+          text: `body ${i}`,
+          html: `<p>body ${i}</p>`,
+        });
       }
     });
     a.booted.app.services.outbox.wake();

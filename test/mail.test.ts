@@ -53,10 +53,13 @@ describe('delivery through an SMTP outage', () => {
 
     // The worker has tried and failed at least twice, and keeps the mail for later.
     await expect
-      .poll(async () => prisma.mailOutbox.findMany({ where: { status: { not: 'sent' } }, select: { attempts: true } }), {
-        timeout: 10_000,
-        interval: 100,
-      })
+      .poll(
+        async () => prisma.mailOutbox.findMany({ where: { status: { not: 'sent' } }, select: { attempts: true } }),
+        {
+          timeout: 10_000,
+          interval: 100,
+        },
+      )
       .toSatisfy((rows: { attempts: number }[]) => rows.length === 5 && rows.every((r) => r.attempts >= 2));
     const failing = await prisma.mailOutbox.findFirstOrThrow({ where: { status: { not: 'sent' } } });
     expect(failing.lastError).toMatch(/ECONNREFUSED|connect/i);
@@ -76,8 +79,14 @@ describe('delivery through an SMTP outage', () => {
     expect(sent.every((row) => row.body === null && row.sentAt !== null)).toBe(true);
 
     // The codes that arrived late still work.
-    const first = mails.find((m) => m.to.includes(accounts[0]!.email))!;
-    const reset = await resetPassword(client, { email: accounts[0]!.email, otp: codeIn(first), newPassword: 'after-outage-1' });
+    const [account0] = accounts as [Account];
+    const first = mails.find((m) => m.to.includes(account0.email));
+    if (!first) throw new Error('the first account got no mail');
+    const reset = await resetPassword(client, {
+      email: account0.email,
+      otp: codeIn(first),
+      newPassword: 'after-outage-1',
+    });
     expect(reset.errors).toBeUndefined();
   });
 
@@ -116,19 +125,20 @@ describe('without SMTP_URL', () => {
     expect(dir).toBe(join(server.config.dataDir, 'outbox'));
     const files = readdirSync(dir).filter((f) => f.endsWith('.eml'));
     expect(files).toHaveLength(1);
-    const eml = readFileSync(join(dir, files[0]!), 'utf8');
+    const [file] = files as [string];
+    const eml = readFileSync(join(dir, file), 'utf8');
     expect(eml).toMatch(/^Subject: Your sessiongraph password reset code$/m);
     expect(eml).toContain(`To: ${account.email}`);
     expect(eml).toMatch(/Content-Type: text\/plain/);
     expect(eml).toMatch(/Content-Type: text\/html/);
-    const code = /^(\d{6})$/m.exec(eml)?.[1];
+    const code = /^(\d{6})$/m.exec(eml)?.[1] ?? '';
     expect(code).toMatch(/^\d{6}$/);
 
-    const mention = log.lines.find((line) => line.includes(files[0]!));
+    const mention = log.lines.find((line) => line.includes(file));
     expect(mention).toBeDefined();
-    expect(log.lines.some((line) => line.includes(code!))).toBe(false);
+    expect(log.lines.some((line) => line.includes(code))).toBe(false);
 
-    const reset = await resetPassword(client, { email: account.email, otp: code!, newPassword: 'from-the-eml-file' });
+    const reset = await resetPassword(client, { email: account.email, otp: code, newPassword: 'from-the-eml-file' });
     expect(reset.errors).toBeUndefined();
     await outboxSettled(server);
     // The "password changed" notice went the same way.

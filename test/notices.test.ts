@@ -115,7 +115,10 @@ describe('security notices (enabled, the default)', () => {
   it('sends no notice for a failed sign-in from a new pair', async () => {
     const { account } = await browser(server, FIREFOX, '198.51.100.7').signUp();
     const after = smtp.mark();
-    const wrong = await browser(server, CHROME_MAC, '192.0.2.1').signIn({ ...account, password: 'wrong-password-here' });
+    const wrong = await browser(server, CHROME_MAC, '192.0.2.1').signIn({
+      ...account,
+      password: 'wrong-password-here',
+    });
     expect(wrong.errors?.[0]?.extensions?.code).toBe('INVALID_CREDENTIALS');
     expect(await mailTo(server, account.email, after)).toEqual([]);
   });
@@ -152,7 +155,9 @@ describe('security notices (enabled, the default)', () => {
     expect(subjects).toHaveLength(2); // the code, then the notice
     // The reset came from Chrome at 203.0.113.9, so that pair is now known: signing in from it is not new.
     const after2 = smtp.mark();
-    expect((await browser(server, CHROME_MAC, '203.0.113.9').signIn({ ...account, password: 'reset-password-1' })).errors).toBeUndefined();
+    expect(
+      (await browser(server, CHROME_MAC, '203.0.113.9').signIn({ ...account, password: 'reset-password-1' })).errors,
+    ).toBeUndefined();
     expect(await mailTo(server, account.email, after2)).toEqual([]);
   });
 
@@ -170,7 +175,12 @@ describe('security notices turned off', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer({
-      env: { ...mailEnv(smtp), TRUST_PROXY: 'true', MAIL_NOTIFY_PASSWORD_CHANGED: 'false', MAIL_NOTIFY_NEW_SIGN_IN: 'false' },
+      env: {
+        ...mailEnv(smtp),
+        TRUST_PROXY: 'true',
+        MAIL_NOTIFY_PASSWORD_CHANGED: 'false',
+        MAIL_NOTIFY_NEW_SIGN_IN: 'false',
+      },
     });
   });
   afterAll(() => server?.close());
@@ -182,7 +192,9 @@ describe('security notices turned off', () => {
     expect((await browser(server, CHROME_MAC, '203.0.113.42').signIn(account)).errors).toBeUndefined();
     expect((await home.changePassword(account.password, 'another-password-1')).errors).toBeUndefined();
     const code = await requestCode(home.client, smtp, account.email);
-    expect((await resetPassword(home.client, { email: account.email, otp: code, newPassword: 'reset-password-2' })).errors).toBeUndefined();
+    expect(
+      (await resetPassword(home.client, { email: account.email, otp: code, newPassword: 'reset-password-2' })).errors,
+    ).toBeUndefined();
     const mails = await mailTo(server, account.email, after);
     expect(mails).toHaveLength(1);
     expect(mails[0]?.subject).toMatch(/reset code/);

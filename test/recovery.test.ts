@@ -84,7 +84,11 @@ describe('resetPassword', () => {
     const { account } = await signUp(client());
     const code = await requestCode(client(), smtp, account.email);
     const before = await sessionRows();
-    const wrong = await resetPassword(client(), { email: account.email, otp: otherCode(code), newPassword: 'new-password-1' });
+    const wrong = await resetPassword(client(), {
+      email: account.email,
+      otp: otherCode(code),
+      newPassword: 'new-password-1',
+    });
     expect(errorCode(wrong)).toBe('INVALID_OTP');
     expect(wrong.data).toBeNull();
     expect(wrong.setCookies).toHaveLength(0);
@@ -127,7 +131,11 @@ describe('resetPassword', () => {
     const code = await requestCode(client(), smtp, account.email);
     const first = await resetPassword(client(), { email: account.email, otp: code, newPassword: 'first-new-password' });
     expect(first.errors).toBeUndefined();
-    const again = await resetPassword(client(), { email: account.email, otp: code, newPassword: 'second-new-password' });
+    const again = await resetPassword(client(), {
+      email: account.email,
+      otp: code,
+      newPassword: 'second-new-password',
+    });
     expect(errorCode(again)).toBe('INVALID_OTP');
     const signedIn = await signIn(client(), { email: account.email, password: 'first-new-password' });
     expect(signedIn.errors).toBeUndefined();
@@ -137,7 +145,11 @@ describe('resetPassword', () => {
     const { account } = await signUp(client());
     const code = await requestCode(client(), smtp, account.email);
     for (let i = 1; i <= 5; i++) {
-      const wrong = await resetPassword(client(), { email: account.email, otp: otherCode(code, i), newPassword: 'new-password-1' });
+      const wrong = await resetPassword(client(), {
+        email: account.email,
+        otp: otherCode(code, i),
+        newPassword: 'new-password-1',
+      });
       expect(errorCode(wrong)).toBe('INVALID_OTP');
     }
     const right = await resetPassword(client(), { email: account.email, otp: code, newPassword: 'new-password-1' });
@@ -165,7 +177,15 @@ describe('resetPassword', () => {
     const { account } = await signUp(client());
     const code = await requestCode(client(), smtp, account.email);
     for (let i = 1; i <= 4; i++) {
-      expect(errorCode(await resetPassword(client(), { email: account.email, otp: otherCode(code, i), newPassword: 'new-password-1' }))).toBe('INVALID_OTP');
+      expect(
+        errorCode(
+          await resetPassword(client(), {
+            email: account.email,
+            otp: otherCode(code, i),
+            newPassword: 'new-password-1',
+          }),
+        ),
+      ).toBe('INVALID_OTP');
     }
     const right = await resetPassword(client(), { email: account.email, otp: code, newPassword: 'new-password-1' });
     expect(right.errors).toBeUndefined();
@@ -177,16 +197,25 @@ describe('resetPassword', () => {
     let newCode = await requestCode(client(), smtp, account.email);
     // One chance in a million that the CSPRNG repeats itself; ask again rather than test nothing.
     while (newCode === oldCode) newCode = await requestCode(client(), smtp, account.email);
-    const withOld = await resetPassword(client(), { email: account.email, otp: oldCode, newPassword: 'new-password-1' });
+    const withOld = await resetPassword(client(), {
+      email: account.email,
+      otp: oldCode,
+      newPassword: 'new-password-1',
+    });
     expect(errorCode(withOld)).toBe('INVALID_OTP');
-    const withNew = await resetPassword(client(), { email: account.email, otp: newCode, newPassword: 'new-password-1' });
+    const withNew = await resetPassword(client(), {
+      email: account.email,
+      otp: newCode,
+      newPassword: 'new-password-1',
+    });
     expect(withNew.errors).toBeUndefined();
   });
 
   it('a new request gives a burnt code back its five checks', async () => {
     const { account } = await signUp(client());
     const burnt = await requestCode(client(), smtp, account.email);
-    for (let i = 1; i <= 5; i++) await resetPassword(client(), { email: account.email, otp: otherCode(burnt, i), newPassword: 'new-password-1' });
+    for (let i = 1; i <= 5; i++)
+      await resetPassword(client(), { email: account.email, otp: otherCode(burnt, i), newPassword: 'new-password-1' });
     const fresh = await requestCode(client(), smtp, account.email);
     const response = await resetPassword(client(), { email: account.email, otp: fresh, newPassword: 'new-password-1' });
     expect(response.errors).toBeUndefined();
@@ -218,11 +247,17 @@ describe('resetPassword', () => {
     expect((await signIn(laptop, { email: account.email, password: account.password })).errors).toBeUndefined();
     const phone = client();
     expect((await signIn(phone, { name: account.name, password: account.password })).errors).toBeUndefined();
-    for (const c of [browser, laptop, phone]) expect((await c.request<{ me: { id: string } | null }>('{ me { id } }')).data?.me?.id).toBe(user.id);
+    for (const c of [browser, laptop, phone])
+      expect((await c.request<{ me: { id: string } | null }>('{ me { id } }')).data?.me?.id).toBe(user.id);
 
     const code = await requestCode(client(), smtp, account.email);
     const resetter = client();
-    const response = await resetPassword(resetter, { email: account.email, otp: code, newPassword: 'brand-new-password', keepSignedIn: true });
+    const response = await resetPassword(resetter, {
+      email: account.email,
+      otp: code,
+      newPassword: 'brand-new-password',
+      keepSignedIn: true,
+    });
     expect(response.errors).toBeUndefined();
     expect(response.data?.resetPassword.session.current).toBe(true);
     expect(response.data?.resetPassword.session.keepSignedIn).toBe(true);
@@ -239,7 +274,9 @@ describe('resetPassword', () => {
     expect(me.data?.me?.id).toBe(user.id);
     expect(await server.booted.db.prisma.session.count({ where: { userId: user.id } })).toBe(1);
 
-    expect(errorCode(await signIn(client(), { email: account.email, password: account.password }))).toBe('INVALID_CREDENTIALS');
+    expect(errorCode(await signIn(client(), { email: account.email, password: account.password }))).toBe(
+      'INVALID_CREDENTIALS',
+    );
     expect((await signIn(client(), { email: account.email, password: 'brand-new-password' })).errors).toBeUndefined();
   });
 
@@ -248,7 +285,11 @@ describe('resetPassword', () => {
     const other = await signUp(shared);
     const { account, user } = await signUp(client());
     const code = await requestCode(client(), smtp, account.email);
-    const response = await resetPassword(shared, { email: account.email, otp: code, newPassword: 'brand-new-password' });
+    const response = await resetPassword(shared, {
+      email: account.email,
+      otp: code,
+      newPassword: 'brand-new-password',
+    });
     expect(response.data?.resetPassword.user.id).toBe(user.id);
     expect(await server.booted.db.prisma.session.count({ where: { userId: other.user.id } })).toBe(0);
   });

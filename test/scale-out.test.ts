@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVALIDATION_CHANNEL } from '../src/db/notify.js';
 import { TestClient } from './support/client.js';
 import { createTestDatabase, type TestDatabase, testDatabaseKind } from './support/database.js';
-import { signUp } from './support/flows.js';
+import { signIn, signUp } from './support/flows.js';
+import { forgetPassword, mailEnv, RESET_SUBJECT } from './support/recovery.js';
 import { startServer, type TestServer } from './support/server.js';
+import { TestSmtp } from './support/smtp.js';
 import { until } from './support/wait.js';
 
 /** Two server instances on one PostgreSQL database, as behind a load balancer. */
@@ -124,6 +126,54 @@ describe.runIf(testDatabaseKind === 'postgres')('two instances on one PostgreSQL
       await until(async () => (await meOf(on(a, freshCopy))) === null, 1_000, 5);
     } finally {
       await admin.end();
+    }
+  });
+});
+
+describe.runIf(testDatabaseKind === 'postgres')('two instances share abuse limits and the outbox', () => {
+  let database: TestDatabase;
+  let smtp: TestSmtp;
+  let a: TestServer;
+  let b: TestServer;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    smtp = await TestSmtp.start();
+    const env = { ...mailEnv(smtp), RATE_LIMIT_SIGNIN_ACCOUNT: '3', MAIL_NOTIFY_NEW_SIGN_IN: 'false' };
+    a = await startServer({ database, env });
+    b = await startServer({ database, env });
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await smtp?.stop();
+    await database?.drop();
+  });
+
+  it('counts sign-in failures on A and B together', async () => {
+    const { account } = await signUp(new TestClient(a.graphqlUrl));
+    const wrong = { name: account.name, password: 'not-the-password' };
+    for (const server of [a, b, a]) {
+      const res = await signIn(new TestClient(server.graphqlUrl), wrong);
+      expect(res.errors?.[0]?.extensions?.code).toBe('INVALID_CREDENTIALS');
+    }
+    const limited = await signIn(new TestClient(b.graphqlUrl), { name: account.name, password: account.password });
+    expect(limited.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+  });
+
+  it('sends each queued mail once although both instances run the mail worker', async () => {
+    const accounts = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => signUp(new TestClient((i % 2 ? a : b).graphqlUrl))),
+    );
+    const mark = smtp.mark();
+    await Promise.all(
+      accounts.map(({ account }, i) => forgetPassword(new TestClient((i % 2 ? b : a).graphqlUrl), account.email)),
+    );
+    await smtp.waitForCount(accounts.length, (mail) => RESET_SUBJECT.test(mail.subject), { after: mark });
+    // Both workers have polled several times since (every 100 ms): a duplicate would have arrived by now.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    for (const { account } of accounts) {
+      expect(smtp.to(account.email, mark).filter((mail) => RESET_SUBJECT.test(mail.subject))).toHaveLength(1);
     }
   });
 });

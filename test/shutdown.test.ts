@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newAccount, SIGN_UP } from './support/flows.js';
 import { startServer, TEST_SECRET } from './support/server.js';
+import { until } from './support/wait.js';
 
 async function freePort(): Promise<number> {
   const probe = createServer();
@@ -45,7 +46,7 @@ async function spawnServer() {
     output += chunk.toString();
   });
   const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const ready = await fetch(`${origin}/ready`).catch(() => null);
     if (ready?.status === 200) break;
@@ -72,7 +73,7 @@ describe('the server process', () => {
   let server: Awaited<ReturnType<typeof spawnServer>>;
   beforeAll(async () => {
     server = await spawnServer();
-  }, 60_000);
+  }, 90_000);
   afterAll(() => server?.cleanup());
 
   it('answers /health and /ready once the database is migrated', async () => {
@@ -84,13 +85,18 @@ describe('the server process', () => {
     const body = JSON.stringify({ query: SIGN_UP, variables: { input: newAccount() } });
     const url = new URL(`${server.origin}/graphql`);
 
-    // The request is held open mid-body, so it is certainly in flight when the signal arrives.
+    // The request is held open mid-body, so it is certainly in flight when the signal arrives; the
+    // server's 100 Continue proves it has read the headers (an unparsed connection would count as idle).
     const pending = request({
       host: url.hostname,
       port: url.port,
       path: url.pathname,
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        expect: '100-continue',
+      },
     });
     const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
       pending.on('response', (response) => {
@@ -102,15 +108,23 @@ describe('the server process', () => {
       });
       pending.on('error', reject);
     });
+    pending.flushHeaders();
+    await once(pending, 'continue');
     const half = Math.floor(body.length / 2);
     pending.write(body.slice(0, half));
-    await pause(300);
 
     server.child.kill('SIGTERM');
-    await pause(300);
+    // No longer accepting: new connections are refused while the old request is still open.
+    await until(
+      () =>
+        fetch(`${server.origin}/health`).then(
+          () => false,
+          () => true,
+        ),
+      20_000,
+      50,
+    );
     expect(server.child.exitCode).toBeNull();
-    // No longer accepting: a new connection is refused while the old request is still open.
-    await expect(fetch(`${server.origin}/health`)).rejects.toThrow();
 
     pending.end(body.slice(half));
     const { status, text } = await answered;

@@ -1,6 +1,6 @@
+import { uniqueViolation } from '../db/errors.js';
 import { AppError, badInput } from '../errors.js';
 import type { PrismaClient, Session, User } from '../generated/prisma/client.js';
-import { uniqueViolation } from '../db/errors.js';
 import type { Attempt, Limits } from '../limits/limits.js';
 import type { SecurityNotices } from '../mail/notices.js';
 import type { PasswordHasher } from './password.js';
@@ -50,7 +50,10 @@ export class Accounts {
     await limits.signUp(client.ip);
 
     // Checked before hashing so a taken name costs no argon2 work; the unique indexes still decide races.
-    const taken = await prisma.user.findFirst({ where: { OR: [{ nameKey }, { emailKey }] }, select: { nameKey: true } });
+    const taken = await prisma.user.findFirst({
+      where: { OR: [{ nameKey }, { emailKey }] },
+      select: { nameKey: true },
+    });
     if (taken) throw conflict(taken.nameKey === nameKey ? 'name' : 'email');
 
     const passwordHash = await hasher.hash(password);
@@ -140,7 +143,11 @@ export class Accounts {
 }
 
 function conflict(field: 'name' | 'email') {
-  return new AppError('CONFLICT', field === 'name' ? 'That name is already taken.' : 'That e-mail is already registered.', {
-    field,
-  });
+  return new AppError(
+    'CONFLICT',
+    field === 'name' ? 'That name is already taken.' : 'That e-mail is already registered.',
+    {
+      field,
+    },
+  );
 }

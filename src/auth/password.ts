@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { argon2id, type HashOptions, hash as argon2Hash, verify as argon2Verify } from 'argon2';
+import { hash as argon2Hash, argon2id, verify as argon2Verify, type HashOptions } from 'argon2';
 import PQueue from 'p-queue';
 import { rateLimited } from '../errors.js';
 
@@ -36,8 +36,7 @@ export function createArgon2Hasher(params: Argon2Params, limits: HasherLimits): 
   };
   let dummy: Promise<string> | undefined;
 
-  const verify = (hash: string, password: string) =>
-    bounded(() => argon2Verify(hash, password).catch(() => false));
+  const verify = (hash: string, password: string) => bounded(() => argon2Verify(hash, password).catch(() => false));
 
   return {
     hash: (password) => bounded(() => argon2Hash(password, options)),

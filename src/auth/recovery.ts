@@ -70,8 +70,8 @@ export class Recovery {
     const expiresAt = new Date(now.getTime() + otpTtlMs);
 
     await prisma.$transaction(async (tx) => {
-      // Only the known path writes; without this its commit would wait for the WAL flush and take
-      // measurably longer. Losing a code to a crash in the next few hundred ms costs a new request.
+      // Neither path waits for the WAL flush, whose cost varies more than anything else here. A code
+      // lost to a crash in the next few hundred milliseconds costs the user one more request.
       await tx.$executeRaw`SET LOCAL synchronous_commit = off`;
       if (!user) {
         // Two writes that leave nothing behind: timing must not tell which addresses have accounts.

@@ -150,9 +150,9 @@ export class SessionCache {
 }
 
 function addTo(index: Map<string, Set<string>>, key: string, tokenHash: string): void {
-  let tokens = index.get(key);
-  if (!tokens) index.set(key, (tokens = new Set()));
-  tokens.add(tokenHash);
+  const tokens = index.get(key);
+  if (tokens) tokens.add(tokenHash);
+  else index.set(key, new Set([tokenHash]));
 }
 
 function removeFrom(index: Map<string, Set<string>>, key: string, tokenHash: string): void {

@@ -1,5 +1,5 @@
-import type { Prisma, PrismaClient, Session, User } from '../generated/prisma/client.js';
 import { type InvalidationBus, inProcessBus } from '../db/notify.js';
+import type { Prisma, PrismaClient, Session, User } from '../generated/prisma/client.js';
 import { type CachedSession, SessionCache, type SessionChange } from './session-cache.js';
 import { TouchBatch } from './session-touches.js';
 import { hashToken, newToken } from './tokens.js';
@@ -124,7 +124,9 @@ export class SessionStore {
     const touchDue = now.getTime() - session.lastSeenAt.getTime() >= this.policy.touchIntervalMs;
     if (!halfLifeLeft && !touchDue) return { session, user, extended: false };
 
-    const expiresAt = halfLifeLeft ? this.nextExpiry(session.keepSignedIn, session.absoluteExpiresAt, now) : session.expiresAt;
+    const expiresAt = halfLifeLeft
+      ? this.nextExpiry(session.keepSignedIn, session.absoluteExpiresAt, now)
+      : session.expiresAt;
     const touched = { ...session, lastSeenAt: now, expiresAt };
     // The batch writes it conditionally on the token hash: a session revoked or rotated meanwhile stays dead.
     this.touches.add(touched);
@@ -198,7 +200,9 @@ export class SessionStore {
   }
 
   async endAll(userId: string, db: Db = this.prisma): Promise<number> {
-    const { count } = await this.changing(db, { users: [userId] }, (tx) => tx.session.deleteMany({ where: { userId } }));
+    const { count } = await this.changing(db, { users: [userId] }, (tx) =>
+      tx.session.deleteMany({ where: { userId } }),
+    );
     return count;
   }
 

@@ -18,7 +18,8 @@ const length = (text: string) => [...text].length;
 
 export function normaliseName(field: string, raw: string): { name: string; nameKey: string } {
   const name = raw.normalize('NFKC').trim();
-  if (length(name) < 1 || length(name) > NAME_MAX) throw badInput(field, `The name must be 1 to ${NAME_MAX} characters.`);
+  if (length(name) < 1 || length(name) > NAME_MAX)
+    throw badInput(field, `The name must be 1 to ${NAME_MAX} characters.`);
   if (INVISIBLE.test(name)) throw badInput(field, 'The name contains invisible or control characters.');
   const nameKey = name.toLowerCase();
   // Lower-casing can lengthen a name ("İ" becomes "i̇"), and the key column holds NAME_MAX characters.
@@ -37,7 +38,8 @@ export function normaliseEmail(field: string, raw: string): { email: string; ema
 export function normaliseDisplayName(field: string, raw: string | null | undefined): string | null {
   const displayName = raw?.normalize('NFKC').trim();
   if (!displayName) return null;
-  if (length(displayName) > DISPLAY_NAME_MAX) throw badInput(field, `The display name must be at most ${DISPLAY_NAME_MAX} characters.`);
+  if (length(displayName) > DISPLAY_NAME_MAX)
+    throw badInput(field, `The display name must be at most ${DISPLAY_NAME_MAX} characters.`);
   if (INVISIBLE.test(displayName)) throw badInput(field, 'The display name contains invisible or control characters.');
   return displayName;
 }

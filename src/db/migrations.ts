@@ -20,7 +20,10 @@ const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
 export async function readMigrations(baseDir = MIGRATIONS_DIR): Promise<MigrationList> {
   const names = existsSync(baseDir)
-    ? (await readdir(baseDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+    ? (await readdir(baseDir, { withFileTypes: true }))
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
     : [];
   const lockPath = join(baseDir, 'migration_lock.toml');
   return {

@@ -51,7 +51,12 @@ export interface PgBusOptions {
  * Until the LISTEN is (re)established the cache is distrusted, so a missed notification can never
  * leave a revoked session usable here.
  */
-export function startPgBus({ url, cache, logger, retryMs = 250 }: PgBusOptions): InvalidationBus & { ready: Promise<void> } {
+export function startPgBus({
+  url,
+  cache,
+  logger,
+  retryMs = 250,
+}: PgBusOptions): InvalidationBus & { ready: Promise<void> } {
   const instance = randomUUID();
   let client: pg.Client | undefined;
   let closed = false;

@@ -5,8 +5,8 @@ import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
-import * as engineGlue from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
+import * as engineGlue from '@prisma/schema-engine-wasm/schema_engine_bg';
 
 /**
  * Prisma's schema engine compiled to WebAssembly, driven through a driver adapter. It is what makes

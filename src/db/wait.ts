@@ -6,7 +6,11 @@ export class DatabaseUnreachableError extends Error {
 }
 
 /** Retries a trivial query until it answers or `waitMs` has passed. Errors name the host, never the password. */
-export async function waitForDatabase(db: Database, waitMs: number, onRetry?: (attempt: number) => void): Promise<void> {
+export async function waitForDatabase(
+  db: Database,
+  waitMs: number,
+  onRetry?: (attempt: number) => void,
+): Promise<void> {
   const deadline = Date.now() + waitMs;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -16,7 +20,12 @@ export async function waitForDatabase(db: Database, waitMs: number, onRetry?: (a
       if (Date.now() >= deadline) {
         // Prisma's message opens with a blank line and ends with the driver's reason: keep that last line.
         const reason =
-          error instanceof Error ? error.message.split('\n').filter((line) => line.trim()).at(-1) : String(error);
+          error instanceof Error
+            ? error.message
+                .split('\n')
+                .filter((line) => line.trim())
+                .at(-1)
+            : String(error);
         throw new DatabaseUnreachableError(
           `Cannot reach ${db.location} after ${Math.round(waitMs / 1000)}s: ${redactUrls(reason ?? '')}`,
         );

@@ -13,7 +13,7 @@ import type { Config } from '../config.js';
  * - graphql-js's own MaxIntrospectionDepthRule (in its specified rules) refuses the nested
  *   `fields { type { fields … } }` shapes that make introspection explode;
  * - with introspection off (production), `__schema` and `__type` are refused outright.
- * The exemption exists because the standard introspection query (GraphiQL's, codegen's) is deeper than 10.
+ * The exemption exists because the standard introspection query (GraphiQL's, codegen's) has depth 21.
  */
 export function useArmor(limits: Config['graphql'], introspection: boolean): Plugin[] {
   const plugins: Plugin[] = [

@@ -13,12 +13,21 @@ export function useBodyLimit({ maxBytes }: { maxBytes: number }): Plugin {
         endResponse(
           new fetchAPI.Response(
             JSON.stringify({
-              errors: [{ message: `The request body is over ${maxBytes} bytes.`, extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } }],
+              errors: [
+                {
+                  message: `The request body is over ${maxBytes} bytes.`,
+                  extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' },
+                },
+              ],
             }),
             {
               status: 413,
               // The unread rest of the body would otherwise have to be drained before the next request.
-              headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', connection: 'close' },
+              headers: {
+                'content-type': 'application/json; charset=utf-8',
+                'cache-control': 'no-store',
+                connection: 'close',
+              },
             },
           ),
         );
@@ -30,13 +39,24 @@ export function useBodyLimit({ maxBytes }: { maxBytes: number }): Plugin {
       }
       const body = await readAtMost(request.body, maxBytes);
       if (!body) return tooLarge();
-      setRequest(new fetchAPI.Request(request.url, { method: request.method, headers: request.headers, body }));
+      // Same request, body now in memory; the signal still tells when the client goes away.
+      setRequest(
+        new fetchAPI.Request(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body,
+          signal: request.signal,
+        }),
+      );
     },
   };
 }
 
 /** The whole stream when it fits in `maxBytes`; undefined (and the stream abandoned) when it does not. */
-async function readAtMost(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
+async function readAtMost(
+  stream: ReadableStream<Uint8Array>,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer> | undefined> {
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

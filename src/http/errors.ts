@@ -1,9 +1,10 @@
 import { GraphQLError } from 'graphql';
 
 const isGraphQLError = (error: unknown): error is GraphQLError => error instanceof GraphQLError;
-import { maskError as yogaMaskError, type YogaServerOptions } from 'graphql-yoga';
-import type { Logger } from '../logger.js';
+
+import { type YogaServerOptions, maskError as yogaMaskError } from 'graphql-yoga';
 import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
 
 /**
  * Expected failures (AppError) become GraphQL errors with their documented code; GraphQL's own

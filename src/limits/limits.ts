@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import type pg from 'pg';
 import {
+  type RateLimiterAbstract,
   RateLimiterMemory,
   RateLimiterPostgres,
   RateLimiterRes,
-  type RateLimiterAbstract,
   type RateLimiterStoreAbstract,
 } from 'rate-limiter-flexible';
 import type { Config } from '../config.js';
@@ -54,7 +54,11 @@ export const RATE_LIMIT_TABLE = 'rate_limits';
 
 export function createLimits(limits: Config['limits'], store: LimitStore): Limits {
   let sweeperStarted = false;
-  const limiter = (keyPrefix: string, points: number, windowMs: number): RateLimiterAbstract | RateLimiterStoreAbstract => {
+  const limiter = (
+    keyPrefix: string,
+    points: number,
+    windowMs: number,
+  ): RateLimiterAbstract | RateLimiterStoreAbstract => {
     const duration = Math.max(1, Math.ceil(windowMs / 1000));
     if (store.kind === 'memory') return new RateLimiterMemory({ keyPrefix, points, duration });
     // One sweeper is enough: it deletes every expired row of the shared table, whatever its prefix.
@@ -83,12 +87,14 @@ export function createLimits(limits: Config['limits'], store: LimitStore): Limit
       const accountKey = digest(account);
       const ipKey = clientKey(ip);
       const [byAccount, byIp] = await Promise.allSettled([signInAccount.consume(accountKey), signInIp.consume(ipKey)]);
-      const refused = [byAccount, byIp].find((r) => r.status === 'rejected');
-      if (refused) {
+      const refusals = [byAccount, byIp].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+      if (refusals.length) {
         // A refused attempt checks no password, so it is no failure: give back what the other counter took.
         if (byAccount.status === 'fulfilled') await signInAccount.reward(accountKey);
         if (byIp.status === 'fulfilled') await signInIp.reward(ipKey);
-        throw refusal(refused.reason);
+        // Both may refuse: the caller should wait for the later of the two.
+        const [longest] = [...refusals].sort((a, b) => waitMs(b) - waitMs(a));
+        throw refusal(longest);
       }
       return {
         async succeeded() {
@@ -134,6 +140,8 @@ function refusal(reason: unknown): unknown {
   return reason instanceof RateLimiterRes ? rateLimited(reason.msBeforeNext / 1000) : reason;
 }
 
+const waitMs = (reason: unknown) => (reason instanceof RateLimiterRes ? reason.msBeforeNext : Number.POSITIVE_INFINITY);
+
 /** Names and addresses are hashed: the counters table then holds no personal data and fits its key column. */
 function digest(value: string): string {
   return createHash('sha256').update(value).digest('base64url');
@@ -152,7 +160,7 @@ export function clientKey(ip: string | null): string {
 }
 
 function expandIPv6(address: string): string[] {
-  const [head = '', tail] = address.split('%')[0]!.toLowerCase().split('::');
+  const [head = '', tail] = address.replace(/%.*$/, '').toLowerCase().split('::');
   const parts = (text: string | undefined) => (text ? text.split(':') : []);
   const left = parts(head);
   const right = parts(tail);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ClientInfo } from '../auth/sessions.js';
 import type { Config } from '../config.js';
-import type { OutboxDb, MailOutbox } from './outbox.js';
+import type { MailOutbox, OutboxDb } from './outbox.js';
 import { newSignInMail, passwordChangedMail, type Recipient } from './templates.js';
 
 /**
@@ -36,7 +36,8 @@ export class SecurityNotices {
   }
 
   async passwordChanged(db: OutboxDb, user: Recipient, client: ClientInfo): Promise<void> {
-    if (this.settings.notifyPasswordChanged) await this.outbox.enqueue(db, passwordChangedMail(user, this.event(client)));
+    if (this.settings.notifyPasswordChanged)
+      await this.outbox.enqueue(db, passwordChangedMail(user, this.event(client)));
   }
 
   /** Call after the transaction that enqueued has committed. */
@@ -50,5 +51,7 @@ export class SecurityNotices {
 }
 
 export function deviceFingerprint(client: ClientInfo): string {
-  return createHash('sha256').update(`${client.userAgent ?? ''}\n${client.ip ?? ''}`).digest('hex');
+  return createHash('sha256')
+    .update(`${client.userAgent ?? ''}\n${client.ip ?? ''}`)
+    .digest('hex');
 }

@@ -42,7 +42,12 @@ export class MailOutbox {
    */
   async rehearse(db: OutboxDb, message: MailMessage): Promise<void> {
     const { id } = await db.mailOutbox.create({
-      data: { to: '', subject: message.subject, body: this.seal({ text: message.text, html: message.html }), status: 'void' },
+      data: {
+        to: '',
+        subject: message.subject,
+        body: this.seal({ text: message.text, html: message.html }),
+        status: 'void',
+      },
       select: { id: true },
     });
     await db.mailOutbox.deleteMany({ where: { id } });
@@ -63,7 +68,9 @@ export class MailOutbox {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     const sealed = Buffer.concat([cipher.update(JSON.stringify(body), 'utf8'), cipher.final()]);
-    return [SEAL_VERSION, iv, cipher.getAuthTag(), sealed].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
+    return [SEAL_VERSION, iv, cipher.getAuthTag(), sealed]
+      .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+      .join('.');
   }
 
   /** The body, or undefined when no configured secret opens it (it was sealed with a retired secret). */
@@ -74,7 +81,9 @@ export class MailOutbox {
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
         decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-        const plain = Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+        const plain = Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString(
+          'utf8',
+        );
         return JSON.parse(plain) as MailBody;
       } catch {}
     }

@@ -42,25 +42,28 @@ export function resetCodeMail(to: Recipient, code: string, lifetimeMs: number): 
     'If you did not ask for this, ignore this e-mail: your password stays as it is. Never share this code;',
     `${PRODUCT} will never ask you for it.`,
   ].join('\n');
-  const html = layout(
-    'Your password reset code',
-    [
-      paragraph(`Hello ${escapeHtml(greetingName(to))},`),
-      paragraph(`Someone asked to reset the password of your ${PRODUCT} account. Your code is:`),
-      `<p style="font-family:ui-monospace,Menlo,Consolas,monospace;font-size:36px;font-weight:bold;letter-spacing:8px;margin:24px 0">${escapeHtml(code)}</p>`,
-      paragraph(`It expires in <strong>${lifetime}</strong> and works once.`),
-      paragraph(
-        `If you did not ask for this, ignore this e-mail: your password stays as it is. Never share this code; ${PRODUCT} will never ask you for it.`,
-      ),
-    ],
-  );
+  const html = layout('Your password reset code', [
+    paragraph(`Hello ${escapeHtml(greetingName(to))},`),
+    paragraph(`Someone asked to reset the password of your ${PRODUCT} account. Your code is:`),
+    `<p style="font-family:ui-monospace,Menlo,Consolas,monospace;font-size:36px;font-weight:bold;letter-spacing:8px;margin:24px 0">${escapeHtml(code)}</p>`,
+    paragraph(`It expires in <strong>${lifetime}</strong> and works once.`),
+    paragraph(
+      `If you did not ask for this, ignore this e-mail: your password stays as it is. Never share this code; ${PRODUCT} will never ask you for it.`,
+    ),
+  ]);
   return { to: to.email, subject: `Your ${PRODUCT} password reset code`, text, html };
 }
 
 export function passwordChangedMail(to: Recipient, event: AccountEvent): MailMessage {
   const advice =
     'If this was not you, someone else knows your password: reset it at once with "Forgot password" on the sign-in page, which signs out every device, and check the security of this e-mail account too.';
-  return noticeMail(to, `Your ${PRODUCT} password was changed`, `The password of your ${PRODUCT} account was changed.`, event, advice);
+  return noticeMail(
+    to,
+    `Your ${PRODUCT} password was changed`,
+    `The password of your ${PRODUCT} account was changed.`,
+    event,
+    advice,
+  );
 }
 
 export function newSignInMail(to: Recipient, event: AccountEvent): MailMessage {

@@ -49,6 +49,7 @@ export class MailWorker {
   private started = false;
   private current: Promise<void> | undefined;
   private wokenDuringRound = false;
+  private failedRounds = 0;
   private lastSweep = 0;
   private unsubscribe: (() => void) | undefined;
 
@@ -122,10 +123,19 @@ export class MailWorker {
   private tick(): void {
     if (this.current || !this.started) return;
     this.current = this.rounds()
-      .catch((error: unknown) => this.logger.error({ err: error }, 'mail worker round failed; will retry'))
+      .then(() => {
+        this.failedRounds = 0;
+      })
+      .catch((error: unknown) => {
+        this.failedRounds++;
+        this.logger.error({ err: error, failedRounds: this.failedRounds }, 'mail worker round failed; will retry');
+      })
       .finally(() => {
         this.current = undefined;
-        this.schedule(this.wokenDuringRound ? 0 : this.options.pollIntervalMs);
+        // While the database is away, poll ever less often (up to 30 s) rather than log every second.
+        const poll = this.options.pollIntervalMs;
+        if (this.failedRounds > 0) this.schedule(Math.max(poll, Math.min(30_000, poll * 2 ** this.failedRounds)));
+        else this.schedule(this.wokenDuringRound ? 0 : poll);
         this.wokenDuringRound = false;
       });
   }

@@ -45,6 +45,7 @@ export const PAGE_MIN = 1;
 export const PAGE_MAX = 100;
 
 export function checkPageSize(field: string, first: number): number {
-  if (first < PAGE_MIN || first > PAGE_MAX) throw badInput(field, `"${field}" must be between ${PAGE_MIN} and ${PAGE_MAX}.`);
+  if (first < PAGE_MIN || first > PAGE_MAX)
+    throw badInput(field, `"${field}" must be between ${PAGE_MIN} and ${PAGE_MAX}.`);
   return first;
 }

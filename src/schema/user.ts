@@ -1,7 +1,7 @@
 import { builder } from '../builder.js';
 import { prismaFor } from '../context.js';
 import type { User as UserRow } from '../generated/prisma/client.js';
-import { PageInfo, checkPageSize, decodeCursor, encodeCursor } from './pagination.js';
+import { checkPageSize, decodeCursor, encodeCursor, PageInfo } from './pagination.js';
 
 export const User = builder.prismaObject('User', {
   fields: (t) => ({
@@ -29,9 +29,11 @@ const UserEdge = builder.objectRef<{ cursor: string; node: UserRow }>('UserEdge'
 });
 
 const UserConnection = builder
-  .objectRef<{ edges: { cursor: string; node: UserRow }[]; pageInfo: typeof PageInfo.$inferType; totalCount: () => Promise<number> }>(
-    'UserConnection',
-  )
+  .objectRef<{
+    edges: { cursor: string; node: UserRow }[];
+    pageInfo: typeof PageInfo.$inferType;
+    totalCount: () => Promise<number>;
+  }>('UserConnection')
   .implement({
     fields: (t) => ({
       edges: t.field({ type: [UserEdge], resolve: (c) => c.edges }),

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,10 +7,16 @@ import { promisify } from 'node:util';
 
 /**
  * A throwaway PostgreSQL cluster of our own, for tests that stop and start the database. The shared
- * server on :5432 is never touched. Needs the PostgreSQL 15 binaries and root (to run them as `postgres`).
+ * server on :5432 is never touched. Needs the PostgreSQL server binaries and root (to run them as `postgres`).
  */
 
-const BIN = '/usr/lib/postgresql/15/bin';
+// The newest installed major version (Debian's layout, as .ci/run installs it).
+const BIN = (() => {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)) : [];
+  const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
+  return join(root, newest ?? 'none', 'bin');
+})();
 const run = promisify(execFile);
 
 export const canRunPrivatePostgres = existsSync(join(BIN, 'initdb')) && process.getuid?.() === 0;
@@ -57,7 +63,10 @@ export async function createPrivatePostgres(): Promise<PrivatePostgres> {
 }
 
 async function postgresIds(): Promise<{ uid: number; gid: number }> {
-  const [{ stdout: uid }, { stdout: gid }] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
+  const [{ stdout: uid }, { stdout: gid }] = await Promise.all([
+    run('id', ['-u', 'postgres']),
+    run('id', ['-g', 'postgres']),
+  ]);
   return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
 }
 

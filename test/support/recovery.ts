@@ -42,8 +42,11 @@ export function resetPassword(client: TestClient, input: ResetInput, options: Re
 export async function requestCode(client: TestClient, smtp: TestSmtp, email: string): Promise<string> {
   const after = smtp.mark();
   const response = await forgetPassword(client, email);
-  if (response.data?.forgetPassword !== true) throw new Error(`forgetPassword failed: ${JSON.stringify(response.errors)}`);
-  const mail = await smtp.waitFor((m) => m.to.includes(email.toLowerCase()) && RESET_SUBJECT.test(m.subject), { after });
+  if (response.data?.forgetPassword !== true)
+    throw new Error(`forgetPassword failed: ${JSON.stringify(response.errors)}`);
+  const mail = await smtp.waitFor((m) => m.to.includes(email.toLowerCase()) && RESET_SUBJECT.test(m.subject), {
+    after,
+  });
   return codeIn(mail);
 }
 
