@@ -73,13 +73,15 @@ export class Accounts {
 
   /** Resolves the account named by exactly one of name / e-mail, or fails with one uniform error. */
   async verifyCredentials(input: Pick<SignInInput, 'name' | 'email' | 'password'>, client: ClientInfo): Promise<User> {
-    const hasName = input.name != null;
-    const hasEmail = input.email != null;
-    if (hasName === hasEmail) throw badInput(hasName ? 'email' : 'name', 'Give exactly one of name or e-mail.');
+    const { name, email } = input;
+    if ((name == null) === (email == null)) {
+      throw badInput(name == null ? 'name' : 'email', 'Give exactly one of name or e-mail.');
+    }
     const { prisma } = this.deps;
-    const where = hasName
-      ? { nameKey: input.name!.normalize('NFKC').trim().toLowerCase() }
-      : { emailKey: input.email!.trim().toLowerCase() };
+    const where =
+      name != null
+        ? { nameKey: name.normalize('NFKC').trim().toLowerCase() }
+        : { emailKey: (email ?? '').trim().toLowerCase() };
     // PostgreSQL text cannot hold NUL, so no account has one; asking would fail the query instead.
     const user = Object.values(where)[0]?.includes('\0') ? null : await prisma.user.findUnique({ where });
     // Counted before the hash is checked, so parallel guesses cannot all slip in under the limit.

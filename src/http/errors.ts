@@ -1,10 +1,9 @@
 import { GraphQLError } from 'graphql';
-
-const isGraphQLError = (error: unknown): error is GraphQLError => error instanceof GraphQLError;
-
 import { type YogaServerOptions, maskError as yogaMaskError } from 'graphql-yoga';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+
+const isGraphQLError = (error: unknown): error is GraphQLError => error instanceof GraphQLError;
 
 /**
  * Expected failures (AppError) become GraphQL errors with their documented code; GraphQL's own
