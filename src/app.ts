@@ -42,6 +42,8 @@ export interface ServerContext {
 export interface App {
   yoga: YogaServerInstance<ServerContext, Context>;
   services: Services;
+  /** Stops what the app started itself (the hash process). */
+  close(): void;
 }
 
 const GRAPHQL_ENDPOINT = '/graphql';
@@ -56,6 +58,8 @@ export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps):
     createArgon2Hasher(OWASP_ARGON2, {
       concurrency: config.limits.passwordHashConcurrency,
       queue: config.limits.passwordHashQueue,
+      maxWaitMs: config.limits.passwordHashMaxWaitMs,
+      nice: config.limits.passwordHashNice,
     });
   const limits = createLimits(config.limits, db.pool ? { kind: 'postgres', pool: db.pool } : { kind: 'memory' });
   const outbox = new MailOutbox(config.sessionSecrets);
@@ -136,7 +140,7 @@ export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps):
     },
   });
 
-  return { yoga, services };
+  return { yoga, services, close: () => passwordHasher.close() };
 }
 
 function clientInfo(request: Request, socketAddress: string | undefined, trustProxy: boolean): ClientInfo {

@@ -26,7 +26,7 @@ export interface BootOptions extends DatabaseOptions {
 }
 
 export async function boot(config: Config, logger: Logger, options: BootOptions = {}): Promise<Booted> {
-  const db = await openDatabase(config.database, options);
+  const db = await openDatabase(config.database, { ...options, fromTemplate: config.migrateOnStart });
   try {
     await waitForDatabase(db, config.dbWaitMs, (attempt) => {
       if (attempt === 1) logger.warn(`waiting up to ${config.dbWaitMs / 1000}s for ${db.location}`);
@@ -61,6 +61,7 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
       await mail.stop();
       await sweeper.stop();
       await app.services.sessions.close().catch(() => {});
+      app.close();
       await bus?.close();
       await db.close();
     },

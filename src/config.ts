@@ -123,6 +123,9 @@ function schemaFor(nodeEnv: string) {
     // `npm start` sets it (cores + 1). Node's default is 4.
     UV_THREADPOOL_SIZE: count(4),
     PASSWORD_HASH_QUEUE: count(64),
+    PASSWORD_HASH_MAX_WAIT: duration('1s'),
+    // 0 keeps argon2 in this process at the server's priority; above 0 it runs in a child process niced by that much.
+    PASSWORD_HASH_NICE: z.coerce.number().int().min(0).max(19).default(10),
     MAX_BODY_BYTES: count(100_000),
   });
 }
@@ -228,6 +231,10 @@ export interface Config {
     passwordHashConcurrency: number;
     /** hashes waiting beyond this are shed with RATE_LIMITED. @default 64 */
     passwordHashQueue: number;
+    /** a hash that would start later than this is shed with RATE_LIMITED. @default 1s */
+    passwordHashMaxWaitMs: number;
+    /** argon2 runs in a child process this much nicer than the server (0: in-process). @default 10 */
+    passwordHashNice: number;
   };
 }
 
@@ -319,6 +326,8 @@ export function loadConfig(env: Env = process.env): Config {
       // argon2 runs on libuv's pool; leaving one thread free keeps file and DNS work from queueing behind hashes.
       passwordHashConcurrency: Math.max(1, Math.min(e.PASSWORD_HASH_CONCURRENCY, e.UV_THREADPOOL_SIZE - 1)),
       passwordHashQueue: e.PASSWORD_HASH_QUEUE,
+      passwordHashMaxWaitMs: e.PASSWORD_HASH_MAX_WAIT,
+      passwordHashNice: e.PASSWORD_HASH_NICE,
     },
   };
 }

@@ -10,6 +10,8 @@ export const ERROR_MESSAGES = {
   INVALID_OTP: 'The code is wrong, expired or already used.',
   NOT_FOUND: 'No such session.',
   RATE_LIMITED: 'Too many attempts. Try again later.',
+  // HTTP 503 with Retry-After while the database cannot be reached (server.ts gives start-up this code too).
+  UNAVAILABLE: 'Temporarily unavailable. Try again shortly.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_MESSAGES } from '../src/errors.js';
 import { TestClient } from './support/client.js';
 import { createTestDatabase, testDatabaseKind } from './support/database.js';
 import { newAccount, SIGN_UP, signUp } from './support/flows.js';
@@ -21,9 +22,17 @@ const QUIET = { MAIL_POLL_INTERVAL: '1h', RATE_LIMIT_SIGNUP_IP: '10000' };
 
 interface Outcome {
   status: number;
+  retryAfter: string | null;
   me: { id: string } | null | undefined;
-  errors: { message: string; extensions?: { code?: string } }[] | undefined;
+  errors: { message: string; extensions?: { code?: string; retryAfter?: number } }[] | undefined;
   setCookie: string[];
+}
+
+interface LogLine {
+  level: number;
+  msg: string;
+  component?: string;
+  reason?: string;
 }
 
 async function meWith(server: TestServer, cookie: string): Promise<Outcome> {
@@ -41,6 +50,7 @@ async function meWith(server: TestServer, cookie: string): Promise<Outcome> {
   }
   return {
     status: response.status,
+    retryAfter: response.headers.get('retry-after'),
     me: body.data?.me,
     errors: body.errors,
     setCookie: response.headers.getSetCookie(),
@@ -52,10 +62,16 @@ const readyStatus = async (server: TestServer) => (await fetch(`${server.origin}
 describe.runIf(testDatabaseKind === 'postgres' && canRunPrivatePostgres)('database faults', () => {
   let cluster: PrivatePostgres;
   let server: TestServer;
+  const log: string[] = [];
+  const logLines = () => log.map((line) => JSON.parse(line) as LogLine);
 
   beforeAll(async () => {
     cluster = await createPrivatePostgres();
-    server = await startServer({ database: { url: cluster.url, drop: async () => {} }, env: QUIET });
+    server = await startServer({
+      database: { url: cluster.url, drop: async () => {} },
+      env: { ...QUIET, LOG_LEVEL: 'warn' },
+      logStream: { write: (line: string) => void log.push(line) },
+    });
     await until(() => server.booted.app.services.sessions.cache.isTrusted);
   }, 120_000);
   afterAll(async () => {
@@ -63,7 +79,7 @@ describe.runIf(testDatabaseKind === 'postgres' && canRunPrivatePostgres)('databa
     await cluster?.remove();
   });
 
-  it('PostgreSQL stopped under load: masked errors, cookies kept, /ready 503; started again: recovers without a restart', async () => {
+  it('PostgreSQL stopped under load: 503 UNAVAILABLE with Retry-After, cookies kept, /ready 503; started again: recovers without a restart', async () => {
     const users = await Promise.all(
       Array.from({ length: 5 }, async () => {
         const c = new TestClient(server.graphqlUrl);
@@ -99,14 +115,35 @@ describe.runIf(testDatabaseKind === 'postgres' && canRunPrivatePostgres)('databa
     expect(outcomes.length).toBeGreaterThan(duringOutage);
     expect(failures.length).toBeGreaterThan(0);
     for (const failure of failures) {
-      // Masked: no SQL, no stack, no driver message reaches the client.
-      expect(failure.errors?.[0]?.message).toBe('Unexpected error.');
-      expect(JSON.stringify(failure.errors)).not.toMatch(/ECONNREFUSED|sessions|prisma|postgres/i);
+      // Unavailable, not broken: a client (or load balancer) may retry, and knows when.
+      expect(failure.status).toBe(503);
+      expect(failure.retryAfter).toMatch(/^[1-9]\d*$/);
+      expect(failure.errors).toEqual([
+        expect.objectContaining({
+          message: ERROR_MESSAGES.UNAVAILABLE,
+          extensions: { code: 'UNAVAILABLE', retryAfter: Number(failure.retryAfter) },
+        }),
+      ]);
+      // Masked: no SQL, no stack, no driver message, host or port reaches the client.
+      expect(JSON.stringify(failure.errors)).not.toMatch(
+        new RegExp(`ECONNREFUSED|terminat|sessions|prisma|postgres|127\\.0\\.0\\.1|${cluster.port}`, 'i'),
+      );
       // A database outage is not a dead session: the browser must keep its cookie.
       expect(failure.setCookie).toEqual([]);
     }
+    // One warning for the outage, not an error with a stack per failed request.
+    const warnings = logLines().filter((line) => line.msg.startsWith('database unavailable'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 40, reason: expect.any(String) });
+    expect(
+      logLines().filter((line) => line.level >= 50 && (line.component === 'yoga' || line.msg === 'unexpected error')),
+    ).toEqual([]);
 
-    for (const user of live) expect((await meWith(server, user.cookie)).me?.id).toBe(user.id);
+    for (const user of live) {
+      const recovered = await meWith(server, user.cookie);
+      expect(recovered).toMatchObject({ status: 200, retryAfter: null, errors: undefined, setCookie: [] });
+      expect(recovered.me?.id).toBe(user.id);
+    }
     const after = await meWith(server, revoked!.cookie);
     expect(after.me).toBeNull();
     expect(after.errors).toBeUndefined();

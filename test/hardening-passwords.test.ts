@@ -1,8 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCode, TestClient } from './support/client.js';
 import { newAccount, SIGN_IN, SIGN_UP, signUp, UNLIMITED } from './support/flows.js';
 import { CHANGE_PASSWORD, RESET_PASSWORD } from './support/recovery.js';
 import { startServer, type TestServer } from './support/server.js';
+import { until } from './support/wait.js';
 
 /**
  * NIST SP 800-63B's common-password check at sign-up, change and reset; and the bound on argon2 work
@@ -87,5 +90,66 @@ describe('argon2 work is bounded (real OWASP hasher, 1 at a time, 2 waiting)', (
     const { account } = await signUp(new TestClient(server.graphqlUrl));
     const response = await signInAs(account.name, account.password);
     expect(response.errors).toBeUndefined();
+  });
+});
+
+/** The hash processes this test process started (in-process test servers fork them from here). */
+function hashWorkers(): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return ppid === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('hash-worker');
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+describe.runIf(process.platform === 'linux')('argon2 runs in a niced child process', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({
+      realHasher: true,
+      env: { PASSWORD_HASH_NICE: '7', PASSWORD_HASH_MAX_WAIT: '150ms', ...UNLIMITED, LOG_LEVEL: 'error' },
+    });
+  });
+  afterAll(() => server.close());
+  const client = () => new TestClient(server.graphqlUrl);
+
+  it('hashes in a child process at the configured lower priority', async () => {
+    const before = hashWorkers();
+    await signUp(client());
+    const started = hashWorkers().filter((pid) => !before.includes(pid));
+    expect(started).toHaveLength(1);
+    expect(getPriority(started[0])).toBe(getPriority(process.pid) + 7);
+  });
+
+  it('refuses hashes that could not start within PASSWORD_HASH_MAX_WAIT, at once and without a query', async () => {
+    const { account } = await signUp(client());
+    // One hash takes tens of milliseconds: of 12 at once, the later ones cannot start within 150 ms.
+    const flood = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        client().request(SIGN_IN, { input: { name: account.name, password: 'wrong-1-a' } }),
+      ),
+    );
+    const codes = flood.map(errorCode);
+    expect(codes.filter((code) => code === 'RATE_LIMITED').length).toBeGreaterThan(0);
+    expect(codes.filter((code) => code === 'INVALID_CREDENTIALS').length).toBeGreaterThan(0);
+    expect(codes.every((code) => code === 'RATE_LIMITED' || code === 'INVALID_CREDENTIALS')).toBe(true);
+  });
+
+  it('survives the hash process being killed: the next sign-in starts a new one', async () => {
+    const { account } = await signUp(client());
+    const [pid] = hashWorkers();
+    expect(pid).toBeDefined();
+    process.kill(pid as number, 'SIGKILL');
+    await until(() => !hashWorkers().includes(pid as number));
+    const response = await client().request(SIGN_IN, { input: { name: account.name, password: account.password } });
+    expect(response.errors).toBeUndefined();
+    expect(hashWorkers()).toHaveLength(1);
   });
 });

@@ -2,13 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { hash as argon2Hash, argon2id, verify as argon2Verify, type HashOptions } from 'argon2';
 import PQueue from 'p-queue';
 import { rateLimited } from '../errors.js';
+import { HashProcess } from './hash-process.js';
 
 export interface PasswordHasher {
+  /** Throws RATE_LIMITED at once when a hash could not start in time; callers check before other work. */
+  admit(): void;
   hash(password: string): Promise<string>;
   /** False for a wrong password; never throws for a malformed stored hash. */
   verify(hash: string, password: string): Promise<boolean>;
   /** Spends the same time as a real verify, for accounts that do not exist. */
   verifyDummy(password: string): Promise<false>;
+  close(): void;
 }
 
 export interface Argon2Params {
@@ -21,31 +25,75 @@ export interface Argon2Params {
 export const OWASP_ARGON2: Argon2Params = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
 export interface HasherLimits {
-  /** Hashes computed at once (argon2 runs on libuv's pool; more than the cores only queues there). */
+  /** Hashes computed at once. */
   concurrency: number;
-  /** Hashes allowed to wait; beyond it callers are shed at once instead of queueing without bound. */
+  /** Hashes allowed to wait at most; beyond it callers are shed at once instead of queueing without bound. */
   queue: number;
+  /** A hash that would start later than this is refused (RATE_LIMITED) rather than left to queue. */
+  maxWaitMs: number;
+  /** How much lower than the server argon2 runs (nice, 0-19); 0 hashes in-process on libuv's pool. */
+  nice: number;
 }
+
+/** Where argon2 runs: libuv's pool in this process, or a niced child process. */
+interface Argon2Runner {
+  hash(password: string, options: HashOptions): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+  close(): void;
+}
+
+const inProcess: Argon2Runner = {
+  hash: (password, options) => argon2Hash(password, options),
+  verify: (hash, password) => argon2Verify(hash, password).catch(() => false),
+  close: () => {},
+};
 
 export function createArgon2Hasher(params: Argon2Params, limits: HasherLimits): PasswordHasher {
   const options: HashOptions = { type: argon2id as HashOptions['type'], ...params };
+  const runner: Argon2Runner = limits.nice > 0 ? new HashProcess(limits.nice) : inProcess;
   const work = new PQueue({ concurrency: limits.concurrency });
+  // A moving average of one hash, as it runs here and now (a niced hash slows down when the CPU is busy).
+  let averageMs = 0;
+  const expectedWaitMs = () => ((work.size + work.pending) / limits.concurrency) * averageMs;
+
+  const admit = () => {
+    if (work.size >= limits.queue || expectedWaitMs() > limits.maxWaitMs) throw rateLimited(1);
+  };
   const bounded = <T>(task: () => Promise<T>): Promise<T> => {
-    if (work.size >= limits.queue) return Promise.reject(rateLimited(1));
-    return work.add(task);
+    try {
+      admit();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const queuedAt = performance.now();
+    return work.add(async () => {
+      // The estimate can be wrong (a burst of slow hashes): nobody waits much past the limit anyway.
+      if (performance.now() - queuedAt > limits.maxWaitMs) throw rateLimited(1);
+      const started = performance.now();
+      try {
+        return await task();
+      } finally {
+        const took = performance.now() - started;
+        averageMs = averageMs === 0 ? took : averageMs * 0.8 + took * 0.2;
+      }
+    });
   };
   let dummy: Promise<string> | undefined;
-
-  const verify = (hash: string, password: string) => bounded(() => argon2Verify(hash, password).catch(() => false));
+  const verify = (hash: string, password: string) => bounded(() => runner.verify(hash, password));
 
   return {
-    hash: (password) => bounded(() => argon2Hash(password, options)),
+    admit,
+    hash: (password) => bounded(() => runner.hash(password, options)),
     verify,
     async verifyDummy(password) {
       // Same parameters as real hashes, so an unknown account costs what a wrong password costs.
-      dummy ??= argon2Hash(randomBytes(16).toString('hex'), options);
+      dummy ??= runner.hash(randomBytes(16).toString('hex'), options).catch((error: unknown) => {
+        dummy = undefined;
+        throw error;
+      });
       await verify(await dummy, password);
       return false;
     },
+    close: () => runner.close(),
   };
 }

@@ -100,6 +100,8 @@ export class Recovery {
     const newPassword = checkPassword('newPassword', input.newPassword);
     const otp = input.otp.trim();
     const { prisma, hasher, sessions, notices, secrets, limits } = this.deps;
+    // Shed before a check of the code is spent when no hash could start in time.
+    hasher.admit();
     // Wrong codes count against the client's IP as well as against the code.
     const attempt = await limits.resetPassword(client.ip);
 

@@ -1,11 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { DatabaseConfig } from '../config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { openPglite, pgliteAdapter } from './pglite-template.js';
 
 export interface Database {
   prisma: PrismaClient;
@@ -21,6 +19,8 @@ export interface Database {
 export interface DatabaseOptions {
   /** Called with each SQL statement Prisma sends (tests count them to prove batching). */
   onQuery?: (sql: string) => void;
+  /** A new embedded database starts as a copy of the migrated template (see pglite-template.ts). */
+  fromTemplate?: boolean;
 }
 
 /** Builds the one PrismaClient of the process over PGlite (embedded) or PostgreSQL. */
@@ -59,10 +59,10 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
       },
     };
   }
-  if (config.kind === 'pglite') mkdirSync(config.dataDir, { recursive: true });
-  const pglite = config.kind === 'pglite' ? new PGlite(config.dataDir) : new PGlite();
-  await pglite.waitReady;
-  const adapterFactory = new PrismaPGlite(pglite) as unknown as SqlMigrationAwareDriverAdapterFactory;
+  const pglite = await openPglite(config.kind === 'pglite' ? config.dataDir : undefined, {
+    fromTemplate: options.fromTemplate ?? false,
+  });
+  const adapterFactory = pgliteAdapter(pglite);
   const prisma = client(adapterFactory);
   return {
     prisma,

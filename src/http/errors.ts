@@ -1,34 +1,63 @@
 import { GraphQLError } from 'graphql';
 import { type YogaServerOptions, maskError as yogaMaskError } from 'graphql-yoga';
-import { AppError } from '../errors.js';
+import { databaseUnavailableReason, outageReporter } from '../db/unavailable.js';
+import { AppError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 const isGraphQLError = (error: unknown): error is GraphQLError => error instanceof GraphQLError;
 
+/** Codes answered with an HTTP status of their own; the rest keep GraphQL's usual 200. */
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAVAILABLE: 503 };
+
 /**
- * Expected failures (AppError) become GraphQL errors with their documented code; GraphQL's own
- * validation errors pass through; everything else is logged and masked in every environment
- * (Yoga's default would attach the original error and stack when NODE_ENV=development).
+ * Long enough for a database restart or failover, and no sooner than one connection attempt (the pool
+ * waits up to 5 s) can fail again.
+ */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Expected failures (AppError) become GraphQL errors with their documented code; an unreachable
+ * database becomes UNAVAILABLE (503, Retry-After) with a generic message; GraphQL's own validation
+ * errors pass through; everything else is logged and masked in every environment (Yoga's default
+ * would attach the original error and stack when NODE_ENV=development).
  */
 export function maskedErrors(logger: Logger): YogaServerOptions<object, object>['maskedErrors'] {
+  const reportOutage = outageReporter(logger);
   return {
     maskError(error, message) {
       const appError = findAppError(error);
-      if (appError) {
-        const { field, retryAfter } = appError.details;
-        return new GraphQLError(appError.message, {
-          ...(isGraphQLError(error) ? { nodes: error.nodes, path: error.path } : {}),
-          extensions: {
-            code: appError.code,
-            ...(field === undefined ? {} : { field }),
-            ...(retryAfter === undefined ? {} : { retryAfter }),
-          },
-        });
+      if (appError) return toGraphQLError(appError, error);
+      const unavailable = databaseUnavailableReason(error);
+      if (unavailable) {
+        reportOutage(unavailable);
+        return toGraphQLError(
+          new AppError('UNAVAILABLE', undefined, { retryAfter: DATABASE_RETRY_AFTER_SECONDS }),
+          error,
+        );
       }
       if (!isGraphQLError(error) || error.originalError) logger.error({ err: unwrap(error) }, 'unexpected error');
       return withoutOriginalError(yogaMaskError(error, message, false));
     },
   };
+}
+
+function toGraphQLError(appError: AppError, error: unknown): GraphQLError {
+  const { field, retryAfter } = appError.details;
+  const status = HTTP_STATUS[appError.code];
+  // Yoga takes the response's status and headers from `http` and leaves it out of the body.
+  const http =
+    status === undefined
+      ? undefined
+      : { status, ...(retryAfter === undefined ? {} : { headers: { 'retry-after': String(retryAfter) } }) };
+  return new GraphQLError(appError.message, {
+    ...(isGraphQLError(error) ? { nodes: error.nodes, path: error.path } : {}),
+    extensions: {
+      code: appError.code,
+      ...(field === undefined ? {} : { field }),
+      ...(retryAfter === undefined ? {} : { retryAfter }),
+      ...(http === undefined ? {} : { http }),
+    },
+  });
 }
 
 /** Yoga describes a body that is not JSON with the parser's own error in `extensions.originalError`: not for clients. */

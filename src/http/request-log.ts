@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type ExecutionResult, getOperationAST } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import type { Plugin, YogaLogger } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import type { Logger } from '../logger.js';
 
@@ -97,10 +97,18 @@ function firstErrorCode(result: unknown): string | undefined {
 
 /**
  * Yoga's own logger: its debug lines ("Processing GraphQL Parameters") only repeat the request line,
- * so it logs from `info` up, and never below the configured level.
+ * so it logs from `info` up, and never below the configured level. Its `error` is called for every
+ * error it masks, expected ones included (a wrong password, RATE_LIMITED, an unreachable database),
+ * with a stack each time; maskedErrors (http/errors.ts) already logs each at the level it deserves.
  */
-export function yogaLogger(logger: Logger): Logger {
+export function yogaLogger(logger: Logger): YogaLogger {
   const quietest = Math.max(logger.levels.values[logger.level] ?? 0, logger.levels.values.info ?? 30);
   const level = logger.level === 'silent' ? 'silent' : (logger.levels.labels[quietest] ?? 'info');
-  return logger.child({ component: 'yoga' }, { level });
+  const child = logger.child({ component: 'yoga' }, { level });
+  return {
+    debug: child.debug.bind(child),
+    info: child.info.bind(child),
+    warn: child.warn.bind(child),
+    error: child.debug.bind(child),
+  };
 }

@@ -14,7 +14,10 @@ export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
 
 /** argon2id for real, at parameters cheap enough for hundreds of sign-ups; one test checks production's. */
 export const fastHasher = () =>
-  createArgon2Hasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }, { concurrency: 4, queue: 1_000 });
+  createArgon2Hasher(
+    { memoryCost: 1024, timeCost: 1, parallelism: 1 },
+    { concurrency: 4, queue: 1_000, maxWaitMs: 60_000, nice: 0 },
+  );
 
 export interface TestServer {
   /** http://127.0.0.1:<port> */

@@ -137,6 +137,9 @@ export class TestSmtp {
           .catch((error: Error) => callback(error));
       },
     });
+    // A client that dies mid-message (a server under test killed with SIGKILL) surfaces here as
+    // ECONNRESET; unheard, it would be an uncaught exception in the test process. The message is simply lost.
+    server.on('error', () => {});
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.port, '127.0.0.1', () => {
