@@ -14,6 +14,7 @@ export default defineConfig({
       test: { name: db, env: { TEST_DB: db } },
     })),
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

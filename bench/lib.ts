@@ -1,26 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
+import { ROOT, startCommand } from '../scripts/start-command.js';
+import { freePort } from '../test/support/ports.js';
 
 /** Helpers for bench/run.ts: child processes on loopback, autocannon runs, RSS sampling. */
 
-export const ROOT = new URL('..', import.meta.url).pathname;
+export { freePort, ROOT };
 export const SECRET = 'bench-secret-0123456789-abcdefghijklmnopq';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface Proc {
   origin: string;
@@ -33,20 +22,11 @@ export interface Proc {
   stop(): Promise<void>;
 }
 
-/** The node flags of `npm start`, read from package.json so that the bench cannot drift from it. */
-const START_FLAGS = (() => {
-  const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    scripts: { start: string };
-  };
-  const flags = /exec node (.*?)\s*dist\/server\.js/.exec(scripts.start)?.[1];
-  if (flags === undefined) throw new Error('npm start no longer runs `node … dist/server.js`: update bench/lib.ts');
-  return flags.split(/\s+/).filter(Boolean);
-})();
-
 /** Our server as `npm start` runs it (the compiled dist/, same flags and pool size), on a free loopback port. */
 export async function spawnServer(env: Record<string, string>): Promise<Proc> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...START_FLAGS, 'dist/server.js'], {
+  const { command, args } = startCommand();
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

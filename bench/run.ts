@@ -157,9 +157,11 @@ const rssRow = (label: string, peak: { server: number; children: number }) => [
 async function authTax(db: Db, server: Proc, user: Account): Promise<{ me: Load }> {
   log(db, 'auth tax');
   await checkMe(server, user.cookie);
-  const bare = await load({ url: server.url, query: BARE, durationS: DURATION });
   const stopRss = sampleRss(server);
-  const me = await load({ url: server.url, query: ME, cookie: user.cookie, durationS: DURATION });
+  const [bare, me] = await alternate(
+    () => load({ url: server.url, query: BARE, durationS: DURATION }),
+    meOn(server, user.cookie),
+  );
   const rssPeak = stopRss();
   add('auth', db, loadRow('`{ __typename }` (no cookie)', bare));
   add('auth', db, loadRow('`{ me { id name } }` (signed in)', me));
@@ -170,7 +172,7 @@ async function authTax(db: Db, server: Proc, user: Account): Promise<{ me: Load 
     ratio(me.p99, bare.p99),
     '',
   ]);
-  add('rss', db, rssRow('`me` at full speed, 10 connections', rssPeak));
+  add('rss', db, rssRow('`me` and `__typename` at full speed, 10 connections', rssPeak));
   return { me };
 }
 
@@ -256,8 +258,7 @@ async function peer(server: Proc, user: Account, databaseUrl: string) {
     if (!cookie) throw new Error('peer login failed');
     const check = await gql(other.url, ME, {}, cookie);
     if (!(check.body.data?.me as { id?: string } | null)?.id) throw new Error('peer who-am-i failed');
-    const theirs = await load({ url: other.url, query: ME, cookie, durationS: DURATION });
-    const ours = await load({ url: server.url, query: ME, cookie: user.cookie, durationS: DURATION });
+    const [theirs, ours] = await alternate(meOn(other, cookie), meOn(server, user.cookie));
     add('peer', 'PostgreSQL', loadRow('sessiongraph `{ me { id name } }`', ours));
     add('peer', 'PostgreSQL', loadRow('express + express-session + connect-pg-simple', theirs));
     add('peer', 'PostgreSQL', [
@@ -284,19 +285,36 @@ function scaleRows(db: Db, label: string, small: Load, big: Load) {
 // --- per database ----------------------------------------------------------------------------------
 
 /**
- * The same load on two servers in turn, `rounds` times each, so that drift on the machine (autovacuum,
- * other work) falls on both sides alike; each side's result is its run with the median p50.
+ * Two loads in turn, `rounds` times each, so that drift on the machine (autovacuum, other work, a
+ * warming JIT) falls on both sides alike; each side reports the median of its rounds, measure by measure.
  */
-async function alternate(a: { server: Proc; cookie: string }, b: { server: Proc; cookie: string }, rounds = 3) {
+async function alternate(a: () => Promise<Load>, b: () => Promise<Load>, rounds = 3) {
   const runs: [Load[], Load[]] = [[], []];
   for (let round = 0; round < rounds; round++) {
-    for (const [side, { server, cookie }] of [a, b].entries()) {
-      runs[side]?.push(await load({ url: server.url, query: ME, cookie, durationS: DURATION }));
-    }
+    runs[0].push(await a());
+    runs[1].push(await b());
   }
-  const median = (list: Load[]) => [...list].sort((x, y) => x.p50 - y.p50)[Math.floor(list.length / 2)] as Load;
-  return [median(runs[0]), median(runs[1])] as const;
+  return [medianLoad(runs[0]), medianLoad(runs[1])] as const;
 }
+
+function medianLoad(runs: Load[]): Load {
+  const median = (pick: (run: Load) => number) =>
+    [...runs].map(pick).sort((x, y) => x - y)[Math.floor(runs.length / 2)] ?? Number.NaN;
+  const sum = (pick: (run: Load) => number) => runs.reduce((total, run) => total + pick(run), 0);
+  return {
+    rps: median((run) => run.rps),
+    p50: median((run) => run.p50),
+    p99: median((run) => run.p99),
+    requests: sum((run) => run.requests),
+    non2xx: sum((run) => run.non2xx),
+    errors: sum((run) => run.errors),
+    timeouts: sum((run) => run.timeouts),
+    kinds: {},
+  };
+}
+
+/** The `me` load on one server with one cookie. */
+const meOn = (server: Proc, cookie: string) => () => load({ url: server.url, query: ME, cookie, durationS: DURATION });
 
 async function postgresSuite() {
   const database = await freshPostgres();
@@ -328,13 +346,15 @@ async function postgresSuite() {
     ] as const) {
       await checkMe(s, cookie);
     }
-    const small = { server, cookie: user.cookie };
-    const big = { server: bigServer, cookie: bigUser.cookie };
-    scaleRows('PostgreSQL', 'cache on (default)', ...(await alternate(small, big)));
+    scaleRows(
+      'PostgreSQL',
+      'cache on (default)',
+      ...(await alternate(meOn(server, user.cookie), meOn(bigServer, bigUser.cookie))),
+    );
     scaleRows(
       'PostgreSQL',
       'cache off (`SESSION_CACHE_SIZE=0`: one indexed lookup per request)',
-      ...(await alternate({ server: uncached, cookie: user.cookie }, { server: bigUncached, cookie: bigUser.cookie })),
+      ...(await alternate(meOn(uncached, user.cookie), meOn(bigUncached, bigUser.cookie))),
     );
   } finally {
     for (const server of servers) await server.stop();
@@ -378,7 +398,7 @@ async function pgliteSuite() {
         scaleRows(
           'PGlite',
           label,
-          ...(await alternate({ server, cookie: small.user.cookie }, { server: bigServer, cookie: big.user.cookie })),
+          ...(await alternate(meOn(server, small.user.cookie), meOn(bigServer, big.user.cookie))),
         );
       } finally {
         await server.stop();
@@ -583,6 +603,8 @@ async function main() {
     `- Load average (1 min) when the run started: ${loadBefore.toFixed(1)}; when it ended: ${(loadavg()[0] ?? 0).toFixed(1)} (other work on the machine skews absolute numbers)`,
     '- Loads: autocannon, 10 connections unless stated, POST /graphql with a JSON body; latencies in ms,',
     "  percentiles computed from every response's own duration (autocannon's histogram rounds to whole ms).",
+    '- Every comparison (sections 1, 2 and 4) runs its two sides in turn, three times each, and reports the',
+    '  median of each measure, so that drift on the machine falls on both sides alike.',
     '',
     '## 1. Auth tax: `me` vs `__typename` on the same server',
     '',
@@ -612,8 +634,7 @@ async function main() {
     `## 4. Scale: ${fmt(SMALL)} vs ${fmt(BIG)} sessions in the table`,
     '',
     'The `me` workload on two databases at once, one with each table size (filler sessions inserted with one',
-    '`generate_series` statement, then `VACUUM ANALYZE`), loaded in turn three times each; each side shows',
-    'its run with the median p50. Goal: p50 ratio ≤ 1.2.',
+    '`generate_series` statement, then `VACUUM ANALYZE`). Goal: p50 ratio ≤ 1.2.',
     '',
   );
   table(['mode', `${fmt(SMALL)} sessions: req/s / p50`, `${fmt(BIG)} sessions: req/s / p50`, 'p50 ratio'], 'scale');

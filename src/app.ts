@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { bindPrisma, type Context, type Services, type Viewer } from './context.js';
 import type { Database } from './db/client.js';
 import { createReadinessCheck } from './db/readiness.js';
+import { failureDetails } from './db/unavailable.js';
 import { useAccountPage } from './http/account-page.js';
 import { useArmor } from './http/armor.js';
 import { useBodyLimit } from './http/body-limit.js';
@@ -50,7 +51,7 @@ const GRAPHQL_ENDPOINT = '/graphql';
 
 export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps): App {
   const sessions = new SessionStore(db.prisma, config.sessions, undefined, {
-    onTouchError: (error) => logger.warn({ err: error }, 'session touches not written; retrying'),
+    onTouchError: (error) => logger.warn(failureDetails(error), 'session touches not written; retrying'),
     ...sessionSync,
   });
   const passwordHasher =

@@ -1,7 +1,3 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +6,8 @@ import { TestClient } from './support/client.js';
 import { createTestDatabase, testDatabaseKind } from './support/database.js';
 import { newAccount, SIGN_UP, signUp } from './support/flows.js';
 import { canRunPrivatePostgres, createPrivatePostgres, type PrivatePostgres } from './support/private-postgres.js';
-import { startServer, TEST_SECRET, type TestServer } from './support/server.js';
+import { startServer, type TestServer } from './support/server.js';
+import { spawnServer } from './support/server-process.js';
 import { until } from './support/wait.js';
 
 /**
@@ -215,29 +212,7 @@ describe.runIf(testDatabaseKind === 'postgres' && canRunPrivatePostgres)('databa
 describe.runIf(testDatabaseKind === 'postgres')('kill -9', () => {
   it('the server killed during sign-ups leaves no user without its session, and starts again', async () => {
     const database = await createTestDatabase();
-    const dataDir = mkdtempSync(join(tmpdir(), 'sg-kill-'));
-    const start = async () => {
-      const port = 20_000 + Math.floor(Math.random() * 20_000);
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-        env: {
-          PATH: process.env.PATH ?? '',
-          PORT: String(port),
-          DATA_DIR: dataDir,
-          DATABASE_URL: database.url,
-          SESSION_SECRET: TEST_SECRET,
-          LOG_LEVEL: 'silent',
-          RATE_LIMIT_SIGNUP_IP: '10000',
-        },
-        stdio: 'ignore',
-      });
-      const graphqlUrl = `http://127.0.0.1:${port}/graphql`;
-      await until(
-        async () => (await fetch(`http://127.0.0.1:${port}/ready`).catch(() => undefined))?.status === 200,
-        60_000,
-        100,
-      );
-      return { child, graphqlUrl };
-    };
+    const start = () => spawnServer({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', RATE_LIMIT_SIGNUP_IP: '10000' });
     try {
       const first = await start();
       let succeeded = 0;
@@ -251,7 +226,7 @@ describe.runIf(testDatabaseKind === 'postgres')('kill -9', () => {
         }
       });
       await until(() => succeeded >= 3, 30_000);
-      first.child.kill('SIGKILL');
+      await first.stop('SIGKILL');
       stop = true;
       await Promise.all(workers);
 
@@ -272,10 +247,9 @@ describe.runIf(testDatabaseKind === 'postgres')('kill -9', () => {
       try {
         await signUp(new TestClient(second.graphqlUrl));
       } finally {
-        second.child.kill('SIGTERM');
+        await second.stop();
       }
     } finally {
-      rmSync(dataDir, { recursive: true, force: true });
       await database.drop();
     }
   }, 120_000);

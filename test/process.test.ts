@@ -1,47 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TestClient } from './support/client.js';
 import { createTestDatabase, type TestDatabase, testDatabaseKind } from './support/database.js';
 import { signUp } from './support/flows.js';
+import { type RunningProcess, runServerProcess } from './support/server-process.js';
 
-/**
- * The real process, as `npm start` runs it: `node --import tsx src/server.ts` with only the
- * environment a user would give it.
- */
-
-const ROOT = resolve(import.meta.dirname, '..');
-
-interface Running {
-  child: ChildProcess;
-  output(): string;
-  /** Resolves with the exit code (or the signal's name). */
-  exited: Promise<number | string>;
-}
-
-function run(env: Record<string, string>): Running {
-  let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = new Promise<number | string>((resolve) => {
-    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
-  });
-  return { child, output: () => output, exited };
-}
+/** The real process, as `npm start` runs it, with only the environment a user would give it. */
 
 /** Waits for the "listening" line and returns the port the server took (PORT=0 lets the OS choose). */
-async function listening(server: Running, timeoutMs = 45_000): Promise<number> {
+async function listening(server: RunningProcess, timeoutMs = 45_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const match = /http:\/\/127\.0\.0\.1:(\d+)\/graphql/.exec(server.output());
@@ -61,14 +30,14 @@ const lines = (text: string) =>
     .map((l) => l.trim())
     .filter(Boolean);
 
-const children: Running[] = [];
+const children: RunningProcess[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
   for (const cleanup of cleanups) await cleanup();
 });
 const start = (env: Record<string, string>) => {
-  const server = run(env);
+  const server = runServerProcess(env);
   children.push(server);
   return server;
 };

@@ -1,68 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newAccount, SIGN_UP } from './support/flows.js';
-import { startServer, TEST_SECRET } from './support/server.js';
+import { startServer } from './support/server.js';
+import { type ServerProcess, spawnServer } from './support/server-process.js';
 import { until } from './support/wait.js';
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** The server exactly as `npm start` runs it, in its own process, with the production password hasher. */
-async function spawnServer() {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'sessiongraph-shutdown-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: 'memory:',
-      DATA_DIR: dataDir,
-      SESSION_SECRET: TEST_SECRET,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const ready = await fetch(`${origin}/ready`).catch(() => null);
-    if (ready?.status === 200) break;
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
-    await pause(100);
-  }
-  return {
-    child,
-    origin,
-    output: () => output,
-    cleanup: () => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+const startServerProcess = () => spawnServer({ NODE_ENV: 'test', DATABASE_URL: 'memory:', LOG_LEVEL: 'info' });
 
 const exitOf = (child: ChildProcess) =>
   child.exitCode !== null
@@ -70,11 +16,11 @@ const exitOf = (child: ChildProcess) =>
     : once(child, 'exit').then(([code]) => code as number | null);
 
 describe('the server process', () => {
-  let server: Awaited<ReturnType<typeof spawnServer>>;
+  let server: ServerProcess;
   beforeAll(async () => {
-    server = await spawnServer();
+    server = await startServerProcess();
   }, 90_000);
-  afterAll(() => server?.cleanup());
+  afterAll(() => server?.stop('SIGKILL'));
 
   it('answers /health and /ready once the database is migrated', async () => {
     expect((await fetch(`${server.origin}/health`)).status).toBe(200);

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { SessionCache, SessionChange } from '../auth/session-cache.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
+import { failureDetails } from './unavailable.js';
 
 /** How session changes reach every instance's cache. */
 export interface InvalidationBus {
@@ -89,7 +90,10 @@ export function startPgBus({
     current.removeAllListeners('notification');
     current.end().catch(() => {});
     if (closed) return;
-    logger.warn({ err: reason }, `session invalidation channel lost; cache bypassed, reconnecting in ${delay} ms`);
+    logger.warn(
+      failureDetails(reason),
+      `session invalidation channel lost; cache bypassed, reconnecting in ${delay} ms`,
+    );
     schedule();
   };
 

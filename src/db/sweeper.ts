@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
+import { failureDetails } from './unavailable.js';
 
 /**
  * Deletes expired sessions in small batches on a timer. Each batch is one short statement on the
@@ -45,7 +46,7 @@ export function startSweeper(prisma: PrismaClient, logger: Logger, options: Swee
     running ??= tick()
       .catch((error: unknown) => {
         // The database may be away for a while; the next tick tries again.
-        logger.warn({ err: error }, 'expired-session sweep failed');
+        logger.warn(failureDetails(error), 'expired-session sweep failed');
         return 0;
       })
       .finally(() => {

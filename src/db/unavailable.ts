@@ -105,3 +105,13 @@ export function outageReporter(logger: Logger, quietMs = 30_000): (reason: strin
     failedSince = 0;
   };
 }
+
+/**
+ * What to log about a failed background round (touches, sweeps, mail, LISTEN): an unreachable database
+ * is an expected condition that retries on its own, so its short reason is enough, without a stack per
+ * retry; anything else keeps the whole error.
+ */
+export function failureDetails(error: unknown): { reason: string } | { err: unknown } {
+  const reason = databaseUnavailableReason(error);
+  return reason ? { reason: `database unavailable (${reason})` } : { err: error };
+}

@@ -1,3 +1,4 @@
+import { failureDetails } from '../db/unavailable.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import type { MailOutbox } from './outbox.js';
@@ -128,7 +129,10 @@ export class MailWorker {
       })
       .catch((error: unknown) => {
         this.failedRounds++;
-        this.logger.error({ err: error, failedRounds: this.failedRounds }, 'mail worker round failed; will retry');
+        const details = failureDetails(error);
+        // The database being away is waited out like an SMTP outage; anything else is a fault of ours.
+        const log = 'reason' in details ? this.logger.warn.bind(this.logger) : this.logger.error.bind(this.logger);
+        log({ ...details, failedRounds: this.failedRounds }, 'mail worker round failed; will retry');
       })
       .finally(() => {
         this.current = undefined;

@@ -1,25 +1,48 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ROOT, startCommand } from '../../scripts/start-command.js';
+import { freePort } from './ports.js';
 import { TEST_SECRET } from './server.js';
 
 /**
- * The server in a process of its own (`node --import tsx src/server.ts`), for tests that must kill it
- * for real: a SIGKILL leaves no chance to finish a transaction or flush anything, as a crash would.
+ * The server in a process of its own, started as `npm start` starts it (the compiled dist/, built by
+ * the global setup), for tests of the process itself: signals, exit codes, start-up, and kills for real
+ * (a SIGKILL leaves no chance to finish a transaction or flush anything, as a crash would).
  */
 
-const ROOT = resolve(import.meta.dirname, '../..');
-
-export interface ServerProcess {
+export interface RunningProcess {
   child: ChildProcess;
-  origin: string;
-  graphqlUrl: string;
   /** What the process wrote to stdout and stderr so far. */
   output(): string;
   /** Resolves with the exit code, or the name of the signal that ended it. */
   exited: Promise<number | string>;
+}
+
+/** Starts the server with exactly this environment (plus PATH and HOME), and nothing else. */
+export function runServerProcess(env: Record<string, string>): RunningProcess {
+  const { command, args } = startCommand();
+  let output = '';
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<number | string>((done) => {
+    child.on('exit', (code, signal) => done(code ?? signal ?? 'unknown'));
+  });
+  return { child, output: () => output, exited };
+}
+
+export interface ServerProcess extends RunningProcess {
+  origin: string;
+  graphqlUrl: string;
   /** Sends the signal (SIGTERM by default), waits for the exit and removes the data directory. */
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
@@ -31,28 +54,13 @@ export interface ServerProcess {
 export async function spawnServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'sg-process-'));
-  let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      SESSION_SECRET: TEST_SECRET,
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exited = new Promise<number | string>((done) => {
-    child.on('exit', (code, signal) => done(code ?? signal ?? 'unknown'));
+  const { child, output, exited } = runServerProcess({
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    SESSION_SECRET: TEST_SECRET,
+    LOG_LEVEL: 'warn',
+    ...env,
   });
   const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
@@ -69,21 +77,9 @@ export async function spawnServer(env: Record<string, string>, timeoutMs = 60_00
     if (ready?.status === 200) break;
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop('SIGKILL');
-      throw new Error(`server did not become ready:\n${output}`);
+      throw new Error(`server did not become ready:\n${output()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { child, origin, graphqlUrl: `${origin}/graphql`, output: () => output, exited, stop };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => done(port));
-    });
-  });
+  return { child, origin, graphqlUrl: `${origin}/graphql`, output, exited, stop };
 }
