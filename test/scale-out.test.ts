@@ -6,10 +6,14 @@ import { createTestDatabase, type TestDatabase, testDatabaseKind } from './suppo
 import { signIn, signUp } from './support/flows.js';
 import { forgetPassword, mailEnv, RESET_SUBJECT } from './support/recovery.js';
 import { startServer, type TestServer } from './support/server.js';
+import { type ServerProcess, spawnServer } from './support/server-process.js';
 import { TestSmtp } from './support/smtp.js';
 import { until } from './support/wait.js';
 
-/** Two server instances on one PostgreSQL database, as behind a load balancer. */
+/**
+ * Two server instances on one PostgreSQL database, as behind a load balancer: first two instances in
+ * this process (so the tests can watch their caches and SQL), then two real server processes.
+ */
 
 const ME = '{ me { id } }';
 const QUIET = { MAIL_POLL_INTERVAL: '1h' };
@@ -130,24 +134,47 @@ describe.runIf(testDatabaseKind === 'postgres')('two instances on one PostgreSQL
   });
 });
 
-describe.runIf(testDatabaseKind === 'postgres')('two instances share abuse limits and the outbox', () => {
+describe.runIf(testDatabaseKind === 'postgres')('two server processes on one PostgreSQL', () => {
   let database: TestDatabase;
   let smtp: TestSmtp;
-  let a: TestServer;
-  let b: TestServer;
+  let a: ServerProcess;
+  let b: ServerProcess;
 
   beforeAll(async () => {
     database = await createTestDatabase();
     smtp = await TestSmtp.start();
-    const env = { ...mailEnv(smtp), RATE_LIMIT_SIGNIN_ACCOUNT: '3', MAIL_NOTIFY_NEW_SIGN_IN: 'false' };
-    a = await startServer({ database, env });
-    b = await startServer({ database, env });
-  });
+    const env = {
+      ...mailEnv(smtp),
+      DATABASE_URL: database.url,
+      RATE_LIMIT_SIGNIN_ACCOUNT: '3',
+      MAIL_NOTIFY_NEW_SIGN_IN: 'false',
+    };
+    [a, b] = await Promise.all([spawnServer(env), spawnServer(env)]);
+  }, 90_000);
   afterAll(async () => {
-    await a?.close();
-    await b?.close();
+    await a?.stop();
+    await b?.stop();
     await smtp?.stop();
     await database?.drop();
+  });
+
+  it('sign in on A, use the cookie on B; revoke on B, and A refuses the old cookie within 100 ms', async () => {
+    const onA = new TestClient(a.graphqlUrl);
+    const { user, session } = await signUp(onA);
+    const copy = (server: ServerProcess) => {
+      const client = new TestClient(server.graphqlUrl, 'copy');
+      for (const [k, v] of onA.jar) client.jar.set(k, v);
+      return client;
+    };
+    const me = async (client: TestClient) =>
+      (await client.request<{ me: { id: string } | null }>(ME)).data?.me?.id ?? null;
+    expect(await me(copy(b))).toBe(user.id);
+    // Used on A again, so A holds it in its cache when the revocation happens elsewhere.
+    expect(await me(copy(a))).toBe(user.id);
+    const revoked = await copy(b).request('mutation ($id: ID!) { revokeSession(id: $id) }', { id: session.id });
+    expect(revoked.data).toEqual({ revokeSession: true });
+    const elapsed = await until(async () => (await me(copy(a))) === null, 1_000, 5);
+    expect(elapsed).toBeLessThan(100);
   });
 
   it('counts sign-in failures on A and B together', async () => {
