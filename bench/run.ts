@@ -289,10 +289,19 @@ function scaleRows(db: Db, label: string, small: Load, big: Load) {
  * warming JIT) falls on both sides alike; each side reports the median of its rounds, measure by measure.
  */
 async function alternate(a: () => Promise<Load>, b: () => Promise<Load>, rounds = 3) {
+  // Both sides run once unrecorded first (the JIT warms up over the first seconds), then in A-B, B-A,
+  // A-B order, so that neither side always runs on the warmer or cooler machine.
+  await a();
+  await b();
   const runs: [Load[], Load[]] = [[], []];
   for (let round = 0; round < rounds; round++) {
-    runs[0].push(await a());
-    runs[1].push(await b());
+    if (round % 2 === 0) {
+      runs[0].push(await a());
+      runs[1].push(await b());
+    } else {
+      runs[1].push(await b());
+      runs[0].push(await a());
+    }
   }
   return [medianLoad(runs[0]), medianLoad(runs[1])] as const;
 }
@@ -603,8 +612,8 @@ async function main() {
     `- Load average (1 min) when the run started: ${loadBefore.toFixed(1)}; when it ended: ${(loadavg()[0] ?? 0).toFixed(1)} (other work on the machine skews absolute numbers)`,
     '- Loads: autocannon, 10 connections unless stated, POST /graphql with a JSON body; latencies in ms,',
     "  percentiles computed from every response's own duration (autocannon's histogram rounds to whole ms).",
-    '- Every comparison (sections 1, 2 and 4) runs its two sides in turn, three times each, and reports the',
-    '  median of each measure, so that drift on the machine falls on both sides alike.',
+    '- Every comparison (sections 1, 2 and 4) runs each side once unrecorded (warm-up), then three times in',
+    '  turn (A-B, B-A, A-B), and reports the median of each measure, so that drift falls on both sides alike.',
     '',
     '## 1. Auth tax: `me` vs `__typename` on the same server',
     '',

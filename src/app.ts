@@ -4,7 +4,7 @@ import { presentedSessionValue } from './auth/cookies.js';
 import { createArgon2Hasher, OWASP_ARGON2, type PasswordHasher } from './auth/password.js';
 import { Recovery } from './auth/recovery.js';
 import { type ClientInfo, SessionStore, type SessionSyncOptions } from './auth/sessions.js';
-import { verifySignedToken } from './auth/tokens.js';
+import { memoizedVerifier } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { bindPrisma, type Context, type Services, type Viewer } from './context.js';
 import type { Database } from './db/client.js';
@@ -83,6 +83,7 @@ export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps):
     outbox,
   };
   const cookieSettings = { secure: config.http.cookieSecure };
+  const verifyCookie = memoizedVerifier(config.sessionSecrets, config.sessions.cacheSize);
 
   const yoga = createYoga<ServerContext, Context>({
     schema,
@@ -132,7 +133,7 @@ export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps):
       async function resolveViewer(request: Request): Promise<Viewer | null> {
         const presented = presentedSessionValue(request.headers, cookieSettings);
         if (!presented) return null;
-        const token = verifySignedToken(presented, config.sessionSecrets);
+        const token = verifyCookie(presented);
         const live = token ? await sessions.validate(token) : null;
         if (!live || !token) {
           // A dead or forged cookie is cleared so the browser stops sending it.

@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Session tokens: 32 bytes from the CSPRNG. The cookie carries `<token>.<HMAC-SHA256(token)>`; the
@@ -39,4 +40,22 @@ export function verifySignedToken(value: string, secrets: readonly string[]): st
     if (given.length === expected.length && timingSafeEqual(given, expected)) return token;
   }
   return undefined;
+}
+
+/**
+ * verifySignedToken behind a bounded memo of the cookie values it has already accepted. The key is the
+ * whole value, signature included, so a hit is the very string whose HMAC verified in this process (with
+ * these secrets, which only change with a restart); a forged value never hits, and failures are not kept,
+ * so they cannot crowd it. The HMAC is the costliest step of a signed-in request otherwise.
+ */
+export function memoizedVerifier(secrets: readonly string[], max: number): (value: string) => string | undefined {
+  if (max <= 0) return (value) => verifySignedToken(value, secrets);
+  const accepted = new LRUCache<string, string>({ max });
+  return (value) => {
+    const known = accepted.get(value);
+    if (known !== undefined) return known;
+    const token = verifySignedToken(value, secrets);
+    if (token !== undefined) accepted.set(value, token);
+    return token;
+  };
 }
