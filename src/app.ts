@@ -1,4 +1,4 @@
-import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { Accounts } from './auth/accounts.js';
 import { presentedSessionValue } from './auth/cookies.js';
 import { createArgon2Hasher, OWASP_ARGON2, type PasswordHasher } from './auth/password.js';
@@ -16,6 +16,7 @@ import { useBodyLimit } from './http/body-limit.js';
 import { useCsrfGuard } from './http/csrf.js';
 import { maskedErrors } from './http/errors.js';
 import { useSecurityHeaders } from './http/headers.js';
+import { useReadiness } from './http/readiness.js';
 import { useRequestLog, yogaLogger } from './http/request-log.js';
 import { cookieIntentFor, useSessionCookie } from './http/session-cookie.js';
 import { createLimits } from './limits/limits.js';
@@ -115,7 +116,7 @@ export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps):
       ...useArmor(config.graphql, config.http.introspection),
       useSessionCookie(),
       useSecurityHeaders({ hsts: config.http.cookieSecure, graphqlEndpoint: GRAPHQL_ENDPOINT }),
-      useReadinessCheck({ endpoint: '/ready', check: createReadinessCheck(db) }),
+      useReadiness({ endpoint: '/ready', check: createReadinessCheck(db) }),
     ],
     context: async ({ request, req }): Promise<Omit<Context, 'request'> & { request: Request }> => {
       const cookie = cookieIntentFor(request, cookieSettings, config.sessionSecrets);

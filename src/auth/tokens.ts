@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 
 /**
@@ -13,7 +13,8 @@ export function newToken(): string {
 }
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  // The one-shot form: a third of createHash's cost, and it runs on every signed-in request.
+  return hash('sha256', token, 'hex');
 }
 
 function mac(token: string, secret: string): Buffer {
