@@ -1,5 +1,4 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { HashOptions } from 'argon2';
 
@@ -22,8 +21,9 @@ export type HashReply = { id: number; ok: true; value: string | boolean } | { id
 /**
  * argon2 in a child process at a lower CPU priority (nice). Under a sign-in storm the hashes would
  * otherwise take a core from the event loop that serves every other request; niced, they take only
- * what it leaves, and the queue in password.ts sheds what cannot be served in time. A thread of our
- * own process could not be niced portably: libuv's pool threads are unnamed and start before our code.
+ * what it leaves, and the queue in password.ts sheds what cannot be served in time. The child nices
+ * itself (hash-worker.ts). A thread of our own process could not be niced portably: libuv's pool threads
+ * are unnamed and start before our code.
  */
 export class HashProcess {
   private worker: Worker | undefined;
@@ -68,18 +68,11 @@ export class HashProcess {
     if (this.worker?.child.connected) return this.worker;
     // Under tsx or vitest this module is TypeScript, and so is its sibling.
     const entry = new URL(`./hash-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-    const child = fork(fileURLToPath(entry), [], {
+    const child = fork(fileURLToPath(entry), [String(this.nice)], {
       execArgv: entry.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
     });
-    if (child.pid !== undefined && this.nice > 0) {
-      try {
-        setPriority(child.pid, this.nice);
-      } catch {
-        // A platform without nice still hashes, only at the server's priority.
-      }
-    }
     const worker: Worker = { child, pending: new Map() };
     child.on('message', (reply: HashReply) => {
       const waiting = worker.pending.get(reply.id);

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { hash, verify } from 'argon2';
 import type { HashReply, HashRequest } from './hash-process.js';
 
@@ -17,6 +19,27 @@ async function answer(request: HashRequest): Promise<HashReply> {
     return { id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) };
   }
 }
+
+/**
+ * Lowers this process's priority by `nice`. On Linux a priority belongs to a thread, and argon2 runs on
+ * libuv's pool threads, which exist before any of our code runs: every thread is reniced, not just
+ * the main one. Elsewhere the process as a whole.
+ */
+function lowerPriority(nice: number): void {
+  const target = Math.min(19, getPriority() + nice);
+  let threads: string[] = [];
+  try {
+    threads = readdirSync('/proc/self/task');
+  } catch {}
+  try {
+    if (threads.length === 0) setPriority(target);
+    for (const thread of threads) setPriority(Number(thread), target);
+  } catch {
+    // No permission or no such facility: hashing still works, at the server's priority.
+  }
+}
+
+lowerPriority(Number(process.argv[2] ?? 0));
 
 process.on('message', (request: HashRequest) => {
   void answer(request).then((reply) => process.send?.(reply));
