@@ -59,12 +59,8 @@ export function createArgon2Hasher(params: Argon2Params, limits: HasherLimits): 
   const admit = () => {
     if (work.size >= limits.queue || expectedWaitMs() > limits.maxWaitMs) throw rateLimited(1);
   };
-  const bounded = <T>(task: () => Promise<T>): Promise<T> => {
-    try {
-      admit();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  const bounded = async <T>(task: () => Promise<T>): Promise<T> => {
+    admit();
     const queuedAt = performance.now();
     return work.add(async () => {
       // The estimate can be wrong (a burst of slow hashes): nobody waits much past the limit anyway.

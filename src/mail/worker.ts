@@ -129,10 +129,10 @@ export class MailWorker {
       })
       .catch((error: unknown) => {
         this.failedRounds++;
-        const details = failureDetails(error);
+        const details = { ...failureDetails(error), failedRounds: this.failedRounds };
         // The database being away is waited out like an SMTP outage; anything else is a fault of ours.
-        const log = 'reason' in details ? this.logger.warn.bind(this.logger) : this.logger.error.bind(this.logger);
-        log({ ...details, failedRounds: this.failedRounds }, 'mail worker round failed; will retry');
+        if ('reason' in details) this.logger.warn(details, 'mail worker round failed; will retry');
+        else this.logger.error(details, 'mail worker round failed; will retry');
       })
       .finally(() => {
         this.current = undefined;
