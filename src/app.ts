@@ -16,6 +16,7 @@ import { useBodyLimit } from './http/body-limit.js';
 import { useCsrfGuard } from './http/csrf.js';
 import { maskedErrors } from './http/errors.js';
 import { useSecurityHeaders } from './http/headers.js';
+import { useQueryJit } from './http/query-jit.js';
 import { useReadiness } from './http/readiness.js';
 import { useRequestLog, yogaLogger } from './http/request-log.js';
 import { cookieIntentFor, useSessionCookie } from './http/session-cookie.js';
@@ -114,6 +115,7 @@ export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps):
       useCsrfGuard({ ...config.http, graphqlEndpoint: GRAPHQL_ENDPOINT }),
       useBodyLimit({ maxBytes: config.http.maxBodyBytes }),
       ...useArmor(config.graphql, config.http.introspection),
+      useQueryJit(),
       useSessionCookie(),
       useSecurityHeaders({ hsts: config.http.cookieSecure, graphqlEndpoint: GRAPHQL_ENDPOINT }),
       useReadiness({ endpoint: '/ready', check: createReadinessCheck(db) }),
@@ -141,7 +143,7 @@ export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps):
           if (request.headers.has('cookie')) cookie.clear();
           return null;
         }
-        if (live.extended && live.session.keepSignedIn) cookie.set(token, sessions.cookieMaxAge(live.session));
+        if (live.extended && live.session.keepSignedIn) cookie.set(token.token, sessions.cookieMaxAge(live.session));
         return { user: live.user, session: live.session };
       }
     },

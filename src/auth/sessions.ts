@@ -2,7 +2,7 @@ import { type InvalidationBus, inProcessBus } from '../db/notify.js';
 import type { Prisma, PrismaClient, Session, User } from '../generated/prisma/client.js';
 import { type CachedSession, SessionCache, type SessionChange } from './session-cache.js';
 import { TouchBatch } from './session-touches.js';
-import { hashToken, newToken } from './tokens.js';
+import { hashToken, newToken, type VerifiedToken } from './tokens.js';
 
 /**
  * Every session rule in one place: lifetimes, sliding expiry, rotation and revocation. The server's
@@ -111,9 +111,8 @@ export class SessionStore {
    * The live session behind a token, with its user; slides its expiry when due. Served from the cache
    * when possible, so a plain authenticated request costs no SQL; the touch is written later, batched.
    */
-  async validate(token: string): Promise<LiveSession | null> {
+  async validate({ hash: tokenHash }: VerifiedToken): Promise<LiveSession | null> {
     const now = this.now();
-    const tokenHash = hashToken(token);
     let found = this.cache.get(tokenHash);
     // A cached expiry may be older than the row (another instance slid it): only the row may say "expired".
     if (!found || found.session.expiresAt <= now) found = (await this.load(tokenHash, now)) ?? undefined;

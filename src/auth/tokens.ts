@@ -43,19 +43,34 @@ export function verifySignedToken(value: string, secrets: readonly string[]): st
   return undefined;
 }
 
+/** A token whose signature verified, with the hash that the database and the session cache know it by. */
+export interface VerifiedToken {
+  token: string;
+  hash: string;
+}
+
+function verified(value: string, secrets: readonly string[]): VerifiedToken | undefined {
+  const token = verifySignedToken(value, secrets);
+  return token === undefined ? undefined : { token, hash: hashToken(token) };
+}
+
 /**
- * verifySignedToken behind a bounded memo of the cookie values it has already accepted. The key is the
- * whole value, signature included, so a hit is the very string whose HMAC verified in this process (with
- * these secrets, which only change with a restart); a forged value never hits, and failures are not kept,
- * so they cannot crowd it. The HMAC is the costliest step of a signed-in request otherwise.
+ * verifySignedToken (and the token's hash) behind a bounded memo of the cookie values it has already
+ * accepted. The key is the whole value, signature included, so a hit is the very string whose HMAC
+ * verified in this process (with these secrets, which only change with a restart); a forged value never
+ * hits, and failures are not kept, so they cannot crowd it. The HMAC and the SHA-256 are otherwise the
+ * costliest steps of a signed-in request (bench: auth tax).
  */
-export function memoizedVerifier(secrets: readonly string[], max: number): (value: string) => string | undefined {
-  if (max <= 0) return (value) => verifySignedToken(value, secrets);
-  const accepted = new LRUCache<string, string>({ max });
+export function memoizedVerifier(
+  secrets: readonly string[],
+  max: number,
+): (value: string) => VerifiedToken | undefined {
+  if (max <= 0) return (value) => verified(value, secrets);
+  const accepted = new LRUCache<string, VerifiedToken>({ max });
   return (value) => {
     const known = accepted.get(value);
     if (known !== undefined) return known;
-    const token = verifySignedToken(value, secrets);
+    const token = verified(value, secrets);
     if (token !== undefined) accepted.set(value, token);
     return token;
   };
