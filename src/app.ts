@@ -63,6 +63,7 @@ export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps):
       queue: config.limits.passwordHashQueue,
       maxWaitMs: config.limits.passwordHashMaxWaitMs,
       nice: config.limits.passwordHashNice,
+      idleClass: config.limits.passwordHashIdleClass,
     });
   const limits = createLimits(config.limits, db.pool ? { kind: 'postgres', pool: db.pool } : { kind: 'memory' });
   const outbox = new MailOutbox(config.sessionSecrets);

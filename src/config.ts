@@ -126,6 +126,8 @@ function schemaFor(nodeEnv: string) {
     PASSWORD_HASH_MAX_WAIT: duration('1s'),
     // 0 keeps argon2 in this process at the server's priority; above 0 it runs in a child process niced by that much.
     PASSWORD_HASH_NICE: z.coerce.number().int().min(0).max(19).default(10),
+    // On Linux the hash process also runs in the idle scheduling class (SCHED_IDLE, set by util-linux's chrt).
+    PASSWORD_HASH_IDLE_CLASS: flag(true),
     MAX_BODY_BYTES: count(100_000),
   });
 }
@@ -235,6 +237,8 @@ export interface Config {
     passwordHashMaxWaitMs: number;
     /** argon2 runs in a child process this much nicer than the server (0: in-process). @default 10 */
     passwordHashNice: number;
+    /** Linux: the hash process runs in the idle scheduling class, so it gets a core only when no request wants one. @default true */
+    passwordHashIdleClass: boolean;
   };
 }
 
@@ -328,6 +332,7 @@ export function loadConfig(env: Env = process.env): Config {
       passwordHashQueue: e.PASSWORD_HASH_QUEUE,
       passwordHashMaxWaitMs: e.PASSWORD_HASH_MAX_WAIT,
       passwordHashNice: e.PASSWORD_HASH_NICE,
+      passwordHashIdleClass: e.PASSWORD_HASH_IDLE_CLASS,
     },
   };
 }

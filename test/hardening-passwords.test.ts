@@ -109,15 +109,19 @@ function hashWorkers(): number[] {
     .map(Number);
 }
 
-/** The nice value of each thread of a process (field 19 of /proc/<pid>/task/<tid>/stat). */
-function threadNices(pid: number): number[] {
+/** A field of /proc/<pid>/task/<tid>/stat (numbered as proc(5) numbers them) for each thread of a process. */
+function threadStat(pid: number, field: number): number[] {
   return readdirSync(`/proc/${pid}/task`).map((tid) => {
     const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[field - 3]);
   });
 }
+const threadNices = (pid: number) => threadStat(pid, 19);
+const SCHED_OTHER = 0;
+const SCHED_IDLE = 5;
+const threadPolicies = (pid: number) => threadStat(pid, 41);
 
-describe.runIf(process.platform === 'linux')('argon2 runs in a niced child process', () => {
+describe.runIf(process.platform === 'linux')('argon2 runs in a child process at low priority', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer({
@@ -128,7 +132,7 @@ describe.runIf(process.platform === 'linux')('argon2 runs in a niced child proce
   afterAll(() => server.close());
   const client = () => new TestClient(server.graphqlUrl);
 
-  it('hashes in a child process at the configured lower priority', async () => {
+  it('hashes in a child process at the configured lower priority, in the idle scheduling class', async () => {
     const before = hashWorkers();
     await signUp(client());
     const started = hashWorkers().filter((pid) => !before.includes(pid));
@@ -137,6 +141,27 @@ describe.runIf(process.platform === 'linux')('argon2 runs in a niced child proce
     const nices = threadNices(started[0] as number);
     expect(nices.length).toBeGreaterThan(4);
     expect(new Set(nices)).toEqual(new Set([getPriority(process.pid) + 7]));
+    expect(new Set(threadPolicies(started[0] as number))).toEqual(new Set([SCHED_IDLE]));
+  });
+
+  it('keeps the normal class with PASSWORD_HASH_IDLE_CLASS=false', async () => {
+    const plain = await startServer({
+      realHasher: true,
+      env: { PASSWORD_HASH_NICE: '7', PASSWORD_HASH_IDLE_CLASS: 'false', ...UNLIMITED, LOG_LEVEL: 'error' },
+    });
+    const before = hashWorkers();
+    const started: number[] = [];
+    try {
+      await signUp(new TestClient(plain.graphqlUrl));
+      started.push(...hashWorkers().filter((pid) => !before.includes(pid)));
+      expect(started).toHaveLength(1);
+      expect(new Set(threadPolicies(started[0] as number))).toEqual(new Set([SCHED_OTHER]));
+      expect(new Set(threadNices(started[0] as number))).toEqual(new Set([getPriority(process.pid) + 7]));
+    } finally {
+      await plain.close();
+      // Gone before the tests below count this server's hash processes.
+      await until(() => started.every((pid) => !hashWorkers().includes(pid)));
+    }
   });
 
   it('refuses hashes that could not start within PASSWORD_HASH_MAX_WAIT, at once and without a query', async () => {

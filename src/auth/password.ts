@@ -33,6 +33,8 @@ export interface HasherLimits {
   maxWaitMs: number;
   /** How much lower than the server argon2 runs (nice, 0-19); 0 hashes in-process on libuv's pool. */
   nice: number;
+  /** With nice above 0, on Linux: the hash process runs in the idle scheduling class (SCHED_IDLE). */
+  idleClass?: boolean;
 }
 
 /** Where argon2 runs: libuv's pool in this process, or a niced child process. */
@@ -50,7 +52,8 @@ const inProcess: Argon2Runner = {
 
 export function createArgon2Hasher(params: Argon2Params, limits: HasherLimits): PasswordHasher {
   const options: HashOptions = { type: argon2id as HashOptions['type'], ...params };
-  const runner: Argon2Runner = limits.nice > 0 ? new HashProcess(limits.nice) : inProcess;
+  const runner: Argon2Runner =
+    limits.nice > 0 ? new HashProcess({ nice: limits.nice, idleClass: limits.idleClass ?? false }) : inProcess;
   const work = new PQueue({ concurrency: limits.concurrency });
   // A moving average of one hash, as it runs here and now (a niced hash slows down when the CPU is busy).
   let averageMs = 0;
