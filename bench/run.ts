@@ -633,7 +633,7 @@ async function main() {
     '',
     'signIn offered at 3× the measured hash capacity while `me` runs. Goal: `me` keeps ≥ 0.5× its idle',
     'throughput and p99 ≤ 3× idle; excess sign-ins fail fast with `RATE_LIMITED` instead of queueing without',
-    'bound. argon2 runs in a child process niced by `PASSWORD_HASH_NICE` (10) and in Linux\'s idle scheduling',
+    "bound. argon2 runs in a child process niced by `PASSWORD_HASH_NICE` (10) and in Linux's idle scheduling",
     'class (`PASSWORD_HASH_IDLE_CLASS`), so hashes get the CPU the event loop leaves; a sign-in whose hash',
     'could not start within `PASSWORD_HASH_MAX_WAIT` (1 s) is refused',
     'before any query. Abuse limits are raised for this run so that only the hash admission sheds.',
