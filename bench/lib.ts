@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { ROOT, startCommand } from '../scripts/start-command.js';
@@ -31,7 +30,6 @@ export async function spawnServer(env: Record<string, string>): Promise<Proc> {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
-      UV_THREADPOOL_SIZE: String(availableParallelism() + 1),
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: String(port),

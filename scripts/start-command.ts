@@ -10,8 +10,9 @@ export function startCommand(): { command: string; args: string[] } {
   const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
     scripts: { start: string };
   };
-  const flags = /exec node (.*?)\s*dist\/server\.js/.exec(scripts.start)?.[1];
-  if (flags === undefined)
-    throw new Error('npm start no longer runs `node … dist/server.js`: update scripts/start-command.ts');
-  return { command: process.execPath, args: [...flags.split(/\s+/).filter(Boolean), 'dist/server.js'] };
+  // The script's own shell line (its environment defaults included), without npm and its prestart
+  // build (the callers build first). `exec` makes the shell become node: the pid is the server's.
+  if (!/\bexec node .*dist\/server\.js$/.test(scripts.start))
+    throw new Error('npm start no longer ends in `exec node … dist/server.js`: update scripts/start-command.ts');
+  return { command: '/bin/sh', args: ['-c', scripts.start] };
 }

@@ -1,6 +1,5 @@
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setFlagsFromString } from 'node:v8';
 import { type Booted, boot } from './boot.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { DatabaseUnreachableError } from './db/wait.js';
@@ -8,11 +7,6 @@ import { createLogger } from './logger.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config);
-if (config.database.kind === 'postgres') {
-  // Prisma plans queries in WebAssembly, once per query shape; V8's optimising tier would hold ~45 MB of
-  // machine code for it that buys nothing measurable. PGlite runs every statement in WebAssembly, so it keeps it.
-  setFlagsFromString('--liftoff-only');
-}
 
 // The port opens before the database is up, so orchestrators see a live process (/health 200) that is
 // not ready yet (/ready 503) while start-up waits up to DB_WAIT; everything else answers 503 until then.

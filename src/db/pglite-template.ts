@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, openAsBlob } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { extract } from 'tar';
 import { applyMigrations, readMigrations } from './migrations.js';
 
 /**
@@ -22,23 +23,43 @@ export const pgliteAdapter = (pglite: PGlite) =>
   // The adapter implements the migration-aware factory but its published types only claim the plain one.
   new PrismaPGlite(pglite) as unknown as SqlMigrationAwareDriverAdapterFactory;
 
+/**
+ * PostgreSQL's default 128 MB of shared buffers, which PGlite keeps in its WebAssembly memory and
+ * touches at start-up, was about a third of the server's resident memory; 16 MB holds the hot rows of a
+ * sessions table (and the session cache keeps most reads from reaching it at all).
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
 /** Opens the embedded database in dataDir (or in memory), unpacking a new one from the template. */
 export async function openPglite(dataDir: string | undefined, options: { fromTemplate: boolean }): Promise<PGlite> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const fresh = !dataDir || !existsSync(join(dataDir, 'PG_VERSION'));
-  const loadDataDir = fresh && options.fromTemplate ? await migratedTemplate() : undefined;
-  const pglite = new PGlite({ ...(dataDir ? { dataDir } : {}), ...(loadDataDir ? { loadDataDir } : {}) });
+  let loadDataDir: Blob | undefined;
+  if (fresh && options.fromTemplate) {
+    const template = await migratedTemplate();
+    // Streamed to disk by node-tar. PGlite's own loader reads the 40 MB into memory twice (the file, then
+    // each entry), which stayed resident long after the start: about 100 MB of the server's memory.
+    if (dataDir && 'file' in template) await extract({ file: template.file, cwd: dataDir });
+    else loadDataDir = 'file' in template ? await openAsBlob(template.file) : template.blob;
+  }
+  const pglite = new PGlite({
+    ...(dataDir ? { dataDir } : {}),
+    ...(loadDataDir ? { loadDataDir } : {}),
+    startParams: START_PARAMS,
+  });
   await pglite.waitReady;
   return pglite;
 }
 
+/** A template tarball: its cached file, or only in memory where the cache cannot be written. */
+export type Template = { file: string } | { blob: Blob };
+
 /** The template for the current PGlite version and migrations, built on first use. */
-export async function migratedTemplate(): Promise<Blob> {
-  const path = join(CACHE_DIR, `pglite-${await templateKey()}.tar`);
-  if (existsSync(path)) return new Blob([await readFile(path)]);
-  const template = await buildTemplate();
-  await saveQuietly(path, template);
-  return template;
+export async function migratedTemplate(): Promise<Template> {
+  const file = join(CACHE_DIR, `pglite-${await templateKey()}.tar`);
+  if (existsSync(file)) return { file };
+  const blob = await buildTemplate();
+  return (await saveQuietly(file, blob)) ? { file } : { blob };
 }
 
 async function buildTemplate(): Promise<Blob> {
@@ -54,14 +75,16 @@ async function buildTemplate(): Promise<Blob> {
 }
 
 /** Atomic (rename) so that two instances starting at once never read half a file; read-only installs skip it. */
-async function saveQuietly(path: string, template: Blob): Promise<void> {
+async function saveQuietly(path: string, template: Blob): Promise<boolean> {
   const partial = `${path}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await mkdir(CACHE_DIR, { recursive: true });
     await writeFile(partial, Buffer.from(await template.arrayBuffer()));
     await rename(partial, path);
+    return true;
   } catch {
     await rm(partial, { force: true });
+    return false;
   }
 }
 
