@@ -39,7 +39,7 @@ export async function openPglite(dataDir: string | undefined, options: { fromTem
     const template = await migratedTemplate();
     // Streamed to disk by node-tar. PGlite's own loader reads the 40 MB into memory twice (the file, then
     // each entry), which stayed resident long after the start: about 100 MB of the server's memory.
-    if (dataDir && 'file' in template) await extract({ file: template.file, cwd: dataDir });
+    if (dataDir && 'file' in template) await unpack(template.file, dataDir);
     else loadDataDir = 'file' in template ? await openAsBlob(template.file) : template.blob;
   }
   const pglite = new PGlite({
@@ -49,6 +49,18 @@ export async function openPglite(dataDir: string | undefined, options: { fromTem
   });
   await pglite.waitReady;
   return pglite;
+}
+
+const isVersionFile = (path: string) => path.replace(/^[./]+/, '') === 'PG_VERSION';
+
+/**
+ * PG_VERSION comes last: until it exists the directory counts as fresh, so a start cut short while
+ * unpacking unpacks again next time instead of opening half a database.
+ */
+async function unpack(file: string, dataDir: string): Promise<void> {
+  await extract({ file, cwd: dataDir, filter: (path) => !isVersionFile(path) });
+  await extract({ file, cwd: dataDir, filter: isVersionFile });
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) throw new Error(`${file} holds no PG_VERSION: delete it to rebuild it`);
 }
 
 /** A template tarball: its cached file, or only in memory where the cache cannot be written. */
