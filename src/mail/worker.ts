@@ -195,20 +195,27 @@ export class MailWorker {
 
   private async markFailed(row: ClaimedRow, reason: string, permanent: boolean): Promise<void> {
     const lastError = reason.slice(0, 1000);
+    // Only while the row is still this attempt's claim: a send that failed after its lease ran out may
+    // find the row sent (or being sent) by another worker, and must not queue it again.
+    const stillOurs = { id: row.id, status: 'sending', attempts: row.attempts } as const;
     if (permanent || row.attempts >= this.options.maxAttempts) {
-      await this.prisma.mailOutbox.updateMany({ where: { id: row.id }, data: { status: 'failed', lastError } });
-      this.logger.error({ mailId: row.id, attempts: row.attempts, reason: lastError }, 'mail given up');
+      const { count } = await this.prisma.mailOutbox.updateMany({
+        where: stillOurs,
+        data: { status: 'failed', lastError },
+      });
+      if (count > 0) this.logger.error({ mailId: row.id, attempts: row.attempts, reason: lastError }, 'mail given up');
       return;
     }
     const backoff = Math.min(this.retryCapMs, this.options.retryBaseMs * 2 ** (row.attempts - 1));
     // Jitter spreads the retries of many messages that failed together.
     const delayMs = Math.round(backoff * (1 + Math.random() * 0.2));
-    await this.prisma.$executeRaw`
+    const requeued = await this.prisma.$executeRaw`
       UPDATE mail_outbox
          SET status = 'pending',
              next_attempt_at = now() + ${delayMs}::int * interval '1 millisecond',
              last_error = ${lastError}
-       WHERE id = ${row.id}::uuid`;
+       WHERE id = ${stillOurs.id}::uuid AND status = 'sending' AND attempts = ${stillOurs.attempts}::int`;
+    if (requeued === 0) return;
     this.logger.warn(
       { mailId: row.id, attempts: row.attempts, retryInMs: delayMs, reason: lastError },
       'mail not sent; will retry',
