@@ -129,6 +129,13 @@ function schemaFor(nodeEnv: string) {
     // On Linux the hash process also runs in the idle scheduling class (SCHED_IDLE, set by util-linux's chrt).
     PASSWORD_HASH_IDLE_CLASS: flag(true),
     MAX_BODY_BYTES: count(100_000),
+    PUBLIC_URL: z.string().optional(),
+    ALLOWED_HOSTS: list,
+    USERS_QUERY_ACCESS: z.enum(['admin', 'signed-in']).default('admin'),
+    RATE_LIMIT_NOTICES: count(5),
+    RATE_LIMIT_NOTICES_WINDOW: duration('1h'),
+    RATE_LIMIT_RESET_ACCOUNT: count(20),
+    RATE_LIMIT_RESET_ACCOUNT_WINDOW: duration('24h'),
   });
 }
 
@@ -138,6 +145,11 @@ export type DatabaseConfig =
   | { kind: 'postgres'; url: string };
 
 export interface Config {
+  /**
+   * The address people reach: links in mail, the server's own origin for the Origin check, and (later)
+   * the WebAuthn origin. @default http://localhost:PORT; required in production
+   */
+  publicUrl: URL;
   /** @default 'development' */
   nodeEnv: 'development' | 'production' | 'test';
   production: boolean;
@@ -175,6 +187,11 @@ export interface Config {
     allowedOrigins: string[];
     /** @default false */
     trustProxy: boolean;
+    /**
+     * Host names (without port) the server answers to; any other Host header is refused (DNS rebinding).
+     * @default localhost, 127.0.0.1, [::1] and HOST; in production the host of PUBLIC_URL
+     */
+    allowedHosts: string[];
     /** @default true outside production */
     graphiql: boolean;
     /** @default true outside production */
@@ -211,6 +228,8 @@ export interface Config {
     /** "Did you mean …" hints in errors. @default the INTROSPECTION value (off in production) */
     fieldSuggestions: boolean;
   };
+  /** Who may list every user: `admin` (the default) or `signed-in` (the seed's open directory). */
+  usersQueryAccess: 'admin' | 'signed-in';
   /** @default 15m */
   otpTtlMs: number;
   /** @default true */
@@ -229,6 +248,12 @@ export interface Config {
     signUpWindowMs: number;
     resetPerIp: number;
     resetWindowMs: number;
+    /** Wrong reset codes per account across every code issued. @default 20 per 24h */
+    resetPerAccount: number;
+    resetAccountWindowMs: number;
+    /** Security notices per address. @default 5 per 1h */
+    noticesPerAddress: number;
+    noticesWindowMs: number;
     /** argon2 runs at most this many at once, and below UV_THREADPOOL_SIZE. @default the cores - 1 (at least 1) */
     passwordHashConcurrency: number;
     /** hashes waiting beyond this are shed with RATE_LIMITED. @default 64 */
@@ -260,6 +285,7 @@ export function loadConfig(env: Env = process.env): Config {
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
   const dataDir = resolve(e.DATA_DIR);
+  const publicUrl = parsePublicUrl(e.PUBLIC_URL, e.PORT, production, e.COOKIE_SECURE);
 
   const database: DatabaseConfig =
     e.DATABASE_URL === 'memory:'
@@ -269,6 +295,7 @@ export function loadConfig(env: Env = process.env): Config {
         : { kind: 'pglite', dataDir: join(dataDir, 'pglite') };
 
   return {
+    publicUrl,
     nodeEnv: e.NODE_ENV,
     production,
     port: e.PORT,
@@ -290,6 +317,7 @@ export function loadConfig(env: Env = process.env): Config {
       cookieSecure: e.COOKIE_SECURE,
       allowedOrigins: e.ALLOWED_ORIGINS,
       trustProxy: e.TRUST_PROXY,
+      allowedHosts: allowedHosts(e.ALLOWED_HOSTS, publicUrl, e.HOST, production),
       graphiql: e.GRAPHIQL,
       introspection: e.INTROSPECTION,
       maxBodyBytes: e.MAX_BODY_BYTES,
@@ -313,6 +341,7 @@ export function loadConfig(env: Env = process.env): Config {
           ? e.INTROSPECTION
           : ['true', '1', 'yes'].includes(e.GRAPHQL_FIELD_SUGGESTIONS),
     },
+    usersQueryAccess: e.USERS_QUERY_ACCESS,
     otpTtlMs: e.OTP_TTL,
     migrateOnStart: e.MIGRATE_ON_START,
     dbWaitMs: e.DB_WAIT,
@@ -327,6 +356,10 @@ export function loadConfig(env: Env = process.env): Config {
       signUpWindowMs: e.RATE_LIMIT_SIGNUP_WINDOW,
       resetPerIp: e.RATE_LIMIT_RESET_IP,
       resetWindowMs: e.RATE_LIMIT_RESET_WINDOW,
+      resetPerAccount: e.RATE_LIMIT_RESET_ACCOUNT,
+      resetAccountWindowMs: e.RATE_LIMIT_RESET_ACCOUNT_WINDOW,
+      noticesPerAddress: e.RATE_LIMIT_NOTICES,
+      noticesWindowMs: e.RATE_LIMIT_NOTICES_WINDOW,
       // argon2 runs on libuv's pool; leaving one thread free keeps file and DNS work from queueing behind hashes.
       passwordHashConcurrency: Math.max(1, Math.min(e.PASSWORD_HASH_CONCURRENCY, e.UV_THREADPOOL_SIZE - 1)),
       passwordHashQueue: e.PASSWORD_HASH_QUEUE,
@@ -335,6 +368,37 @@ export function loadConfig(env: Env = process.env): Config {
       passwordHashIdleClass: e.PASSWORD_HASH_IDLE_CLASS,
     },
   };
+}
+
+function parsePublicUrl(raw: string | undefined, port: number, production: boolean, cookieSecure: boolean): URL {
+  // Production links and the Origin check must not follow whatever Host a request claims.
+  if (!raw) {
+    if (production) throw new ConfigError('Invalid PUBLIC_URL: required when NODE_ENV=production');
+    return new URL(`http://localhost:${port}`);
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`Invalid PUBLIC_URL: "${raw}" is not a URL such as https://auth.example.com`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError('Invalid PUBLIC_URL: expected http:// or https://');
+  }
+  // Secure cookies are only ever sent over https, so such a server behind an http URL would sign nobody in.
+  if (production && cookieSecure && url.protocol !== 'https:') {
+    throw new ConfigError('Invalid PUBLIC_URL: must be https:// in production (or set COOKIE_SECURE=false)');
+  }
+  return url;
+}
+
+function allowedHosts(listed: string[], publicUrl: URL, host: string, production: boolean): string[] {
+  if (listed.length > 0) return listed.map((h) => h.toLowerCase());
+  if (production) return [publicUrl.hostname.toLowerCase()];
+  const wildcard = host === '0.0.0.0' || host === '::';
+  return [...new Set(['localhost', '127.0.0.1', '[::1]', publicUrl.hostname, ...(wildcard ? [] : [host])])].map((h) =>
+    h.toLowerCase(),
+  );
 }
 
 const MIN_SECRET_LENGTH = 32;

@@ -9,6 +9,7 @@ export const ERROR_MESSAGES = {
   UNAUTHENTICATED: 'You need to be signed in.',
   INVALID_OTP: 'The code is wrong, expired or already used.',
   NOT_FOUND: 'No such session.',
+  FORBIDDEN: 'You are not allowed to do this.',
   RATE_LIMITED: 'Too many attempts. Try again later.',
   // HTTP 503 with Retry-After while the database cannot be reached (server.ts gives start-up this code too).
   UNAVAILABLE: 'Temporarily unavailable. Try again shortly.',

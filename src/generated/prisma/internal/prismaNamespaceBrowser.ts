@@ -79,10 +79,13 @@ export const UserScalarFieldEnum = {
   id: 'id',
   name: 'name',
   nameKey: 'nameKey',
+  nameSkeleton: 'nameSkeleton',
   displayName: 'displayName',
   email: 'email',
   emailKey: 'emailKey',
   passwordHash: 'passwordHash',
+  role: 'role',
+  credentialVersion: 'credentialVersion',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const
@@ -118,6 +121,7 @@ export type RateLimitScalarFieldEnum = (typeof RateLimitScalarFieldEnum)[keyof t
 export const PasswordResetCodeScalarFieldEnum = {
   userId: 'userId',
   codeHash: 'codeHash',
+  tokenHash: 'tokenHash',
   attempts: 'attempts',
   createdAt: 'createdAt',
   expiresAt: 'expiresAt'

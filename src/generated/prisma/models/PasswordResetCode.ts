@@ -37,6 +37,7 @@ export type PasswordResetCodeSumAggregateOutputType = {
 export type PasswordResetCodeMinAggregateOutputType = {
   userId: string | null
   codeHash: string | null
+  tokenHash: string | null
   attempts: number | null
   createdAt: Date | null
   expiresAt: Date | null
@@ -45,6 +46,7 @@ export type PasswordResetCodeMinAggregateOutputType = {
 export type PasswordResetCodeMaxAggregateOutputType = {
   userId: string | null
   codeHash: string | null
+  tokenHash: string | null
   attempts: number | null
   createdAt: Date | null
   expiresAt: Date | null
@@ -53,6 +55,7 @@ export type PasswordResetCodeMaxAggregateOutputType = {
 export type PasswordResetCodeCountAggregateOutputType = {
   userId: number
   codeHash: number
+  tokenHash: number
   attempts: number
   createdAt: number
   expiresAt: number
@@ -71,6 +74,7 @@ export type PasswordResetCodeSumAggregateInputType = {
 export type PasswordResetCodeMinAggregateInputType = {
   userId?: true
   codeHash?: true
+  tokenHash?: true
   attempts?: true
   createdAt?: true
   expiresAt?: true
@@ -79,6 +83,7 @@ export type PasswordResetCodeMinAggregateInputType = {
 export type PasswordResetCodeMaxAggregateInputType = {
   userId?: true
   codeHash?: true
+  tokenHash?: true
   attempts?: true
   createdAt?: true
   expiresAt?: true
@@ -87,6 +92,7 @@ export type PasswordResetCodeMaxAggregateInputType = {
 export type PasswordResetCodeCountAggregateInputType = {
   userId?: true
   codeHash?: true
+  tokenHash?: true
   attempts?: true
   createdAt?: true
   expiresAt?: true
@@ -182,6 +188,7 @@ export type PasswordResetCodeGroupByArgs<ExtArgs extends runtime.Types.Extension
 export type PasswordResetCodeGroupByOutputType = {
   userId: string
   codeHash: string
+  tokenHash: string | null
   attempts: number
   createdAt: Date
   expiresAt: Date
@@ -213,6 +220,7 @@ export type PasswordResetCodeWhereInput = {
   NOT?: Prisma.PasswordResetCodeWhereInput | Prisma.PasswordResetCodeWhereInput[]
   userId?: Prisma.UuidFilter<"PasswordResetCode"> | string
   codeHash?: Prisma.StringFilter<"PasswordResetCode"> | string
+  tokenHash?: Prisma.StringNullableFilter<"PasswordResetCode"> | string | null
   attempts?: Prisma.IntFilter<"PasswordResetCode"> | number
   createdAt?: Prisma.DateTimeFilter<"PasswordResetCode"> | Date | string
   expiresAt?: Prisma.DateTimeFilter<"PasswordResetCode"> | Date | string
@@ -222,6 +230,7 @@ export type PasswordResetCodeWhereInput = {
 export type PasswordResetCodeOrderByWithRelationInput = {
   userId?: Prisma.SortOrder
   codeHash?: Prisma.SortOrder
+  tokenHash?: Prisma.SortOrderInput | Prisma.SortOrder
   attempts?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
@@ -234,6 +243,7 @@ export type PasswordResetCodeWhereUniqueInput = Prisma.AtLeast<{
   OR?: Prisma.PasswordResetCodeWhereInput[]
   NOT?: Prisma.PasswordResetCodeWhereInput | Prisma.PasswordResetCodeWhereInput[]
   codeHash?: Prisma.StringFilter<"PasswordResetCode"> | string
+  tokenHash?: Prisma.StringNullableFilter<"PasswordResetCode"> | string | null
   attempts?: Prisma.IntFilter<"PasswordResetCode"> | number
   createdAt?: Prisma.DateTimeFilter<"PasswordResetCode"> | Date | string
   expiresAt?: Prisma.DateTimeFilter<"PasswordResetCode"> | Date | string
@@ -243,6 +253,7 @@ export type PasswordResetCodeWhereUniqueInput = Prisma.AtLeast<{
 export type PasswordResetCodeOrderByWithAggregationInput = {
   userId?: Prisma.SortOrder
   codeHash?: Prisma.SortOrder
+  tokenHash?: Prisma.SortOrderInput | Prisma.SortOrder
   attempts?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
@@ -259,6 +270,7 @@ export type PasswordResetCodeScalarWhereWithAggregatesInput = {
   NOT?: Prisma.PasswordResetCodeScalarWhereWithAggregatesInput | Prisma.PasswordResetCodeScalarWhereWithAggregatesInput[]
   userId?: Prisma.UuidWithAggregatesFilter<"PasswordResetCode"> | string
   codeHash?: Prisma.StringWithAggregatesFilter<"PasswordResetCode"> | string
+  tokenHash?: Prisma.StringNullableWithAggregatesFilter<"PasswordResetCode"> | string | null
   attempts?: Prisma.IntWithAggregatesFilter<"PasswordResetCode"> | number
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"PasswordResetCode"> | Date | string
   expiresAt?: Prisma.DateTimeWithAggregatesFilter<"PasswordResetCode"> | Date | string
@@ -266,6 +278,7 @@ export type PasswordResetCodeScalarWhereWithAggregatesInput = {
 
 export type PasswordResetCodeCreateInput = {
   codeHash: string
+  tokenHash?: string | null
   attempts?: number
   createdAt?: Date | string
   expiresAt: Date | string
@@ -275,6 +288,7 @@ export type PasswordResetCodeCreateInput = {
 export type PasswordResetCodeUncheckedCreateInput = {
   userId: string
   codeHash: string
+  tokenHash?: string | null
   attempts?: number
   createdAt?: Date | string
   expiresAt: Date | string
@@ -282,6 +296,7 @@ export type PasswordResetCodeUncheckedCreateInput = {
 
 export type PasswordResetCodeUpdateInput = {
   codeHash?: Prisma.StringFieldUpdateOperationsInput | string
+  tokenHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   attempts?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -291,6 +306,7 @@ export type PasswordResetCodeUpdateInput = {
 export type PasswordResetCodeUncheckedUpdateInput = {
   userId?: Prisma.StringFieldUpdateOperationsInput | string
   codeHash?: Prisma.StringFieldUpdateOperationsInput | string
+  tokenHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   attempts?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -299,6 +315,7 @@ export type PasswordResetCodeUncheckedUpdateInput = {
 export type PasswordResetCodeCreateManyInput = {
   userId: string
   codeHash: string
+  tokenHash?: string | null
   attempts?: number
   createdAt?: Date | string
   expiresAt: Date | string
@@ -306,6 +323,7 @@ export type PasswordResetCodeCreateManyInput = {
 
 export type PasswordResetCodeUpdateManyMutationInput = {
   codeHash?: Prisma.StringFieldUpdateOperationsInput | string
+  tokenHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   attempts?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -314,6 +332,7 @@ export type PasswordResetCodeUpdateManyMutationInput = {
 export type PasswordResetCodeUncheckedUpdateManyInput = {
   userId?: Prisma.StringFieldUpdateOperationsInput | string
   codeHash?: Prisma.StringFieldUpdateOperationsInput | string
+  tokenHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   attempts?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -327,6 +346,7 @@ export type PasswordResetCodeNullableScalarRelationFilter = {
 export type PasswordResetCodeCountOrderByAggregateInput = {
   userId?: Prisma.SortOrder
   codeHash?: Prisma.SortOrder
+  tokenHash?: Prisma.SortOrder
   attempts?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
@@ -339,6 +359,7 @@ export type PasswordResetCodeAvgOrderByAggregateInput = {
 export type PasswordResetCodeMaxOrderByAggregateInput = {
   userId?: Prisma.SortOrder
   codeHash?: Prisma.SortOrder
+  tokenHash?: Prisma.SortOrder
   attempts?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
@@ -347,6 +368,7 @@ export type PasswordResetCodeMaxOrderByAggregateInput = {
 export type PasswordResetCodeMinOrderByAggregateInput = {
   userId?: Prisma.SortOrder
   codeHash?: Prisma.SortOrder
+  tokenHash?: Prisma.SortOrder
   attempts?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   expiresAt?: Prisma.SortOrder
@@ -390,6 +412,7 @@ export type PasswordResetCodeUncheckedUpdateOneWithoutUserNestedInput = {
 
 export type PasswordResetCodeCreateWithoutUserInput = {
   codeHash: string
+  tokenHash?: string | null
   attempts?: number
   createdAt?: Date | string
   expiresAt: Date | string
@@ -397,6 +420,7 @@ export type PasswordResetCodeCreateWithoutUserInput = {
 
 export type PasswordResetCodeUncheckedCreateWithoutUserInput = {
   codeHash: string
+  tokenHash?: string | null
   attempts?: number
   createdAt?: Date | string
   expiresAt: Date | string
@@ -420,6 +444,7 @@ export type PasswordResetCodeUpdateToOneWithWhereWithoutUserInput = {
 
 export type PasswordResetCodeUpdateWithoutUserInput = {
   codeHash?: Prisma.StringFieldUpdateOperationsInput | string
+  tokenHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   attempts?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -427,6 +452,7 @@ export type PasswordResetCodeUpdateWithoutUserInput = {
 
 export type PasswordResetCodeUncheckedUpdateWithoutUserInput = {
   codeHash?: Prisma.StringFieldUpdateOperationsInput | string
+  tokenHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   attempts?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   expiresAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -437,6 +463,7 @@ export type PasswordResetCodeUncheckedUpdateWithoutUserInput = {
 export type PasswordResetCodeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   userId?: boolean
   codeHash?: boolean
+  tokenHash?: boolean
   attempts?: boolean
   createdAt?: boolean
   expiresAt?: boolean
@@ -446,6 +473,7 @@ export type PasswordResetCodeSelect<ExtArgs extends runtime.Types.Extensions.Int
 export type PasswordResetCodeSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   userId?: boolean
   codeHash?: boolean
+  tokenHash?: boolean
   attempts?: boolean
   createdAt?: boolean
   expiresAt?: boolean
@@ -455,6 +483,7 @@ export type PasswordResetCodeSelectCreateManyAndReturn<ExtArgs extends runtime.T
 export type PasswordResetCodeSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   userId?: boolean
   codeHash?: boolean
+  tokenHash?: boolean
   attempts?: boolean
   createdAt?: boolean
   expiresAt?: boolean
@@ -464,12 +493,13 @@ export type PasswordResetCodeSelectUpdateManyAndReturn<ExtArgs extends runtime.T
 export type PasswordResetCodeSelectScalar = {
   userId?: boolean
   codeHash?: boolean
+  tokenHash?: boolean
   attempts?: boolean
   createdAt?: boolean
   expiresAt?: boolean
 }
 
-export type PasswordResetCodeOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"userId" | "codeHash" | "attempts" | "createdAt" | "expiresAt", ExtArgs["result"]["passwordResetCode"]>
+export type PasswordResetCodeOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"userId" | "codeHash" | "tokenHash" | "attempts" | "createdAt" | "expiresAt", ExtArgs["result"]["passwordResetCode"]>
 export type PasswordResetCodeInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }
@@ -491,6 +521,10 @@ export type $PasswordResetCodePayload<ExtArgs extends runtime.Types.Extensions.I
      * HMAC-SHA256(SESSION_SECRET, userId:code), hex: a plain hash of 6 digits falls to a dump in a second.
      */
     codeHash: string
+    /**
+     * HMAC-SHA256 of the 128-bit token in the mailed reset link, hex; outside the wrong-code budget.
+     */
+    tokenHash: string | null
     /**
      * Checks made against this code, right or wrong; at 5 it is burnt.
      */
@@ -923,6 +957,7 @@ export interface Prisma__PasswordResetCodeClient<T, Null = never, ExtArgs extend
 export interface PasswordResetCodeFieldRefs {
   readonly userId: Prisma.FieldRef<"PasswordResetCode", 'String'>
   readonly codeHash: Prisma.FieldRef<"PasswordResetCode", 'String'>
+  readonly tokenHash: Prisma.FieldRef<"PasswordResetCode", 'String'>
   readonly attempts: Prisma.FieldRef<"PasswordResetCode", 'Int'>
   readonly createdAt: Prisma.FieldRef<"PasswordResetCode", 'DateTime'>
   readonly expiresAt: Prisma.FieldRef<"PasswordResetCode", 'DateTime'>
