@@ -14,12 +14,16 @@ import { useAccountPage } from './http/account-page.js';
 import { useArmor } from './http/armor.js';
 import { useBodyLimit } from './http/body-limit.js';
 import { useCsrfGuard } from './http/csrf.js';
+import { boundedParserAndValidationCache } from './http/document-cache.js';
 import { maskedErrors } from './http/errors.js';
+import { renderGraphiQL, useGraphiQLAssets } from './http/graphiql.js';
 import { useSecurityHeaders } from './http/headers.js';
-import { useQueryJit } from './http/query-jit.js';
+import { hostCheck, useHostCheck } from './http/hosts.js';
 import { useReadiness } from './http/readiness.js';
 import { useRequestLog, yogaLogger } from './http/request-log.js';
+import { isServedRoute, useServedRoutes } from './http/routes.js';
 import { cookieIntentFor, useSessionCookie } from './http/session-cookie.js';
+import { useVariableErrors } from './http/variable-errors.js';
 import { createLimits } from './limits/limits.js';
 import { createLoaders } from './loaders.js';
 import type { Logger } from './logger.js';
@@ -39,7 +43,7 @@ export interface AppDeps {
 
 /** What the Node HTTP adapter passes along with each request. */
 export interface ServerContext {
-  req?: { socket?: { remoteAddress?: string | undefined } };
+  req?: { url?: string | undefined; socket?: { remoteAddress?: string | undefined } };
 }
 
 export interface App {
@@ -67,7 +71,7 @@ export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps):
     });
   const limits = createLimits(config.limits, db.pool ? { kind: 'postgres', pool: db.pool } : { kind: 'memory' });
   const outbox = new MailOutbox(config.sessionSecrets);
-  const notices = new SecurityNotices(outbox, config.mail);
+  const notices = new SecurityNotices(outbox, config.mail, limits);
   const services: Services = {
     config,
     sessions,
@@ -82,16 +86,30 @@ export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps):
       limits,
       secrets: config.sessionSecrets,
       otpTtlMs: config.otpTtlMs,
+      publicUrl: config.publicUrl,
     }),
     outbox,
   };
   const cookieSettings = { secure: config.http.cookieSecure };
   const verifyCookie = memoizedVerifier(config.sessionSecrets, config.sessions.cacheSize);
+  const hostAllowed = hostCheck(config.http);
+  const routes = { graphqlEndpoint: GRAPHQL_ENDPOINT };
 
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
-    graphiql: config.http.graphiql ? { title: 'sessiongraph', credentials: 'same-origin' } : false,
+    // Yoga renders GraphiQL before any plugin of ours runs, at every URL ending in /graphql: only where
+    // the host and route checks below would let the request through.
+    graphiql: config.http.graphiql
+      ? (request, serverContext) =>
+          hostAllowed(request) &&
+          isServedRoute(request.method, new URL(request.url), serverContext ?? {}, routes) && {
+            title: 'sessiongraph',
+            credentials: 'same-origin',
+          }
+      : false,
+    // From the package's own files, served below: no CDN (http/graphiql.ts).
+    renderGraphiQL,
     landingPage: false,
     logging: yogaLogger(logger),
     maskedErrors: maskedErrors(logger),
@@ -99,6 +117,7 @@ export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps):
     // limit would pipe every body through a TransformStream, even one whose length is declared: about
     // 8% of the CPU of a cached `me` request, for nothing (bench: auth tax).
     maxRequestBodySize: false,
+    parserAndValidationCache: boundedParserAndValidationCache(),
     cors: (request) => {
       const origin = request.headers.get('origin');
       if (!origin || !config.http.allowedOrigins.includes(origin)) return false;
@@ -112,11 +131,14 @@ export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps):
     plugins: [
       // First, so that requests other plugins refuse early are logged too.
       useRequestLog(logger),
+      useHostCheck(hostAllowed),
+      useServedRoutes(routes),
+      useCsrfGuard({ ...config.http, publicOrigin: config.publicUrl.origin, production: config.production }),
+      ...(config.http.graphiql ? [useGraphiQLAssets()] : []),
       useAccountPage(),
-      useCsrfGuard({ ...config.http, graphqlEndpoint: GRAPHQL_ENDPOINT }),
       useBodyLimit({ maxBytes: config.http.maxBodyBytes }),
       ...useArmor(config.graphql, config.http.introspection),
-      useQueryJit(),
+      useVariableErrors(),
       useSessionCookie(),
       useSecurityHeaders({ hsts: config.http.cookieSecure, graphqlEndpoint: GRAPHQL_ENDPOINT }),
       useReadiness({ endpoint: '/ready', check: createReadinessCheck(db) }),
@@ -137,11 +159,12 @@ export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps):
       async function resolveViewer(request: Request): Promise<Viewer | null> {
         const presented = presentedSessionValue(request.headers, cookieSettings);
         if (!presented) return null;
-        const token = verifyCookie(presented);
+        const token = verifyCookie(presented.value);
         const live = token ? await sessions.validate(token) : null;
         if (!live || !token) {
-          // A dead or forged cookie is cleared so the browser stops sending it.
-          if (request.headers.has('cookie')) cookie.clear();
+          // A dead or forged cookie is cleared so the browser stops sending it; a bad Bearer beside a good
+          // cookie says nothing about the cookie, which stays.
+          if (presented.via === 'cookie') cookie.clear();
           return null;
         }
         if (live.extended && live.session.keepSignedIn) cookie.set(token.token, sessions.cookieMaxAge(live.session));

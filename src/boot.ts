@@ -1,4 +1,5 @@
 import { type App, createApp } from './app.js';
+import { backfillNameSkeletons } from './auth/name-skeletons.js';
 import type { PasswordHasher } from './auth/password.js';
 import { SessionCache } from './auth/session-cache.js';
 import type { Config } from './config.js';
@@ -35,6 +36,8 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
       const applied = await applyMigrations(db.adapterFactory);
       if (applied.length) logger.info({ applied }, `applied ${applied.length} migration(s) to ${db.location}`);
     }
+    // Users from before name skeletons get theirs; only on a schema that has the column.
+    if (config.migrateOnStart || !(await migrationsPending(db))) await backfillNameSkeletons(db.prisma, logger);
   } catch (error) {
     await db.close().catch(() => {});
     throw error;

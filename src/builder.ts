@@ -11,8 +11,8 @@ import { getDatamodel } from './generated/pothos-types.js';
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
-  AuthScopes: { signedIn: boolean };
-  AuthContexts: { signedIn: SignedInContext };
+  AuthScopes: { signedIn: boolean; admin: boolean; self: string };
+  AuthContexts: { signedIn: SignedInContext; admin: SignedInContext };
   Scalars: { DateTime: { Input: Date; Output: Date } };
   DefaultFieldNullability: false;
   DefaultInputFieldRequiredness: true;
@@ -21,8 +21,14 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
   scopeAuth: {
-    authScopes: (context) => ({ signedIn: context.viewer !== null }),
-    unauthorizedError: () => new AppError('UNAUTHENTICATED'),
+    authScopes: (context) => ({
+      signedIn: context.viewer !== null,
+      admin: context.viewer?.user.role === 'ADMIN',
+      // { self: userId }: the viewer is that user (their own private fields).
+      self: (userId) => context.viewer?.user.id === userId,
+    }),
+    // Signed out, any refusal means "sign in first"; signed in, it means this viewer may not.
+    unauthorizedError: (_parent, context) => new AppError(context.viewer ? 'FORBIDDEN' : 'UNAUTHENTICATED'),
   },
   prisma: {
     // The client lives outside the Context type (it slows type-checking); each request maps to its app's client.

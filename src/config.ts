@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { hostnameOf } from './http/hosts.js';
 
 /**
  * The only reader of the environment. Everything is parsed and validated once, at start; a bad value
@@ -285,6 +286,8 @@ export function loadConfig(env: Env = process.env): Config {
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
   const dataDir = resolve(e.DATA_DIR);
+  // Before PUBLIC_URL, so a production start missing both still names SESSION_SECRET, as it always has.
+  const secrets = sessionSecrets(e.SESSION_SECRET, production, dataDir);
   const publicUrl = parsePublicUrl(e.PUBLIC_URL, e.PORT, production, e.COOKIE_SECURE);
 
   const database: DatabaseConfig =
@@ -302,7 +305,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: e.HOST,
     database,
     dataDir,
-    sessionSecrets: sessionSecrets(e.SESSION_SECRET, production, dataDir),
+    sessionSecrets: secrets,
     mail: {
       smtpUrl: e.SMTP_URL,
       from: e.MAIL_FROM,
@@ -393,12 +396,22 @@ function parsePublicUrl(raw: string | undefined, port: number, production: boole
 }
 
 function allowedHosts(listed: string[], publicUrl: URL, host: string, production: boolean): string[] {
-  if (listed.length > 0) return listed.map((h) => h.toLowerCase());
-  if (production) return [publicUrl.hostname.toLowerCase()];
-  const wildcard = host === '0.0.0.0' || host === '::';
-  return [...new Set(['localhost', '127.0.0.1', '[::1]', publicUrl.hostname, ...(wildcard ? [] : [host])])].map((h) =>
-    h.toLowerCase(),
-  );
+  if (listed.length > 0) return [...new Set(listed.map((name) => hostName(name, 'ALLOWED_HOSTS')))];
+  if (production) return [publicUrl.hostname];
+  const wildcard = ['0.0.0.0', '::', '[::]'].includes(host);
+  const names = ['localhost', '127.0.0.1', '[::1]', publicUrl.hostname, ...(wildcard ? [] : [hostName(host, 'HOST')])];
+  return [...new Set(names)];
+}
+
+/** A host name as http/hosts.ts reads one from `Host` (lower case, IPv6 in brackets), so the two compare equal. */
+function hostName(name: string, variable: string): string {
+  // HOST and ALLOWED_HOSTS may write an IPv6 literal bare (`::1`); Host headers always bracket it.
+  const bracketed = name.includes(':') && !name.startsWith('[') ? `[${name}]` : name;
+  const parsed = hostnameOf(bracketed);
+  if (parsed === null || /:\d*$/.test(bracketed.replace(/^\[.*\]/, ''))) {
+    throw new ConfigError(`Invalid ${variable}: "${name}" is not a host name without port, such as app.example.com`);
+  }
+  return parsed;
 }
 
 const MIN_SECRET_LENGTH = 32;

@@ -1,3 +1,4 @@
+import { RequestCache } from '@pothos/plugin-scope-auth';
 import type { Accounts } from './auth/accounts.js';
 import type { Recovery } from './auth/recovery.js';
 import type { ClientInfo, SessionStore } from './auth/sessions.js';
@@ -37,6 +38,15 @@ export interface Context {
 }
 
 export type SignedInContext = Context & { viewer: Viewer };
+
+/**
+ * Changes who the rest of this request acts for (sign-in, logout, rotation). Scope results are cached per
+ * request, so they are dropped too: a later field of the same document must not be authorised as the old viewer.
+ */
+export function setViewer(context: Context, viewer: Viewer | null): void {
+  context.viewer = viewer;
+  RequestCache.clearForContext(context);
+}
 
 // Keyed by the Request: Yoga hands resolvers a context object of its own making around ours.
 const clients = new WeakMap<Request, PrismaClient>();

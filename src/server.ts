@@ -2,8 +2,11 @@ import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Booted, boot } from './boot.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
-import { DatabaseUnreachableError } from './db/wait.js';
+import { DataDirLockedError } from './db/data-dir-lock.js';
+import { DatabaseAuthenticationError, DatabaseUnreachableError } from './db/wait.js';
 import { createLogger } from './logger.js';
+
+const ONE_LINE_ERRORS = [DatabaseUnreachableError, DatabaseAuthenticationError, DataDirLockedError];
 
 const config = loadConfigOrExit();
 const logger = createLogger(config);
@@ -18,7 +21,7 @@ let handler: RequestListener = (req, res) => {
   res.end(JSON.stringify({ errors: [{ message: 'Starting up.', extensions: { code: 'UNAVAILABLE' } }] }));
 };
 const server = createServer((req, res) => handler(req, res));
-await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+await listenOrExit();
 const { port } = server.address() as AddressInfo;
 logger.info(`listening on ${config.host}:${port}; /ready answers 503 until the database is up`);
 
@@ -29,9 +32,9 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 try {
   booted = await boot(config, logger);
 } catch (error) {
-  logger.fatal(error instanceof DatabaseUnreachableError ? error.message : { err: error }, 'cannot start');
-  logger.flush();
-  process.exit(1);
+  // Conditions a person fixes outside the code get their one line; anything else keeps its stack.
+  const expected = ONE_LINE_ERRORS.some((kind) => error instanceof kind);
+  exitWith(expected && error instanceof Error ? error.message : { err: error });
 }
 handler = booted.app.yoga;
 logger.info(`sessiongraph on http://${config.host}:${port}/graphql (${booted.db.location})`);
@@ -52,6 +55,41 @@ async function shutdown(signal: string) {
   logger.flush();
   process.exit(0);
 }
+async function listenOrExit(): Promise<void> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    exitWith(listenFailure(error as NodeJS.ErrnoException));
+  }
+}
+
+function listenFailure(error: NodeJS.ErrnoException): string {
+  const where = `${config.host}:${config.port}`;
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return `PORT ${config.port} is in use on ${where}: stop what listens there, or set another PORT`;
+    case 'EACCES':
+      return `PORT ${config.port} cannot be opened on ${where}: permission denied (ports below 1024 need privileges)`;
+    case 'EADDRNOTAVAIL':
+      return `HOST ${config.host} is not an address of this machine (PORT ${config.port})`;
+    default:
+      return `cannot listen on ${where} (HOST, PORT): ${error.code ?? error.message}`;
+  }
+}
+
+function exitWith(reason: string | { err: unknown }): never {
+  if (typeof reason === 'string') logger.fatal(reason);
+  else logger.fatal(reason, 'cannot start');
+  logger.flush();
+  process.exit(1);
+}
+
 function loadConfigOrExit(): Config {
   try {
     return loadConfig();

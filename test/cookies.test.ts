@@ -37,14 +37,15 @@ describe('the session cookie (COOKIE_SECURE=false)', () => {
 
   it('is sessionId; HttpOnly; SameSite=Lax; Path=/; not Secure; no Max-Age or Expires without keepSignedIn', async () => {
     const { response } = await signUp(client());
-    expect(response.setCookies).toHaveLength(1);
+    // The session cookie, and the device cookie (lockout.test.ts) beside it.
+    expect(response.setCookies.map((c) => c.name)).toEqual(['sessionId', 'device']);
     const cookie = response.setCookies[0]!;
     expect(cookie).toMatchObject({ name: 'sessionId', httpOnly: true, sameSite: 'lax', path: '/' });
     expect(cookie.secure).toBeUndefined();
     expect(cookie.maxAge).toBeUndefined();
     expect(cookie.expires).toBeUndefined();
     expect(cookie.domain).toBeUndefined();
-    const raw = response.headers.get('set-cookie')!;
+    const raw = response.headers.getSetCookie()[0]!;
     expect(raw).not.toMatch(/secure/i);
     expect(raw).not.toMatch(/expires|max-age/i);
   });
@@ -182,7 +183,7 @@ describe('the session cookie with COOKIE_SECURE=true', () => {
   it('is named __Host-sessionId and carries Secure, HttpOnly, SameSite=Lax, Path=/ and no Domain', async () => {
     const c = new TestClient(server.graphqlUrl);
     const { user, response } = await signUp(c, { keepSignedIn: true });
-    expect(response.setCookies).toHaveLength(1);
+    expect(response.setCookies.map((cookie) => cookie.name)).toEqual(['__Host-sessionId', '__Host-device']);
     expect(response.setCookies[0]).toMatchObject({
       name: '__Host-sessionId',
       secure: true,

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/client.js';
-import { databaseUnavailableReason, outageReporter } from '../src/db/unavailable.js';
+import { authenticationFailure, databaseUnavailableReason, outageReporter } from '../src/db/unavailable.js';
 import { AppError } from '../src/errors.js';
 import { PrismaClient } from '../src/generated/prisma/client.js';
 import { createTestDatabase, testDatabaseKind } from './support/database.js';
@@ -101,7 +101,8 @@ describe('recognising an unreachable database', () => {
     'the connection terminated by the server (pg_terminate_backend)',
     async () => {
       const { pool, prisma } = prismaOver(process.env.TEST_DATABASE_URL ?? '', { connectionTimeoutMillis: 5_000 });
-      const victim = failureOf(() => prisma.$queryRaw`SELECT pg_sleep(10)::text AS unavailable_victim`);
+      // Sleeps far longer than the wait below, so it is certainly still running when it is terminated.
+      const victim = failureOf(() => prisma.$queryRaw`SELECT pg_sleep(60)::text AS unavailable_victim`);
       const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
       await admin.connect();
       try {
@@ -111,11 +112,38 @@ describe('recognising an unreachable database', () => {
               WHERE query LIKE '%unavailable_victim%' AND pid <> pg_backend_pid()`,
           );
           return (rowCount ?? 0) > 0;
-        });
+        }, 20_000);
         expect(databaseUnavailableReason(await victim)).toBe('postgres 57P01');
       } finally {
         await admin.end();
         await pool.end();
+      }
+    },
+  );
+
+  it.runIf(testDatabaseKind === 'postgres')(
+    'a wrong password is an authentication failure (waiting cannot mend it), not an outage',
+    async () => {
+      const url = new URL(process.env.TEST_DATABASE_URL ?? '');
+      url.password = 'not-the-password';
+      const { pool, prisma } = prismaOver(url.toString(), { connectionTimeoutMillis: 5_000 });
+      const refused = await openDatabase({ kind: 'postgres', url: refusedUrl });
+      try {
+        const failures = [
+          await failureOf(() => prisma.user.findFirst()),
+          await failureOf(() => prisma.$queryRaw`SELECT 1`),
+          await failureOf(() => pool.query('SELECT 1')),
+        ];
+        expect(failures.map(authenticationFailure)).toEqual([
+          'authentication failed (prisma P1000)',
+          'password authentication failed (28P01)',
+          'authentication failed (28P01)',
+        ]);
+        expect(failures.map(databaseUnavailableReason)).toEqual([undefined, undefined, undefined]);
+        expect(authenticationFailure(await failureOf(() => refused.prisma.$queryRaw`SELECT 1`))).toBeUndefined();
+      } finally {
+        await pool.end();
+        await refused.close();
       }
     },
   );

@@ -6,7 +6,8 @@ import { startServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startServer({ env: UNLIMITED });
+  // users open to every signed-in user, so its argument checks are reached (who may read it: roles.test.ts).
+  server = await startServer({ env: { ...UNLIMITED, USERS_QUERY_ACCESS: 'signed-in' } });
 });
 afterAll(() => server.close());
 

@@ -96,12 +96,13 @@ describe.runIf(testDatabaseKind === 'postgres' && canRunPrivatePostgres)('databa
         await sleep(5);
       }
     });
-    await sleep(200);
+    // Every user's load has answered once before the stop, and again during the outage.
+    await until(() => outcomes.length >= live.length, 10_000);
     await cluster.stop('fast');
     await until(async () => (await readyStatus(server)) === 503, 10_000, 50);
     expect((await fetch(`${server.origin}/health`)).status).toBe(200);
     const duringOutage = outcomes.length;
-    await sleep(1_500);
+    await until(() => outcomes.slice(duringOutage).filter((o) => o.me == null).length >= live.length, 20_000);
     await cluster.start();
     await until(async () => (await readyStatus(server)) === 200, 20_000, 100);
     await until(async () => (await meWith(server, live[0]!.cookie)).me != null, 20_000, 100);
@@ -151,6 +152,10 @@ describe.runIf(testDatabaseKind === 'postgres' && canRunPrivatePostgres)('databa
     await admin.connect();
     // Earlier tests logged users out on purpose; only the users made under fire count here.
     const since = (await admin.query('SELECT now() AS t')).rows[0].t as Date;
+    // Holds the sessions table so a sign-up is caught between its user row and its session row.
+    const holder = new pg.Client({ connectionString: cluster.url });
+    await holder.connect();
+    const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
     const results: { ok: boolean; id?: string; cookie?: string }[] = [];
     let stop = false;
     const workers = Array.from({ length: 8 }, async () => {
@@ -161,17 +166,40 @@ describe.runIf(testDatabaseKind === 'postgres' && canRunPrivatePostgres)('databa
         results.push(id ? { ok: true, id, cookie: c.sessionValue! } : { ok: false });
       }
     });
+    const terminateServerConnections = () =>
+      admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), $1) AND backend_type = 'client backend'`,
+        [holderPid],
+      );
+    const waitingForHolder = async () =>
+      (
+        await admin.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
+          [holderPid],
+        )
+      ).rows[0]?.n ?? 0;
     try {
       for (let round = 0; round < 10; round++) {
-        await sleep(100);
-        await admin.query(
-          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-            WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
-        );
+        // The server has carried on since the last kill: a sign-up succeeded on fresh connections.
+        const succeededBefore = results.filter((r) => r.ok).length;
+        await until(() => results.filter((r) => r.ok).length > succeededBefore, 20_000, 5);
+        if (round % 2 === 0) {
+          // Kill a sign-up certainly mid-transaction: its user row written, its session row waiting.
+          await holder.query('BEGIN');
+          await holder.query('LOCK TABLE sessions IN EXCLUSIVE MODE');
+          await until(async () => (await waitingForHolder()) > 0, 20_000, 5);
+          await terminateServerConnections();
+          await holder.query('ROLLBACK');
+        } else {
+          // And wherever the work happens to be.
+          await terminateServerConnections();
+        }
       }
     } finally {
       stop = true;
       await Promise.all(workers);
+      await holder.end();
     }
     await until(() => server.booted.app.services.sessions.cache.isTrusted, 20_000);
 
@@ -193,11 +221,14 @@ describe.runIf(testDatabaseKind === 'postgres' && canRunPrivatePostgres)('databa
 
   it('starts while the database is down and becomes ready once it comes up within DB_WAIT', async () => {
     await cluster.stop('fast');
+    const startLog: string[] = [];
     const starting = startServer({
       database: { url: cluster.url, drop: async () => {} },
-      env: { ...QUIET, DB_WAIT: '30s' },
+      env: { ...QUIET, DB_WAIT: '30s', LOG_LEVEL: 'warn' },
+      logStream: { write: (line: string) => void startLog.push(line) },
     });
-    await sleep(2_000);
+    // The database comes up only once start-up has found it down and is waiting for it.
+    await until(() => startLog.some((line) => line.includes('waiting up to')), 20_000, 20);
     await cluster.start();
     const late = await starting;
     try {
@@ -212,10 +243,18 @@ describe.runIf(testDatabaseKind === 'postgres' && canRunPrivatePostgres)('databa
 describe.runIf(testDatabaseKind === 'postgres')('kill -9', () => {
   it('the server killed during sign-ups leaves no user without its session, and starts again', async () => {
     const database = await createTestDatabase();
-    const start = () => spawnServer({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', RATE_LIMIT_SIGNUP_IP: '10000' });
+    const start = () =>
+      spawnServer({
+        DATABASE_URL: database.url,
+        LOG_LEVEL: 'silent',
+        RATE_LIMIT_SIGNUP_IP: '10000',
+        // The idle scheduling class would give sign-ups' hashes no CPU on a busy machine; this is about a crash.
+        PASSWORD_HASH_IDLE_CLASS: 'false',
+      });
     try {
       const first = await start();
       let succeeded = 0;
+      let cut = 0;
       let stop = false;
       const workers = Array.from({ length: 10 }, async () => {
         while (!stop) {
@@ -223,16 +262,37 @@ describe.runIf(testDatabaseKind === 'postgres')('kill -9', () => {
             .request<{ signUp: unknown }>(SIGN_UP, { input: newAccount() })
             .catch(() => undefined);
           if (response?.data?.signUp) succeeded++;
+          if (!response) cut++;
         }
       });
       await until(() => succeeded >= 3, 30_000);
-      await first.stop('SIGKILL');
-      stop = true;
-      await Promise.all(workers);
-
+      // The kill lands on a sign-up certainly mid-transaction: its user row written, its session row
+      // waiting for the sessions table, which we hold until the server is dead.
       const admin = new pg.Client({ connectionString: database.url });
+      const holder = new pg.Client({ connectionString: database.url });
       await admin.connect();
+      await holder.connect();
       try {
+        const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+        await holder.query('BEGIN');
+        await holder.query('LOCK TABLE sessions IN EXCLUSIVE MODE');
+        await until(
+          async () =>
+            ((
+              await admin.query<{ n: number }>(
+                'SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
+                [holderPid],
+              )
+            ).rows[0]?.n ?? 0) > 0,
+          20_000,
+          5,
+        );
+        await first.stop('SIGKILL');
+        stop = true;
+        await holder.query('ROLLBACK');
+        await Promise.all(workers);
+        expect(cut).toBeGreaterThan(0);
+
         const users = await admin.query('SELECT count(*)::int AS n FROM users');
         const orphans = await admin.query(
           'SELECT count(*)::int AS n FROM users u WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id)',
@@ -241,6 +301,7 @@ describe.runIf(testDatabaseKind === 'postgres')('kill -9', () => {
         expect(orphans.rows[0].n).toBe(0);
       } finally {
         await admin.end();
+        await holder.end();
       }
 
       const second = await start();

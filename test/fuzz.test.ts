@@ -46,6 +46,8 @@ beforeAll(async () => {
       RATE_LIMIT_FORGOT_PASSWORD: '100000',
       RATE_LIMIT_RESET_IP: '100000',
       MAIL_NOTIFY_NEW_SIGN_IN: 'false',
+      // users open to every signed-in user, so fuzzed arguments reach its checks, not the role check.
+      USERS_QUERY_ACCESS: 'signed-in',
     },
   });
 });

@@ -12,7 +12,8 @@ import { startServer, TEST_SECRET, type TestServer } from './support/server.js';
 describe('NODE_ENV=production', () => {
   let production: TestServer;
   beforeAll(async () => {
-    production = await startServer({ env: { ...UNLIMITED, NODE_ENV: 'production' } });
+    // PUBLIC_URL is required in production; its host is then the only one served (ALLOWED_HOSTS).
+    production = await startServer({ env: { ...UNLIMITED, NODE_ENV: 'production', PUBLIC_URL: 'https://127.0.0.1' } });
   });
   afterAll(() => production.close());
   const client = () => new TestClient(production.graphqlUrl);
@@ -97,7 +98,7 @@ describe('errors are masked in development too', () => {
 });
 
 describe('each of these is overridable by environment', () => {
-  const production = { NODE_ENV: 'production', SESSION_SECRET: TEST_SECRET };
+  const production = { NODE_ENV: 'production', SESSION_SECRET: TEST_SECRET, PUBLIC_URL: 'https://app.example.com' };
 
   it('production defaults: introspection, GraphiQL and suggestions off; Armor limits 10/30', () => {
     const config = loadConfig(production);

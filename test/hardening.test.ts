@@ -14,7 +14,8 @@ const APP_ORIGIN = 'https://app.example.test';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startServer({ env: { ...UNLIMITED, ALLOWED_ORIGINS: APP_ORIGIN } });
+  // users open to every signed-in user: the cost test needs a full page to be an ordinary request.
+  server = await startServer({ env: { ...UNLIMITED, ALLOWED_ORIGINS: APP_ORIGIN, USERS_QUERY_ACCESS: 'signed-in' } });
 });
 afterAll(() => server.close());
 

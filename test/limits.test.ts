@@ -56,12 +56,11 @@ describe('sign-in failures per account (default 10 per 15 minutes)', () => {
       expect(response.status).toBe(200);
     }
 
-    // Even the right password is refused now, by name and by e-mail alike (one account, one counter).
+    // Even the right password is refused now by name. (The e-mail counts on its own, as an unknown
+    // address would: a limit reached by name must not link the name to its e-mail; see lockout.test.ts.)
     const right = await signInFrom(server, { name: account.name, password: account.password }, ip);
     expect(errorCode(right)).toBe('RATE_LIMITED');
     expect(right.setCookies).toHaveLength(0);
-    const byEmail = await signInFrom(server, { email: account.email, password: account.password }, ip);
-    expect(errorCode(byEmail)).toBe('RATE_LIMITED');
     // ...from any address: the account counter is not per IP.
     const elsewhere = await signInFrom(
       server,
@@ -125,9 +124,6 @@ describe('sign-in failures per account (default 10 per 15 minutes)', () => {
       );
     for (let i = 0; i < 10; i++) expect(errorCode(await change('wrong-current-password'))).toBe('INVALID_CREDENTIALS');
     expect(errorCode(await change(account.password))).toBe('RATE_LIMITED');
-    expect(errorCode(await signInFrom(server, { name: account.name, password: account.password }, ip))).toBe(
-      'RATE_LIMITED',
-    );
   });
 });
 

@@ -5,30 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TestClient } from './support/client.js';
 import { createTestDatabase, type TestDatabase, testDatabaseKind } from './support/database.js';
 import { signUp } from './support/flows.js';
-import { type RunningProcess, runServerProcess } from './support/server-process.js';
+import { listeningPort, outputLines, type RunningProcess, runServerProcess } from './support/server-process.js';
 
 /** The real process, as `npm start` runs it, with only the environment a user would give it. */
-
-/** Waits for the "listening" line and returns the port the server took (PORT=0 lets the OS choose). */
-async function listening(server: RunningProcess, timeoutMs = 45_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = /http:\/\/127\.0\.0\.1:(\d+)\/graphql/.exec(server.output());
-    if (match) return Number(match[1]);
-    if (server.child.exitCode !== null) throw new Error(`server exited early:\n${server.output()}`);
-    if (Date.now() > deadline) throw new Error(`server did not start:\n${server.output()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-// Strip terminal colours (pino-pretty in development) before reading log lines.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences start with ESC.
-const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
-const lines = (text: string) =>
-  plain(text)
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
 
 const children: RunningProcess[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -55,7 +34,7 @@ describe('the server process', () => {
     const env = { DATA_DIR: dataDir, PORT: '0', ...(database ? { DATABASE_URL: database.url } : {}) };
 
     const first = start(env);
-    const port = await listening(first);
+    const port = await listeningPort(first);
     const c = new TestClient(`http://127.0.0.1:${port}/graphql`);
     const { user, session } = await signUp(c, { keepSignedIn: true });
     const value = c.sessionValue!;
@@ -64,7 +43,7 @@ describe('the server process', () => {
     expect(await first.exited).toBe(0);
 
     const second = start(env);
-    const port2 = await listening(second);
+    const port2 = await listeningPort(second);
     const after = new TestClient(`http://127.0.0.1:${port2}/graphql`);
     after.jar.set('sessionId', value);
     const res = await after.request<{ me: { id: string; name: string }; sessions: { id: string }[] }>(
@@ -97,7 +76,7 @@ describe.skipIf(testDatabaseKind === 'postgres').concurrent('start-up failures',
       const server = start({ ...base(), [name]: value });
       const code = await server.exited;
       expect(code).not.toBe(0);
-      const out = lines(server.output());
+      const out = outputLines(server);
       expect(out).toHaveLength(1);
       expect(out[0]).toContain(name);
     }, 60_000);
@@ -106,7 +85,7 @@ describe.skipIf(testDatabaseKind === 'postgres').concurrent('start-up failures',
   it('NODE_ENV=production without SESSION_SECRET stops the server naming SESSION_SECRET', async () => {
     const server = start({ ...base(), NODE_ENV: 'production' });
     expect(await server.exited).not.toBe(0);
-    const out = lines(server.output());
+    const out = outputLines(server);
     expect(out).toHaveLength(1);
     expect(out[0]).toContain('SESSION_SECRET');
   }, 60_000);

@@ -35,7 +35,8 @@ let viewer: TestClient;
 const accounts: { id: string; name: string; email: string; password: string }[] = [];
 
 beforeAll(async () => {
-  server = await startServer({ env: UNLIMITED });
+  // The open directory of part one: these tests are about paging, not who may read it (roles.test.ts).
+  server = await startServer({ env: { ...UNLIMITED, USERS_QUERY_ACCESS: 'signed-in' } });
   for (let i = 0; i < TOTAL; i++) {
     const c = new TestClient(server.graphqlUrl);
     const { account, user } = await signUp(c);

@@ -1,11 +1,12 @@
 import { uniqueViolation } from '../db/errors.js';
 import { AppError, badInput } from '../errors.js';
-import type { PrismaClient, Session, User } from '../generated/prisma/client.js';
+import type { Prisma, PrismaClient, Session, User } from '../generated/prisma/client.js';
 import type { Attempt, Limits } from '../limits/limits.js';
 import type { SecurityNotices } from '../mail/notices.js';
+import type { DeviceCookie } from './device-cookies.js';
 import type { PasswordHasher } from './password.js';
 import type { ClientInfo, IssuedSession, SessionStore } from './sessions.js';
-import { checkPassword, normaliseDisplayName, normaliseEmail, normaliseName } from './validation.js';
+import { checkPassword, nameLookupKey, normaliseDisplayName, normaliseEmail, normaliseName } from './validation.js';
 
 /** Sign-up, sign-in and password change: the account rules, free of GraphQL. */
 
@@ -22,6 +23,11 @@ export interface SignInInput {
   email?: string | null;
   password: string;
   keepSignedIn: boolean;
+}
+
+/** The client as sign-in sees it: with the device cookie it presented, when that one verified. */
+export interface SignInClient extends ClientInfo {
+  device?: DeviceCookie | undefined;
 }
 
 export interface SignedIn extends IssuedSession {
@@ -41,7 +47,7 @@ export class Accounts {
   constructor(private readonly deps: AccountDeps) {}
 
   async signUp(input: SignUpInput, client: ClientInfo): Promise<SignedIn> {
-    const { name, nameKey } = normaliseName('name', input.name);
+    const { name, nameKey, nameSkeleton } = normaliseName('name', input.name);
     const { email, emailKey } = normaliseEmail('email', input.email);
     const displayName = normaliseDisplayName('displayName', input.displayName);
     const password = checkPassword('password', input.password);
@@ -53,15 +59,18 @@ export class Accounts {
 
     // Checked before hashing so a taken name costs no argon2 work; the unique indexes still decide races.
     const taken = await prisma.user.findFirst({
-      where: { OR: [{ nameKey }, { emailKey }] },
-      select: { nameKey: true },
+      // A name that looks like a taken one (same confusable skeleton) is taken too: no second "аdmin".
+      where: { OR: [{ nameKey }, { nameSkeleton }, { emailKey }] },
+      select: { nameKey: true, nameSkeleton: true },
     });
-    if (taken) throw conflict(taken.nameKey === nameKey ? 'name' : 'email');
+    if (taken) throw conflict(taken.nameKey === nameKey || taken.nameSkeleton === nameSkeleton ? 'name' : 'email');
 
     const passwordHash = await hasher.hash(password);
     try {
       return await prisma.$transaction(async (tx) => {
-        const user = await tx.user.create({ data: { name, nameKey, email, emailKey, displayName, passwordHash } });
+        const user = await tx.user.create({
+          data: { name, nameKey, nameSkeleton, email, emailKey, displayName, passwordHash },
+        });
         // The first browser and IP become known, so signing in again from them sends no notice.
         await this.deps.notices.rememberDevice(tx, user.id, client);
         return { user, ...(await sessions.start(user.id, input.keepSignedIn, client, tx)) };
@@ -74,21 +83,24 @@ export class Accounts {
   }
 
   /** Resolves the account named by exactly one of name / e-mail, or fails with one uniform error. */
-  async verifyCredentials(input: Pick<SignInInput, 'name' | 'email' | 'password'>, client: ClientInfo): Promise<User> {
+  async verifyCredentials(
+    input: Pick<SignInInput, 'name' | 'email' | 'password'>,
+    client: SignInClient,
+  ): Promise<User> {
     const { name, email } = input;
     if ((name == null) === (email == null)) {
       throw badInput(name == null ? 'name' : 'email', 'Give exactly one of name or e-mail.');
     }
     const { prisma, hasher } = this.deps;
     hasher.admit();
-    const where =
-      name != null
-        ? { nameKey: name.normalize('NFKC').trim().toLowerCase() }
-        : { emailKey: (email ?? '').trim().toLowerCase() };
+    const where = name != null ? { nameKey: nameLookupKey(name) } : { emailKey: (email ?? '').trim().toLowerCase() };
     // PostgreSQL text cannot hold NUL, so no account has one; asking would fail the query instead.
     const user = Object.values(where)[0]?.includes('\0') ? null : await prisma.user.findUnique({ where });
-    // Counted before the hash is checked, so parallel guesses cannot all slip in under the limit.
-    const attempt = await this.deps.limits.signIn(user?.id ?? JSON.stringify(where), client.ip);
+    // Counted before the hash is checked, so parallel guesses cannot all slip in under the limit. Keyed
+    // by the identifier as given, known or not: failures by name then say nothing about the e-mail.
+    // A device cookie for this very account counts against that browser instead (lockout is no weapon).
+    const device = user && client.device?.userId === user.id ? client.device.nonce : undefined;
+    const attempt = await this.deps.limits.signIn(JSON.stringify(where), client.ip, device);
     const ok = await this.checkPassword(attempt, user, input.password);
     if (!user || !ok) throw new AppError('INVALID_CREDENTIALS');
     await attempt.succeeded();
@@ -107,10 +119,12 @@ export class Accounts {
     }
   }
 
-  async signIn(input: SignInInput, client: ClientInfo, replacing?: Session): Promise<SignedIn> {
+  async signIn(input: SignInInput, client: SignInClient, replacing?: Session): Promise<SignedIn> {
     const user = await this.verifyCredentials(input, client);
     const { prisma, sessions, notices } = this.deps;
     const signedIn = await prisma.$transaction(async (tx) => {
+      // First, so the row lock is held before anything else is touched (no lock-order deadlock).
+      await lockCredential(tx, user);
       // Signing in while signed in replaces the old session rather than leaving it alive.
       if (replacing) await sessions.end(replacing.id, tx);
       await notices.signedIn(tx, user, client);
@@ -136,7 +150,14 @@ export class Accounts {
     await attempt.succeeded();
     const passwordHash = await hasher.hash(newPassword);
     const changed = await prisma.$transaction(async (tx) => {
-      const user = await tx.user.update({ where: { id: viewer.user.id }, data: { passwordHash } });
+      // Conditional on the credential the current password was checked against: a reset or another
+      // change that committed meanwhile ended this session too, and must not be overwritten.
+      const [user] = await tx.user.updateManyAndReturn({
+        where: { id: viewer.user.id, credentialVersion: viewer.user.credentialVersion },
+        data: { passwordHash, credentialVersion: { increment: 1 } },
+      });
+      if (!user) throw new AppError('UNAUTHENTICATED');
+      // After the UPDATE, which waits for sign-ins holding the row: those that committed first are ended here.
       await sessions.endOthers(user.id, viewer.session.id, tx);
       const rotated = await sessions.rotate(viewer.session, tx);
       if (!rotated) throw new AppError('UNAUTHENTICATED');
@@ -146,6 +167,18 @@ export class Accounts {
     this.deps.notices.wake();
     return changed;
   }
+}
+
+/**
+ * A sign-in checked its password against the user row as it read it; a change or reset may have
+ * committed since. Re-reads the credential version under a share lock held to commit: a change that
+ * commits first makes this fail, and one that comes later waits for this transaction and then ends
+ * the session it created (its session DELETE follows its UPDATE).
+ */
+async function lockCredential(tx: Prisma.TransactionClient, user: Pick<User, 'id' | 'credentialVersion'>) {
+  const rows = await tx.$queryRaw<{ credential_version: number }[]>`
+    SELECT credential_version FROM users WHERE id = ${user.id}::uuid FOR SHARE`;
+  if (rows[0]?.credential_version !== user.credentialVersion) throw new AppError('INVALID_CREDENTIALS');
 }
 
 function conflict(field: 'name' | 'email') {

@@ -28,14 +28,23 @@ export function signToken(token: string, secrets: readonly string[]): string {
   return `${token}.${mac(token, current).toString('base64url')}`;
 }
 
+/**
+ * 32 bytes (a token, or an HMAC-SHA256) in canonical base64url: 43 characters of its alphabet, no
+ * padding, and a last character whose two unused low bits are zero. Node's decoder also takes `=`, `+`,
+ * `/` and stray bits, so several spellings would decode to one signature.
+ */
+const CANONICAL_32_BYTES = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+
 /** The token inside a cookie value whose signature verifies with any secret; undefined otherwise. */
 export function verifySignedToken(value: string, secrets: readonly string[]): string | undefined {
   const dot = value.lastIndexOf('.');
   if (dot <= 0) return undefined;
   const token = value.slice(0, dot);
-  const given = Buffer.from(value.slice(dot + 1), 'base64url');
-  // A forged value is rejected here, before any database lookup, so it can never create a record.
-  if (Buffer.from(token, 'base64url').length !== TOKEN_BYTES) return undefined;
+  const signature = value.slice(dot + 1);
+  // A forged value is rejected here, before any database lookup, so it can never create a record. Only
+  // the spelling we issue verifies: one signed value has exactly one accepted form.
+  if (!CANONICAL_32_BYTES.test(token) || !CANONICAL_32_BYTES.test(signature)) return undefined;
+  const given = Buffer.from(signature, 'base64url');
   for (const secret of secrets) {
     const expected = mac(token, secret);
     if (given.length === expected.length && timingSafeEqual(given, expected)) return token;

@@ -1,8 +1,10 @@
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { openPglite, pgliteAdapter } from './pglite-template.js';
 
 export interface Database {
@@ -59,18 +61,26 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
       },
     };
   }
-  const pglite = await openPglite(config.kind === 'pglite' ? config.dataDir : undefined, {
-    fromTemplate: options.fromTemplate ?? false,
-  });
+  const dataDir = config.kind === 'pglite' ? config.dataDir : undefined;
+  // Before PGlite touches a file: a second process on the same directory stops here with one line.
+  const unlock = dataDir ? await lockDataDir(dataDir) : async () => {};
+  let pglite: PGlite;
+  try {
+    pglite = await openPglite(dataDir, { fromTemplate: options.fromTemplate ?? false });
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
   const adapterFactory = pgliteAdapter(pglite);
   const prisma = client(adapterFactory);
   return {
     prisma,
     adapterFactory,
-    location: config.kind === 'pglite' ? `embedded PGlite at ${config.dataDir}` : 'in-memory PGlite',
+    location: dataDir ? `embedded PGlite at ${dataDir}` : 'in-memory PGlite',
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();
+      await unlock();
     },
   };
 }

@@ -29,6 +29,20 @@ export function inProcessBus(cache: SessionCache): InvalidationBus {
   };
 }
 
+/**
+ * Sends one change on the channel, inside the caller's transaction. Also for processes that run no
+ * bus of their own (`npm run admin`): every listening instance drops the entries when it commits.
+ */
+export async function notifyChange(
+  db: PrismaClient | Prisma.TransactionClient,
+  change: SessionChange,
+  origin: string = randomUUID(),
+  changeId: string = randomUUID(),
+): Promise<void> {
+  const message: Message = { o: origin, c: changeId, u: change.users ?? [], s: change.sessions ?? [] };
+  await db.$executeRaw`SELECT pg_notify(${INVALIDATION_CHANNEL}, ${JSON.stringify(message)})`;
+}
+
 interface Message {
   /** The instance that made the change. */
   o: string;
@@ -132,8 +146,7 @@ export function startPgBus({
     async publish(change, db) {
       const id = randomUUID();
       cache.hold(id, change);
-      const message: Message = { o: instance, c: id, u: change.users ?? [], s: change.sessions ?? [] };
-      await db.$executeRaw`SELECT pg_notify(${INVALIDATION_CHANNEL}, ${JSON.stringify(message)})`;
+      await notifyChange(db, change, instance, id);
     },
     async close() {
       closed = true;

@@ -51,6 +51,20 @@ const PG_MESSAGES = new Set([
  * error is anything else. Follows GraphQL's originalError, `cause` and Prisma's driverAdapterError.
  */
 export function databaseUnavailableReason(error: unknown): string | undefined {
+  return firstInChain(error, reasonOf);
+}
+
+/**
+ * Why the database refused our credentials (SQLSTATE class 28: a wrong password, or no pg_hba.conf entry
+ * for this user and host), as a short label safe to log, or undefined. Unlike an outage, waiting cannot
+ * mend it, so start-up stops at once.
+ */
+export function authenticationFailure(error: unknown): string | undefined {
+  return firstInChain(error, authenticationReasonOf);
+}
+
+/** The first label `reasonOf` finds in the error, its GraphQL originalError, `cause` or Prisma's driverAdapterError. */
+function firstInChain(error: unknown, reasonOf: (error: object) => string | undefined): string | undefined {
   const pending: unknown[] = [error];
   const seen = new Set<unknown>();
   while (pending.length > 0 && seen.size < 10) {
@@ -63,6 +77,28 @@ export function databaseUnavailableReason(error: unknown): string | undefined {
     if (current instanceof Prisma.PrismaClientKnownRequestError) pending.push(current.meta?.driverAdapterError);
     pending.push((current as { cause?: unknown }).cause);
   }
+  return undefined;
+}
+
+/** What PrismaPg maps SQLSTATE 28P01 and 28000 to. */
+const AUTHENTICATION_KINDS = new Map([
+  ['AuthenticationFailed', 'password authentication failed (28P01)'],
+  ['DatabaseAccessDenied', 'access denied by the server (28000)'],
+]);
+
+function authenticationReasonOf(error: object): string | undefined {
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    return error.code === 'P1000' ? 'authentication failed (prisma P1000)' : undefined;
+  }
+  if (isDriverAdapterError(error)) {
+    const { cause } = error;
+    const known = AUTHENTICATION_KINDS.get(cause.kind);
+    if (known) return known;
+    return cause.kind === 'postgres' && cause.code.startsWith('28')
+      ? `authentication failed (${cause.code})`
+      : undefined;
+  }
+  if (error instanceof pg.DatabaseError && error.code?.startsWith('28')) return `authentication failed (${error.code})`;
   return undefined;
 }
 

@@ -1,11 +1,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from './client.js';
+import { authenticationFailure } from './unavailable.js';
 
 export class DatabaseUnreachableError extends Error {
   override name = 'DatabaseUnreachableError';
 }
 
-/** Retries a trivial query until it answers or `waitMs` has passed. Errors name the host, never the password. */
+/** The database refused DATABASE_URL's credentials: thrown at the first attempt, without waiting. */
+export class DatabaseAuthenticationError extends Error {
+  override name = 'DatabaseAuthenticationError';
+}
+
+/**
+ * Retries a trivial query until it answers or `waitMs` has passed; refused credentials end it at once.
+ * Errors name the host, never the password.
+ */
 export async function waitForDatabase(
   db: Database,
   waitMs: number,
@@ -17,6 +26,12 @@ export async function waitForDatabase(
       await db.prisma.$queryRaw`SELECT 1`;
       return;
     } catch (error) {
+      // A database that is starting or restarting refuses connections; one that rejects the password
+      // will reject it for the whole of DB_WAIT.
+      const refused = authenticationFailure(error);
+      if (refused) {
+        throw new DatabaseAuthenticationError(`DATABASE_URL: ${db.location} refused its credentials: ${refused}`);
+      }
       if (Date.now() >= deadline) {
         // Prisma's message opens with a blank line and ends with the driver's reason: keep that last line.
         const reason =

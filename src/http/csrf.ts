@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { refusal } from './refusal.js';
 
 /**
  * Cross-site request forgery defence (API.md, Transport). A browser can send a form-encoded,
@@ -9,43 +10,46 @@ import type { Plugin } from 'graphql-yoga';
  */
 
 const EXECUTABLE_TYPES = new Set(['application/json', 'application/graphql-response+json']);
+// Methods that change nothing here (mutations never run over GET; OPTIONS is the CORS preflight).
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface CsrfOptions {
   allowedOrigins: readonly string[];
   trustProxy: boolean;
-  graphqlEndpoint: string;
+  /** PUBLIC_URL's origin: always our own. */
+  publicOrigin: string;
+  /** In production PUBLIC_URL's origin is the only own origin: Host and X-Forwarded-* are the client's to say. */
+  production: boolean;
 }
 
-export function useCsrfGuard({ allowedOrigins, trustProxy, graphqlEndpoint }: CsrfOptions): Plugin {
+export function useCsrfGuard({ allowedOrigins, trustProxy, publicOrigin, production }: CsrfOptions): Plugin {
   const allowed = new Set(allowedOrigins);
+  const isOwn = (origin: string, request: Request, url: URL) =>
+    origin === publicOrigin || (!production && origin === derivedOrigin(request, url, trustProxy));
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
-      if (url.pathname !== graphqlEndpoint || request.method === 'OPTIONS' || request.method === 'GET') return;
-      const refuse = (status: number, message: string) =>
-        endResponse(
-          new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code: 'FORBIDDEN' } }] }), {
-            status,
-            headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-          }),
-        );
+      // Every path, not only the endpoint: a guard keyed to one path is walked around by any other path
+      // that reaches the same handler (http/routes.ts refuses those too).
+      if (SAFE_METHODS.has(request.method)) return;
 
       const contentType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
       if (!EXECUTABLE_TYPES.has(contentType)) {
-        return refuse(415, 'Only application/json requests are accepted.');
+        return endResponse(refusal(fetchAPI, 415, 'FORBIDDEN', 'Only application/json requests are accepted.'));
       }
       const origin = request.headers.get('origin');
       if (origin !== null) {
-        if (origin !== ownOrigin(request, url, trustProxy) && !allowed.has(origin)) {
-          return refuse(403, 'Cross-origin request refused.');
+        if (!isOwn(origin, request, url) && !allowed.has(origin)) {
+          return endResponse(refusal(fetchAPI, 403, 'FORBIDDEN', 'Cross-origin request refused.'));
         }
       } else if (request.headers.get('sec-fetch-site') === 'cross-site') {
-        return refuse(403, 'Cross-site request refused.');
+        return endResponse(refusal(fetchAPI, 403, 'FORBIDDEN', 'Cross-site request refused.'));
       }
     },
   };
 }
 
-function ownOrigin(request: Request, url: URL, trustProxy: boolean): string {
+/** Outside production: the origin this request was addressed to (behind a trusted proxy, the forwarded one). */
+function derivedOrigin(request: Request, url: URL, trustProxy: boolean): string {
   if (!trustProxy) return url.origin;
   const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
   const host = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim();

@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { GRAPHIQL_CSP } from './graphiql.js';
 
 /** Response headers every answer carries; GraphQL answers are never cached by browsers or proxies. */
 export function useSecurityHeaders({ hsts, graphqlEndpoint }: { hsts: boolean; graphqlEndpoint: string }): Plugin {
@@ -13,6 +14,11 @@ export function useSecurityHeaders({ hsts, graphqlEndpoint }: { hsts: boolean; g
         headers.set('cache-control', 'no-store');
         // The CORS answer depends on Origin: a shared cache must not hand one origin's answer to another.
         if (!/\borigin\b/i.test(headers.get('vary') ?? '')) headers.append('vary', 'Origin');
+        // The GraphiQL page runs queries with the visitor's cookie: no other site may frame it (clickjacking).
+        if (headers.get('content-type')?.startsWith('text/html')) {
+          headers.set('content-security-policy', GRAPHIQL_CSP);
+          headers.set('x-frame-options', 'DENY');
+        }
       }
     },
   };

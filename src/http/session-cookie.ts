@@ -1,17 +1,26 @@
 import type { Plugin } from 'graphql-yoga';
-import { type CookieSettings, clearedSessionCookie, sessionCookie } from '../auth/cookies.js';
+import {
+  type CookieSettings,
+  clearedSessionCookie,
+  deviceCookie,
+  presentedDeviceValue,
+  sessionCookie,
+} from '../auth/cookies.js';
+import { type DeviceCookie, newDeviceCookieValue, verifyDeviceCookie } from '../auth/device-cookies.js';
 import { signToken } from '../auth/tokens.js';
 
 /**
- * Resolvers never touch headers: they record what the session cookie should become, and the
- * response hook below writes the one Set-Cookie header with the fixed attributes.
+ * Resolvers never touch headers: they record what the session cookie (and the device cookie) should
+ * become, and the response hook below writes the Set-Cookie headers with the fixed attributes.
  */
 export class SessionCookieIntent {
   private header: string | undefined;
+  private deviceHeader: string | undefined;
 
   constructor(
     private readonly settings: CookieSettings,
     private readonly secrets: readonly string[],
+    private readonly requestHeaders: Headers,
   ) {}
 
   /** Sends the signed token; `maxAgeSeconds` undefined makes a browser-session cookie. */
@@ -23,8 +32,18 @@ export class SessionCookieIntent {
     this.header = clearedSessionCookie(this.settings);
   }
 
-  get setCookieHeader(): string | undefined {
-    return this.header;
+  /** Gives this browser a fresh device cookie for the user it just proved it holds. */
+  rememberDevice(userId: string): void {
+    this.deviceHeader = deviceCookie(this.settings, newDeviceCookieValue(userId, this.secrets));
+  }
+
+  /** The device cookie this request presented, when its signature verifies. */
+  presentedDevice(): DeviceCookie | undefined {
+    return verifyDeviceCookie(presentedDeviceValue(this.requestHeaders, this.settings), this.secrets);
+  }
+
+  get setCookieHeaders(): string[] {
+    return [this.header, this.deviceHeader].filter((header) => header !== undefined);
   }
 }
 
@@ -37,7 +56,7 @@ export function cookieIntentFor(
 ): SessionCookieIntent {
   let intent = intents.get(request);
   if (!intent) {
-    intent = new SessionCookieIntent(settings, secrets);
+    intent = new SessionCookieIntent(settings, secrets, request.headers);
     intents.set(request, intent);
   }
   return intent;
@@ -46,8 +65,7 @@ export function cookieIntentFor(
 export function useSessionCookie(): Plugin {
   return {
     onResponse({ request, response }) {
-      const header = intents.get(request)?.setCookieHeader;
-      if (header) response.headers.append('set-cookie', header);
+      for (const header of intents.get(request)?.setCookieHeaders ?? []) response.headers.append('set-cookie', header);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ClientInfo } from '../auth/sessions.js';
 import type { Config } from '../config.js';
+import type { Limits } from '../limits/limits.js';
 import type { MailOutbox, OutboxDb } from './outbox.js';
 import { newSignInMail, passwordChangedMail, type Recipient } from './templates.js';
 
@@ -11,10 +12,14 @@ import { newSignInMail, passwordChangedMail, type Recipient } from './templates.
 
 export type NoticeSettings = Pick<Config['mail'], 'notifyPasswordChanged' | 'notifyNewSignIn'>;
 
+/** A notice's recipient, with the normalised address its notices are counted under. */
+export type NoticeRecipient = Recipient & { emailKey: string };
+
 export class SecurityNotices {
   constructor(
     private readonly outbox: MailOutbox,
     private readonly settings: NoticeSettings,
+    private readonly limits: Pick<Limits, 'notice'>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -30,14 +35,23 @@ export class SecurityNotices {
   }
 
   /** After a successful sign-in: a notice when the pair is new to the account. */
-  async signedIn(db: OutboxDb, user: Recipient & { id: string }, client: ClientInfo): Promise<void> {
+  async signedIn(db: OutboxDb, user: NoticeRecipient & { id: string }, client: ClientInfo): Promise<void> {
     const isNew = await this.rememberDevice(db, user.id, client);
-    if (isNew && this.settings.notifyNewSignIn) await this.outbox.enqueue(db, newSignInMail(user, this.event(client)));
+    if (isNew && this.settings.notifyNewSignIn && (await this.withinCap(db, user)))
+      await this.outbox.enqueue(db, newSignInMail(user, this.event(client)));
   }
 
-  async passwordChanged(db: OutboxDb, user: Recipient, client: ClientInfo): Promise<void> {
-    if (this.settings.notifyPasswordChanged)
+  async passwordChanged(db: OutboxDb, user: NoticeRecipient, client: ClientInfo): Promise<void> {
+    if (this.settings.notifyPasswordChanged && (await this.withinCap(db, user)))
       await this.outbox.enqueue(db, passwordChangedMail(user, this.event(client)));
+  }
+
+  /**
+   * Anyone can sign up with someone else's address and then trigger notices at will: capped per address
+   * so they cannot be turned into a mail cannon. Over the cap the notice is dropped without a word.
+   */
+  private withinCap(db: OutboxDb, user: NoticeRecipient): Promise<boolean> {
+    return this.limits.notice(db, user.emailKey);
   }
 
   /** Call after the transaction that enqueued has committed. */

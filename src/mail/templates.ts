@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import Bowser from 'bowser';
 import escapeHtml from 'escape-html';
 
@@ -28,27 +29,33 @@ export interface AccountEvent {
 
 const PRODUCT = 'sessiongraph';
 
-export function resetCodeMail(to: Recipient, code: string, lifetimeMs: number): MailMessage {
+export function resetCodeMail(to: Recipient, code: string, link: string, lifetimeMs: number): MailMessage {
   const lifetime = formatLifetime(lifetimeMs);
   const text = [
     `Hello ${greetingName(to)},`,
     '',
-    `Someone asked to reset the password of your ${PRODUCT} account. Your code is:`,
+    `Someone asked to reset the password of your ${PRODUCT} account. To choose a new password, open this link:`,
+    '',
+    link,
+    '',
+    'or enter this code on the reset form:',
     '',
     code,
     '',
-    `It expires in ${lifetime} and works once.`,
+    `The code expires in ${lifetime} and works once, and so does the link.`,
     '',
-    'If you did not ask for this, ignore this e-mail: your password stays as it is. Never share this code;',
-    `${PRODUCT} will never ask you for it.`,
+    'If you did not ask for this, ignore this e-mail: your password stays as it is. Never share this code',
+    `or link; ${PRODUCT} will never ask you for them.`,
   ].join('\n');
   const html = layout('Your password reset code', [
     paragraph(`Hello ${escapeHtml(greetingName(to))},`),
-    paragraph(`Someone asked to reset the password of your ${PRODUCT} account. Your code is:`),
+    paragraph(`Someone asked to reset the password of your ${PRODUCT} account.`),
+    `<p style="margin:24px 0"><a href="${escapeHtml(link)}" style="background:#111;color:#fff;padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:bold">Choose a new password</a></p>`,
+    paragraph('Or enter this code on the reset form:'),
     `<p style="font-family:ui-monospace,Menlo,Consolas,monospace;font-size:36px;font-weight:bold;letter-spacing:8px;margin:24px 0">${escapeHtml(code)}</p>`,
-    paragraph(`It expires in <strong>${lifetime}</strong> and works once.`),
+    paragraph(`The code expires in <strong>${lifetime}</strong> and works once, and so does the link.`),
     paragraph(
-      `If you did not ask for this, ignore this e-mail: your password stays as it is. Never share this code; ${PRODUCT} will never ask you for it.`,
+      `If you did not ask for this, ignore this e-mail: your password stays as it is. Never share this code or link; ${PRODUCT} will never ask you for them.`,
     ),
   ]);
   return { to: to.email, subject: `Your ${PRODUCT} password reset code`, text, html };
@@ -81,20 +88,14 @@ export function newSignInMail(to: Recipient, event: AccountEvent): MailMessage {
 function noticeMail(to: Recipient, subject: string, lead: string, event: AccountEvent, advice: string): MailMessage {
   const facts: [string, string][] = [
     ['When', formatWhen(event.at)],
-    ['Browser', describeBrowser(event.userAgent)],
-    ['IP address', event.ip ?? 'unknown'],
+    ['Browser', describeDevice(event.userAgent)],
+    ['IP address', describeAddress(event.ip)],
   ];
-  const text = [
-    `Hello ${greetingName(to)},`,
-    '',
-    lead,
-    '',
-    ...facts.map(([label, value]) => `${label}: ${value}`),
-    '',
-    advice,
-  ].join('\n');
+  // The sender may have chosen the name (anyone can sign up with another's address): quoted, not ours.
+  const greeting = `Hello ${quoted(greetingName(to), QUOTED_MAX)},`;
+  const text = [greeting, '', lead, '', ...facts.map(([label, value]) => `${label}: ${value}`), '', advice].join('\n');
   const html = layout(subject, [
-    paragraph(`Hello ${escapeHtml(greetingName(to))},`),
+    paragraph(escapeHtml(greeting)),
     paragraph(escapeHtml(lead)),
     `<table style="border-collapse:collapse;margin:16px 0">${facts
       .map(
@@ -158,12 +159,45 @@ export function formatWhen(at: Date): string {
   }).format(at)} UTC`;
 }
 
-/** "Firefox 133 on Linux"; the raw user agent when no browser is recognised. */
-export function describeBrowser(userAgent: string | null): string {
+/** The most of someone else's text a notice shows: enough to recognise, too little to tell a story. */
+const QUOTED_MAX = 40;
+
+/**
+ * Text someone else chose (a display name, a user agent) so that it reads as a quotation and nothing
+ * more: control, format and separator characters become spaces (no bidi reordering, no fake lines), it
+ * is cut to `max` characters and put in quotes, and what a mail client would turn into a link is
+ * defanged ("evil[.]example", "https[:]//"), so it can pass neither for our words nor for our link.
+ */
+export function quoted(text: string, max: number): string {
+  const flat = text
+    .replace(/[\p{C}\p{Z}]+/gu, ' ')
+    .replace(/["\u201c\u201d\u201e\u00ab\u00bb]/g, "'")
+    .trim();
+  const chars = [...flat];
+  const cut = chars.slice(0, max - 1).join('');
+  const short = chars.length > max ? `${cut.trimEnd()}…` : flat;
+  const inert = short.replace(/:\/\//g, '[:]//').replace(/(?<=[\p{L}\p{N}])\.(?=[\p{L}\p{N}])/gu, '[.]');
+  return `"${inert}"`;
+}
+
+// Only names from bowser's own tables: its catch-all parser hands back whatever the agent says.
+const KNOWN_BROWSERS = new Set(Object.values(Bowser.BROWSER_MAP));
+const KNOWN_SYSTEMS = new Set(Object.values(Bowser.OS_MAP));
+
+/** "Firefox 133 on Linux"; an unrecognised agent is shown only quoted and shortened. */
+export function describeDevice(userAgent: string | null): string {
   if (!userAgent) return 'unknown';
-  const parsed = Bowser.parse(userAgent);
-  const browser = [parsed.browser.name, parsed.browser.version?.split('.')[0]].filter(Boolean).join(' ');
-  const os = [parsed.os.name, parsed.os.versionName ?? parsed.os.version].filter(Boolean).join(' ');
-  if (!browser) return userAgent.slice(0, 200);
-  return os ? `${browser} on ${os}` : browser;
+  const { browser, os } = Bowser.parse(userAgent.slice(0, 512));
+  if (!browser.name || !KNOWN_BROWSERS.has(browser.name)) {
+    return `unrecognised browser ${quoted(userAgent, QUOTED_MAX)}`;
+  }
+  const major = /^\d+/.exec(browser.version ?? '')?.[0];
+  const name = major ? `${browser.name} ${major}` : browser.name;
+  return os.name && KNOWN_SYSTEMS.has(os.name) ? `${name} on ${os.name}` : name;
+}
+
+/** The client address; anything that is not one (a misconfigured proxy passes text on) only quoted. */
+function describeAddress(ip: string | null): string {
+  if (!ip) return 'unknown';
+  return isIP(ip) ? ip : quoted(ip, QUOTED_MAX);
 }

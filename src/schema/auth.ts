@@ -1,6 +1,6 @@
 import type { SignedIn } from '../auth/accounts.js';
 import { builder } from '../builder.js';
-import type { Context } from '../context.js';
+import { type Context, setViewer } from '../context.js';
 import type { Session as SessionRow, User as UserRow } from '../generated/prisma/client.js';
 import { Session } from './session.js';
 import { User } from './user.js';
@@ -39,7 +39,9 @@ const ChangePasswordInput = builder.inputType('ChangePasswordInput', {
 /** Makes the new session this request's own: the cookie to send, and the viewer for later fields. */
 export function adoptSession(context: Context, signedIn: SignedIn) {
   context.cookie.set(signedIn.token, context.services.sessions.cookieMaxAge(signedIn.session));
-  context.viewer = { user: signedIn.user, session: signedIn.session };
+  // This browser proved it holds the account: from now on the account's lockout does not refuse it.
+  context.cookie.rememberDevice(signedIn.user.id);
+  setViewer(context, { user: signedIn.user, session: signedIn.session });
   return { user: signedIn.user, session: signedIn.session };
 }
 
@@ -63,7 +65,7 @@ builder.mutationFields((t) => ({
         context,
         await context.services.accounts.signIn(
           { ...input, keepSignedIn: input.keepSignedIn ?? false },
-          context.client,
+          { ...context.client, device: context.cookie.presentedDevice() },
           context.viewer?.session,
         ),
       ),
@@ -73,7 +75,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, _args, context) => {
       await context.services.sessions.end(context.viewer.session.id);
       context.cookie.clear();
-      (context as Context).viewer = null;
+      setViewer(context, null);
       return true;
     },
   }),

@@ -29,13 +29,17 @@ export function encodeCursor({ createdAt, id }: KeysetPosition): string {
 
 // Strict, so a malformed id is refused here instead of failing the uuid cast in the database.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Only the form encodeCursor writes, years 0001-9999: any other date JavaScript accepts (year 0, BC,
+// +275760) would reach the database, which refuses some of them with an error of its own.
+const ISO_DATE = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export function decodeCursor(field: string, cursor: string): KeysetPosition {
   try {
     const [iso, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    const createdAt = new Date(String(iso));
-    if (typeof id === 'string' && UUID.test(id) && !Number.isNaN(createdAt.getTime())) {
-      return { createdAt, id };
+    if (typeof iso === 'string' && ISO_DATE.test(iso) && typeof id === 'string' && UUID.test(id)) {
+      const createdAt = new Date(iso);
+      // Round-trips only when every part is in range (no 2024-02-30).
+      if (!Number.isNaN(createdAt.getTime()) && createdAt.toISOString() === iso) return { createdAt, id };
     }
   } catch {}
   throw badInput(field, 'The cursor is not valid.');

@@ -8,7 +8,7 @@ const ForgetPasswordInput = builder.inputType('ForgetPasswordInput', {
 const ResetPasswordInput = builder.inputType('ResetPasswordInput', {
   fields: (t) => ({
     email: t.string(),
-    otp: t.string({ description: 'The 6-digit code from the e-mail.' }),
+    otp: t.string({ description: 'The 6-digit code from the e-mail, or the token of the link in it.' }),
     newPassword: t.string(),
     keepSignedIn: t.boolean({ required: false, defaultValue: false }),
   }),

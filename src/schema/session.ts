@@ -1,5 +1,5 @@
 import { builder } from '../builder.js';
-import type { Context } from '../context.js';
+import { type Context, setViewer } from '../context.js';
 import { AppError } from '../errors.js';
 
 export const Session = builder.prismaObject('Session', {
@@ -45,7 +45,7 @@ builder.mutationFields((t) => ({
       const rotated = await services.sessions.rotate(viewer.session);
       if (!rotated) throw new AppError('UNAUTHENTICATED');
       cookie.set(rotated.token, services.sessions.cookieMaxAge(rotated.session));
-      context.viewer = { user: viewer.user, session: rotated.session };
+      setViewer(context, { user: viewer.user, session: rotated.session });
       return { ...rotated.session, user: viewer.user };
     },
   }),

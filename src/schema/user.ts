@@ -1,7 +1,16 @@
 import { builder } from '../builder.js';
 import { prismaFor } from '../context.js';
 import type { User as UserRow } from '../generated/prisma/client.js';
+import { Role as RoleValues } from '../generated/prisma/enums.js';
 import { checkPageSize, decodeCursor, encodeCursor, PageInfo } from './pagination.js';
+
+export const Role = builder.enumType(RoleValues, { name: 'Role' });
+
+/**
+ * The scopes of a user's private fields (`role`, and the account state of part two): that user and
+ * admins read them; anyone else gets FORBIDDEN, since `users` may be open to every signed-in user.
+ */
+export const ownerOrAdmin = (user: Pick<UserRow, 'id'>) => ({ self: user.id, admin: true });
 
 export const User = builder.prismaObject('User', {
   fields: (t) => ({
@@ -18,6 +27,7 @@ export const User = builder.prismaObject('User', {
       nullable: true,
       resolve: async (user, _args, { loaders }) => (await loaders.sessionStats.load(user.id)).lastSeenAt,
     }),
+    role: t.expose('role', { type: Role, authScopes: ownerOrAdmin }),
   }),
 });
 
@@ -50,9 +60,12 @@ builder.queryFields((t) => ({
     description: 'The signed-in user; null when signed out.',
     resolve: (_root, _args, { viewer }) => viewer?.user ?? null,
   }),
-  users: t.withAuth({ signedIn: true }).field({
+  users: t.field({
     type: UserConnection,
-    description: 'Every user, oldest first.',
+    description: 'Every user, oldest first. Admins only, unless USERS_QUERY_ACCESS=signed-in.',
+    // Everyone's e-mail and activity are no business of a stranger's; the open directory is opt-in.
+    authScopes: (_root, _args, { services }) =>
+      services.config.usersQueryAccess === 'signed-in' ? { signedIn: true } : { admin: true },
     args: {
       first: t.arg.int({ required: false, defaultValue: 50 }),
       after: t.arg.string({ required: false }),

@@ -83,3 +83,26 @@ export async function spawnServer(env: Record<string, string>, timeoutMs = 60_00
   }
   return { child, origin, graphqlUrl: `${origin}/graphql`, output, exited, stop };
 }
+
+/** Waits for the "sessiongraph on http://…/graphql" line and returns the port taken (PORT=0: the OS chose). */
+export async function listeningPort(server: RunningProcess, timeoutMs = 45_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = /http:\/\/127\.0\.0\.1:(\d+)\/graphql/.exec(server.output());
+    if (match) return Number(match[1]);
+    if (server.child.exitCode !== null) throw new Error(`server exited early:\n${server.output()}`);
+    if (Date.now() > deadline) throw new Error(`server did not start:\n${server.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// Strip terminal colours (pino-pretty in development) before reading log lines.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences start with ESC.
+const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
+
+/** The process's output as trimmed, uncoloured, non-empty lines. */
+export const outputLines = (server: RunningProcess) =>
+  plain(server.output())
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);

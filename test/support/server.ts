@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
-import { createArgon2Hasher } from '../../src/auth/password.js';
+import { createArgon2Hasher, type PasswordHasher } from '../../src/auth/password.js';
 import { type Booted, boot } from '../../src/boot.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -36,6 +36,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Use real OWASP-strength argon2 instead of the fast test parameters. */
   realHasher?: boolean;
+  /** A hasher of the test's own (e.g. one that holds verify calls at a gate); wins over realHasher. */
+  hasher?: PasswordHasher;
   /** Reuse a database (e.g. a second instance, or a restart); by default each server gets a fresh one. */
   database?: TestDatabase;
   /** Where the server's JSON log lines go (LOG_LEVEL still applies; set it in env). */
@@ -56,7 +58,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   });
   const queries: string[] = [];
   const booted = await boot(config, createLogger(config, options.logStream), {
-    ...(options.realHasher ? {} : { hasher: fastHasher() }),
+    ...(options.hasher ? { hasher: options.hasher } : options.realHasher ? {} : { hasher: fastHasher() }),
     onQuery: (sql) => queries.push(sql),
   });
   const server: Server = createServer(booted.app.yoga);

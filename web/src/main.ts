@@ -224,4 +224,21 @@ logout.addEventListener('click', () =>
   }),
 );
 
+/** The mailed reset link opens `#reset?email=…&token=…`: the reset form is filled in from it. */
+function prefillReset() {
+  if (!location.hash.startsWith('#reset?')) return;
+  const params = new URLSearchParams(location.hash.slice('#reset?'.length));
+  // The token is a credential until spent: out of the address bar, and out of history for Back.
+  history.replaceState(null, '', location.pathname + location.search);
+  const reset = byId<HTMLFormElement>('reset');
+  const field = (name: string) => reset.elements.namedItem(name) as HTMLInputElement;
+  field('email').value = params.get('email') ?? '';
+  const otp = field('otp');
+  otp.pattern = '[0-9]{6}|[A-Za-z0-9_\\-]{22}';
+  otp.value = params.get('token') ?? '';
+  field('newPassword').focus();
+  say('Choose a new password.');
+}
+
+prefillReset();
 refresh().catch(fail);
