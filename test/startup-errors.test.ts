@@ -71,6 +71,34 @@ describe.skipIf(testDatabaseKind === 'postgres')('a second server, or a taken po
     expect(await third.exited).toBe(0);
   }, 120_000);
 
+  it('after the holder was killed with SIGKILL, a new server on the same DATA_DIR waits out the stale lock and serves the same data', async () => {
+    const dataDir = newDataDir();
+    const first = start({ DATA_DIR: dataDir, PORT: '0' });
+    const url = `http://127.0.0.1:${await listeningPort(first)}/graphql`;
+    const { account } = await signUp(new TestClient(url));
+    await fetch(`${url.replace('/graphql', '/ready')}`);
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = start({ DATA_DIR: dataDir, PORT: '0' });
+    const port = await listeningPort(second);
+    const ready = async () => (await fetch(`http://127.0.0.1:${port}/ready`)).status === 200;
+    const deadline = Date.now() + 60_000;
+    while (!(await ready().catch(() => false))) {
+      expect(second.child.exitCode, second.output()).toBeNull();
+      expect(Date.now()).toBeLessThan(deadline);
+      await sleep(200);
+    }
+    const again = new TestClient(`http://127.0.0.1:${port}/graphql`);
+    const signedIn = await again.request<{ signIn: { user: { name: string } } }>(
+      'mutation($i: SignInInput!) { signIn(input: $i) { user { name } } }',
+      { i: { name: account.name, password: account.password } },
+    );
+    expect(signedIn.data?.signIn.user.name).toBe(account.name);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 120_000);
+
   it('a PORT that is taken stops the server with one line naming PORT and HOST:port', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));

@@ -33,17 +33,25 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   const lockPath = `${dir}.lock`;
   const pidPath = `${dir}.lock.pid`;
   mkdirSync(dirname(lockPath), { recursive: true });
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(dir, {
+  const take = (waitForStale: boolean) =>
+    lockfile.lock(dir, {
       lockfilePath: lockPath,
       realpath: false,
       stale: STALE_MS,
+      // A holder that died without releasing (kill -9, a crash) stops refreshing its lock: waiting until
+      // the lock counts as stale lets a restart after a crash go on by itself instead of failing.
+      retries: waitForStale ? { retries: Math.ceil((STALE_MS * 1.5) / 500), factor: 1, minTimeout: 500 } : 0,
       // Only when the event loop stalled past STALE_MS or someone removed the lock: warn, never crash.
       onCompromised: (error) => process.emitWarning(`the lock on ${dir} was lost: ${error.message}`),
     });
+  let release: () => Promise<void>;
+  try {
+    release = await take(false).catch((error: unknown) => {
+      if (isLocked(error) && holderHasEnded(pidPath)) return take(true);
+      throw error;
+    });
   } catch (error) {
-    if ((error as { code?: unknown }).code !== 'ELOCKED') throw error;
+    if (!isLocked(error)) throw error;
     throw new DataDirLockedError(
       `The embedded database in ${dir} is in use by ${describeHolder(pidPath)}: stop it, or set another DATA_DIR`,
     );
@@ -71,14 +79,25 @@ function releaseOnce(dir: string): () => Promise<void> {
   };
 }
 
-function describeHolder(pidPath: string): string {
-  let pid: number;
+const isLocked = (error: unknown) => (error as { code?: unknown }).code === 'ELOCKED';
+
+function holderPid(pidPath: string): number | undefined {
   try {
-    pid = Number.parseInt(readFileSync(pidPath, 'utf8'), 10);
+    const pid = Number.parseInt(readFileSync(pidPath, 'utf8'), 10);
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
-    return 'another process';
+    return undefined;
   }
-  if (!Number.isSafeInteger(pid) || pid <= 0) return 'another process';
+}
+
+function holderHasEnded(pidPath: string): boolean {
+  const pid = holderPid(pidPath);
+  return pid !== undefined && !isRunning(pid);
+}
+
+function describeHolder(pidPath: string): string {
+  const pid = holderPid(pidPath);
+  if (pid === undefined) return 'another process';
   return isRunning(pid)
     ? `another process (pid ${pid})`
     : `pid ${pid}, which has ended without releasing it (the lock expires ${STALE_MS / 1000}s after it ended)`;

@@ -42,7 +42,7 @@ export function useRequestLog(logger: Logger): Plugin<Context> {
       return ({ result }) => {
         // With several operations the client named one, and onParams has it already.
         if (entry && !entry.operation && result && !(result instanceof Error)) {
-          entry.operation = getOperationAST(result)?.name?.value;
+          entry.operation = getOperationAST(result)?.name?.value.slice(0, 100);
         }
       };
     },
