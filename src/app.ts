@@ -13,7 +13,7 @@ import { failureDetails } from './db/unavailable.js';
 import { useAccountPage } from './http/account-page.js';
 import { useArmor } from './http/armor.js';
 import { useBodyLimit } from './http/body-limit.js';
-import { useCsrfGuard } from './http/csrf.js';
+import { useCsrfGuard, useJsonMediaTypes } from './http/csrf.js';
 import { boundedParserAndValidationCache } from './http/document-cache.js';
 import { maskedErrors } from './http/errors.js';
 import { renderGraphiQL, useGraphiQLAssets } from './http/graphiql.js';
@@ -134,6 +134,7 @@ export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps):
       useHostCheck(hostAllowed),
       useServedRoutes(routes),
       useCsrfGuard({ ...config.http, publicOrigin: config.publicUrl.origin, production: config.production }),
+      useJsonMediaTypes(),
       ...(config.http.graphiql ? [useGraphiQLAssets()] : []),
       useAccountPage(),
       useBodyLimit({ maxBytes: config.http.maxBodyBytes }),

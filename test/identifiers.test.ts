@@ -94,6 +94,18 @@ describe('look-alike names are the same name', () => {
   });
 });
 
+describe('a capital that looks like another letter is a look-alike as typed', () => {
+  it('paypaI (capital I) after paypal, and paypal after paypaI, answer CONFLICT for name', async () => {
+    const suffix = tag().replace(/[01il]/gi, 'x');
+    expect((await signUpAs({ name: `paypal${suffix}` })).error).toBeUndefined();
+    expect((await signUpAs({ name: `paypaI${suffix}` })).error).toMatchObject({ code: 'CONFLICT', field: 'name' });
+
+    const other = tag().replace(/[01il]/gi, 'y');
+    expect((await signUpAs({ name: `bankI${other}` })).error).toBeUndefined();
+    expect((await signUpAs({ name: `bankl${other}` })).error).toMatchObject({ code: 'CONFLICT', field: 'name' });
+  });
+});
+
 describe('names in other scripts are accepted and sign in in another case', () => {
   for (const [typed, signInAs] of [
     ['Ünïcode', 'üNÏCODE'],

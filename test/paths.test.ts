@@ -161,3 +161,34 @@ describe('GraphQL runs at /graphql and nowhere else', () => {
     expect((await rawRequest(server.origin, { path: '/ready' })).status).toBe(200);
   });
 });
+
+describe('the JSON media types of the contract execute in any spelling', () => {
+  for (const type of [
+    'application/graphql-response+json',
+    'Application/JSON',
+    'APPLICATION/GRAPHQL-RESPONSE+JSON; charset=utf-8',
+  ]) {
+    it(`a POST with Content-Type ${type} executes like application/json`, async () => {
+      const client = new TestClient(server.graphqlUrl);
+      await signUp(client);
+      const cookie = [...client.jar].map(([name, value]) => `${name}=${value}`).join('; ');
+      const response = await fetch(server.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': type, cookie },
+        body: JSON.stringify({ query: '{ me { id } }' }),
+      });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { data?: { me: { id: string } | null } };
+      expect(body.data?.me?.id).toMatch(/^[0-9a-f-]{36}$/);
+    });
+  }
+
+  it('a body that is not JSON answers 400, whatever the spelling', async () => {
+    const response = await fetch(server.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/graphql-response+json' },
+      body: '{ not json',
+    });
+    expect(response.status).toBe(400);
+  });
+});

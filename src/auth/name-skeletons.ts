@@ -23,12 +23,12 @@ export async function backfillNameSkeletons(prisma: PrismaClient, logger: Logger
       },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: batchSize,
-      select: { id: true, createdAt: true, nameKey: true },
+      select: { id: true, createdAt: true, name: true },
     });
     if (rows.length === 0) return filled;
     after = rows.at(-1);
 
-    const wanted = rows.map((row) => ({ id: row.id, skeleton: nameSkeleton(row.nameKey) }));
+    const wanted = rows.map((row) => ({ id: row.id, skeleton: nameSkeleton(row.name) }));
     const holders = new Map(
       (
         await prisma.user.findMany({

@@ -84,9 +84,11 @@ export function nameLookupKey(raw: string): string {
 /**
  * UTS #39 skeleton(): NFD, default-ignorables removed, each character replaced by its prototype from
  * Unicode's confusables.txt (the unhomoglyph package's copy), NFD again. Equal skeletons look alike.
+ * Taken from the name as typed, since that is how it is shown: lower-casing first would turn a capital
+ * "I" into "i" and miss that it looks like "l".
  */
-export function nameSkeleton(nameKey: string): string {
-  const decomposed = nameKey.normalize('NFD').replace(/\p{Default_Ignorable_Code_Point}/gu, '');
+export function nameSkeleton(name: string): string {
+  const decomposed = name.normalize('NFD').replace(/\p{Default_Ignorable_Code_Point}/gu, '');
   // Lower-cased once more: prototypes may be capitals ("0" → "O"), and names compare without case.
   return unhomoglyph(decomposed).toLowerCase().normalize('NFD');
 }
@@ -101,7 +103,7 @@ export function normaliseName(field: string, raw: string): { name: string; nameK
   const nameKey = nameLookupKey(name);
   // Lower-casing can lengthen a name ("İ" becomes "i̇"), and the key column holds NAME_MAX characters.
   if (length(nameKey) > NAME_MAX) throw tooLong();
-  const skeleton = nameSkeleton(nameKey);
+  const skeleton = nameSkeleton(name);
   if (length(skeleton) > NAME_SKELETON_MAX) throw tooLong();
   const identifier = (text: string) =>
     [...text].every(isIdentifierCodePoint) &&

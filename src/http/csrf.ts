@@ -1,4 +1,4 @@
-import type { Plugin } from 'graphql-yoga';
+import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
 import { refusal } from './refusal.js';
 
 /**
@@ -12,6 +12,38 @@ import { refusal } from './refusal.js';
 const EXECUTABLE_TYPES = new Set(['application/json', 'application/graphql-response+json']);
 // Methods that change nothing here (mutations never run over GET; OPTIONS is the CORS preflight).
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The request's media type, as HTTP compares it: without parameters, case-insensitive. */
+export function mediaType(request: Request): string {
+  return request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/**
+ * Yoga's JSON parser only matches `application/json` spelled exactly so; the contract also executes
+ * `application/graphql-response+json` and any spelling of either (media types are case-insensitive).
+ * Those are parsed here as the JSON they are, with Yoga's answers for a body that is not an object;
+ * Yoga still validates the parameters it gets.
+ */
+export function useJsonMediaTypes(): Plugin {
+  return {
+    onRequestParse({ request, setRequestParser }) {
+      if (request.method !== 'POST' || !EXECUTABLE_TYPES.has(mediaType(request))) return;
+      const declared = request.headers.get('content-type')?.split(',')[0] ?? '';
+      if (declared === 'application/json' || declared.startsWith('application/json;')) return;
+      setRequestParser(async (incoming) => {
+        const body: unknown = await incoming.json().catch(() => {
+          throw badRequest('POST body sent invalid JSON.');
+        });
+        if (body === null || typeof body !== 'object') {
+          throw badRequest(`POST body is expected to be object but received ${body === null ? 'null' : typeof body}`);
+        }
+        return body as GraphQLParams | GraphQLParams[];
+      });
+    },
+  };
+}
+
+const badRequest = (message: string) => createGraphQLError(message, { extensions: { http: { status: 400 } } });
 
 export interface CsrfOptions {
   allowedOrigins: readonly string[];
@@ -32,8 +64,7 @@ export function useCsrfGuard({ allowedOrigins, trustProxy, publicOrigin, product
       // that reaches the same handler (http/routes.ts refuses those too).
       if (SAFE_METHODS.has(request.method)) return;
 
-      const contentType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
-      if (!EXECUTABLE_TYPES.has(contentType)) {
+      if (!EXECUTABLE_TYPES.has(mediaType(request))) {
         return endResponse(refusal(fetchAPI, 415, 'FORBIDDEN', 'Only application/json requests are accepted.'));
       }
       const origin = request.headers.get('origin');
