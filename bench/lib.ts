@@ -46,7 +46,12 @@ export async function spawnPeer(databaseUrl: string): Promise<Proc> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/peer/server.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port), DATABASE_URL: databaseUrl },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return wrap(child, `http://127.0.0.1:${port}`, '/graphql');
@@ -56,7 +61,8 @@ async function wrap(child: ChildProcess, origin: string, path: string): Promise<
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${origin}: process exited with ${child.exitCode}`);
+    if (child.exitCode !== null)
+      throw new Error(`${origin}: process exited with ${child.exitCode}`);
     try {
       const response = await fetch(`${origin}${path}`, {
         method: 'POST',
@@ -94,7 +100,10 @@ export function rssMb(pid: number): number {
 
 function childPids(pid: number): number[] {
   try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number);
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
@@ -183,7 +192,10 @@ export const percentile = (sorted: number[], q: number) =>
 
 export interface GqlResult {
   status: number;
-  body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
+  body: {
+    data?: Record<string, unknown> | null;
+    errors?: { message: string; extensions?: { code?: string } }[];
+  };
   /** name=value of the session cookie set by the response, if any. */
   cookie: string | undefined;
 }
@@ -203,7 +215,11 @@ export async function gql(
     .getSetCookie()
     .map((header) => header.split(';')[0] ?? '')
     .filter((pair) => /sessionId=./.test(pair));
-  return { status: response.status, body: (await response.json()) as GqlResult['body'], cookie: cookies[0] };
+  return {
+    status: response.status,
+    body: (await response.json()) as GqlResult['body'],
+    cookie: cookies[0],
+  };
 }
 
 export const SIGN_UP = 'mutation ($input: SignUpInput!) { signUp(input: $input) { user { id } } }';

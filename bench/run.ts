@@ -39,7 +39,8 @@ import {
  */
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
+const ADMIN_URL =
+  process.env.BENCH_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 const BIG = Number(process.env.BENCH_SESSIONS ?? 1_000_000);
 const SMALL = 1_000;
 const LIMITS_OFF = {
@@ -50,7 +51,8 @@ const LIMITS_OFF = {
 };
 const PASSWORD = 'bench-password-long-enough';
 // BENCH_ONLY=cold,counts,postgres,pglite runs a part (the report then has only that part).
-const ONLY = (part: string) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(part);
+const ONLY = (part: string) =>
+  !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(part);
 const TEMPLATE_CACHE = join(ROOT, 'node_modules/.cache/sessiongraph');
 
 type Db = 'PostgreSQL' | 'PGlite';
@@ -60,7 +62,8 @@ const add = (section: string, db: Db, row: string[]) => {
   results[section] ??= { PostgreSQL: [], PGlite: [] };
   results[section][db].push(row);
 };
-const log = (...parts: unknown[]) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...parts);
+const log = (...parts: unknown[]) =>
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...parts);
 
 // --- databases -------------------------------------------------------------------------------------
 
@@ -81,7 +84,8 @@ async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void>
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
+    drop: () =>
+      withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
   };
 }
 
@@ -128,7 +132,9 @@ interface Account {
 
 async function account(server: Proc, tag: string): Promise<Account> {
   const name = `${tag}_${randomBytes(3).toString('hex')}`;
-  const res = await gql(server.url, SIGN_UP, { input: { name, email: `${name}@bench.test`, password: PASSWORD } });
+  const res = await gql(server.url, SIGN_UP, {
+    input: { name, email: `${name}@bench.test`, password: PASSWORD },
+  });
   const id = (res.body.data?.signUp as { user: { id: string } } | undefined)?.user.id;
   if (!id || !res.cookie) throw new Error(`sign-up failed: ${JSON.stringify(res.body.errors)}`);
   return { name, id, cookie: res.cookie };
@@ -136,7 +142,8 @@ async function account(server: Proc, tag: string): Promise<Account> {
 
 async function checkMe(server: Proc, cookie: string) {
   const res = await gql(server.url, ME, {}, cookie);
-  if (!(res.body.data?.me as { id?: string } | null)?.id) throw new Error(`me failed: ${JSON.stringify(res.body)}`);
+  if (!(res.body.data?.me as { id?: string } | null)?.id)
+    throw new Error(`me failed: ${JSON.stringify(res.body)}`);
 }
 
 const loadRow = (label: string, r: Load) => [
@@ -199,7 +206,10 @@ async function storm(db: Db, server: Proc, user: Account, idleMe: Load): Promise
     const started = performance.now();
     try {
       const res = await gql(server.url, SIGN_IN, signIn.variables);
-      outcomes.push({ ms: performance.now() - started, kind: res.body.errors?.[0]?.extensions?.code ?? 'ok' });
+      outcomes.push({
+        ms: performance.now() - started,
+        kind: res.body.errors?.[0]?.extensions?.code ?? 'ok',
+      });
     } catch {
       outcomes.push({ ms: performance.now() - started, kind: 'transport error' });
     }
@@ -212,7 +222,12 @@ async function storm(db: Db, server: Proc, user: Account, idleMe: Load): Promise
       await sleep(Math.max(0, due - performance.now()));
     }
   })();
-  const me = await load({ url: server.url, query: ME, cookie: user.cookie, durationS: DURATION * 2 });
+  const me = await load({
+    url: server.url,
+    query: ME,
+    cookie: user.cookie,
+    durationS: DURATION * 2,
+  });
   await generator;
   await Promise.all(inFlight);
   const rssPeak = stopRss();
@@ -257,7 +272,8 @@ async function peer(server: Proc, user: Account, databaseUrl: string) {
     const cookie = login.headers.getSetCookie()[0]?.split(';')[0];
     if (!cookie) throw new Error('peer login failed');
     const check = await gql(other.url, ME, {}, cookie);
-    if (!(check.body.data?.me as { id?: string } | null)?.id) throw new Error('peer who-am-i failed');
+    if (!(check.body.data?.me as { id?: string } | null)?.id)
+      throw new Error('peer who-am-i failed');
     const [theirs, ours] = await alternate(meOn(other, cookie), meOn(server, user.cookie));
     add('peer', 'PostgreSQL', loadRow('sessiongraph `{ me { id name } }`', ours));
     add('peer', 'PostgreSQL', loadRow('express + express-session + connect-pg-simple', theirs));
@@ -275,7 +291,10 @@ async function peer(server: Proc, user: Account, databaseUrl: string) {
 
 const SCALE_MODES = [
   ['cache on (default)', {}],
-  ['cache off (`SESSION_CACHE_SIZE=0`: one indexed lookup per request)', { SESSION_CACHE_SIZE: '0' }],
+  [
+    'cache off (`SESSION_CACHE_SIZE=0`: one indexed lookup per request)',
+    { SESSION_CACHE_SIZE: '0' },
+  ],
 ] as const;
 
 function scaleRows(db: Db, label: string, small: Load, big: Load) {
@@ -328,7 +347,8 @@ function medianLoad(runs: Load[]): Load {
 }
 
 /** The `me` load on one server with one cookie. */
-const meOn = (server: Proc, cookie: string) => () => load({ url: server.url, query: ME, cookie, durationS: DURATION });
+const meOn = (server: Proc, cookie: string) => () =>
+  load({ url: server.url, query: ME, cookie, durationS: DURATION });
 
 /** How to start one side of the scale comparison: a server environment and the cookie its user holds. */
 interface Side {
@@ -349,7 +369,8 @@ async function scaleCompare(db: Db, label: string, small: Side, big: Side, round
     try {
       await checkMe(a, small.cookie);
       await checkMe(b, big.cookie);
-      const warm = (server: Proc, cookie: string) => load({ url: server.url, query: ME, cookie, durationS: 2 });
+      const warm = (server: Proc, cookie: string) =>
+        load({ url: server.url, query: ME, cookie, durationS: 2 });
       await warm(a, small.cookie);
       await warm(b, big.cookie);
       const order = round % 2 === 0 ? [0, 1] : [1, 0];
@@ -444,7 +465,8 @@ async function pgliteSuite() {
 
 async function counts(db: Db) {
   log(db, 'SQL statements per request, session writes');
-  const database = db === 'PostgreSQL' ? await freshPostgres() : { url: 'memory:', drop: async () => {} };
+  const database =
+    db === 'PostgreSQL' ? await freshPostgres() : { url: 'memory:', drop: async () => {} };
   const dataDir = mkdtempSync(join(tmpdir(), 'sg-bench-'));
   const config = loadConfig({
     ...LIMITS_OFF,
@@ -461,7 +483,10 @@ async function counts(db: Db) {
     { memoryCost: 1024, timeCost: 1, parallelism: 1 },
     { concurrency: 2, queue: 1_000, maxWaitMs: 60_000, nice: 0 },
   );
-  const booted = await boot(config, createLogger(config), { hasher, onQuery: (sql) => queries.push(sql) });
+  const booted = await boot(config, createLogger(config), {
+    hasher,
+    onQuery: (sql) => queries.push(sql),
+  });
   const http: Server = createServer(booted.app.yoga);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/graphql`;
@@ -483,12 +508,17 @@ async function counts(db: Db) {
     };
     await per('`{ __typename }`', 100, () => gql(url, BARE));
     sessions.cache.clear();
-    await per('`me`, session not yet cached (first request after start)', 100, (i) => gql(url, ME, {}, cookies[i]));
-    await per('`me`, session cached (every later request)', 1_000, (i) => gql(url, ME, {}, cookies[i % 100]));
+    await per('`me`, session not yet cached (first request after start)', 100, (i) =>
+      gql(url, ME, {}, cookies[i]),
+    );
+    await per('`me`, session cached (every later request)', 1_000, (i) =>
+      gql(url, ME, {}, cookies[i % 100]),
+    );
     await per('`signIn`', 20, () => gql(url, SIGN_IN, { input: { name, password: PASSWORD } }));
 
     // Every session made due for a touch, then 10,000 reads spread over the 100 sessions.
-    await booted.db.prisma.$executeRaw`UPDATE sessions SET last_seen_at = last_seen_at - interval '10 minutes'`;
+    await booted.db.prisma
+      .$executeRaw`UPDATE sessions SET last_seen_at = last_seen_at - interval '10 minutes'`;
     sessions.cache.clear();
     const since = new Date();
     queries.length = 0;
@@ -502,7 +532,9 @@ async function counts(db: Db) {
       }),
     );
     await sessions.close();
-    const writes = queries.filter((sql) => /^\s*(UPDATE|INSERT INTO|DELETE FROM)\s+("public"\.)?"?sessions/i.test(sql));
+    const writes = queries.filter((sql) =>
+      /^\s*(UPDATE|INSERT INTO|DELETE FROM)\s+("public"\.)?"?sessions/i.test(sql),
+    );
     const touched = await booted.db.prisma.session.count({ where: { lastSeenAt: { gte: since } } });
     add('writes', db, [
       '10,000 `me` over 100 sessions',
@@ -570,7 +602,11 @@ async function coldStarts() {
     const times: number[] = [];
     for (let i = 0; i < 3; i++) times.push(await coldStart(db, label));
     times.sort((a, b) => a - b);
-    add('cold', db, [label, `**${fmt(times[1] ?? Number.NaN, 2)} s**`, times.map((t) => fmt(t, 2)).join(', ')]);
+    add('cold', db, [
+      label,
+      `**${fmt(times[1] ?? Number.NaN, 2)} s**`,
+      times.map((t) => fmt(t, 2)).join(', '),
+    ]);
   };
   await runs('PostgreSQL', '`npm start`, fresh database (runs the migrations)');
   await runs('PGlite', '`npm start`, fresh `DATA_DIR` (unpacks the migrated template)');
@@ -671,7 +707,15 @@ async function main() {
     'more than the effect measured, so no pair of processes is kept across rounds.',
     '',
   );
-  table(['mode', `${fmt(SMALL)} sessions: req/s / p50`, `${fmt(BIG)} sessions: req/s / p50`, 'p50 ratio'], 'scale');
+  table(
+    [
+      'mode',
+      `${fmt(SMALL)} sessions: req/s / p50`,
+      `${fmt(BIG)} sessions: req/s / p50`,
+      'p50 ratio',
+    ],
+    'scale',
+  );
   report.push(
     '## 5. Session writes',
     '',
@@ -680,7 +724,10 @@ async function main() {
     "Prisma's query log.",
     '',
   );
-  table(['run', 'session rows written', 'UPDATE statements', 'SQL statements per request'], 'writes');
+  table(
+    ['run', 'session rows written', 'UPDATE statements', 'SQL statements per request'],
+    'writes',
+  );
   report.push(
     '## 6. Cold start',
     '',
@@ -699,7 +746,12 @@ async function main() {
     '',
   );
   table(['load', 'server (MB)', 'hash process (MB)', 'both (MB)'], 'rss');
-  report.push('## SQL statements per request', '', "Counted in-process from Prisma's query log (`onQuery`).", '');
+  report.push(
+    '## SQL statements per request',
+    '',
+    "Counted in-process from Prisma's query log (`onQuery`).",
+    '',
+  );
   table(['request', 'statements per request'], 'sql');
 
   // A partial run must not overwrite the full report.

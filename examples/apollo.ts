@@ -19,7 +19,10 @@ export async function runApolloExample(uri: string, account: Account) {
   const laptop = apolloClient(uri, laptopFetch);
   const phone = apolloClient(uri, fetchWithCookies());
 
-  const signedUp = await laptop.mutate({ mutation: SignUp, variables: { input: { ...account, keepSignedIn: true } } });
+  const signedUp = await laptop.mutate({
+    mutation: SignUp,
+    variables: { input: { ...account, keepSignedIn: true } },
+  });
   const signedIn = await phone.mutate({
     mutation: SignIn,
     variables: { input: { name: account.name, password: account.password } },
@@ -29,7 +32,10 @@ export async function runApolloExample(uri: string, account: Account) {
   const me = (await laptop.query({ query: Me })).data?.me;
   const sessions = (await laptop.query({ query: Sessions })).data?.sessions ?? [];
 
-  const revoked = await laptop.mutate({ mutation: RevokeSession, variables: { id: signedIn.data.signIn.session.id } });
+  const revoked = await laptop.mutate({
+    mutation: RevokeSession,
+    variables: { id: signedIn.data.signIn.session.id },
+  });
   const phoneAfterRevoke = (await phone.query({ query: Me })).data?.me;
 
   // The same session from a script: the cookie's value as a bearer token.

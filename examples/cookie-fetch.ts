@@ -8,7 +8,9 @@ import { CookieJar } from 'tough-cookie';
 export function fetchWithCookies(jar = new CookieJar()): typeof fetch & { jar: CookieJar } {
   const cookieFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = input instanceof Request ? input.url : String(input);
-    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    const headers = new Headers(
+      init?.headers ?? (input instanceof Request ? input.headers : undefined),
+    );
     const cookie = await jar.getCookieString(url);
     if (cookie) headers.set('cookie', cookie);
     const response = await fetch(input, { ...init, headers });

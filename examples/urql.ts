@@ -28,7 +28,9 @@ export async function runUrqlExample(url: string, account: Account) {
   const laptop = urqlClient(url, laptopFetch);
   const phone = urqlClient(url, fetchWithCookies());
 
-  const signedUp = await laptop.mutation(SignUp, { input: { ...account, keepSignedIn: true } }).toPromise();
+  const signedUp = await laptop
+    .mutation(SignUp, { input: { ...account, keepSignedIn: true } })
+    .toPromise();
   if (signedUp.error) throw signedUp.error;
   const signedIn = await phone
     .mutation(SignIn, { input: { email: account.email, password: account.password } })

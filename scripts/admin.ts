@@ -41,7 +41,8 @@ try {
   exit(error.message, 1);
 }
 const { database } = config;
-if (database.kind === 'memory') exit('DATABASE_URL=memory: is an empty database of its own; nothing to change', 1);
+if (database.kind === 'memory')
+  exit('DATABASE_URL=memory: is an empty database of its own; nothing to change', 1);
 // Opening a missing directory would create an empty, unmigrated database there.
 if (database.kind === 'pglite' && !existsSync(join(database.dataDir, 'PG_VERSION'))) {
   exit(`no embedded database in ${database.dataDir}: start the server once to create it`, 1);
@@ -57,7 +58,10 @@ try {
 }
 try {
   const user = await db.prisma.$transaction(async (tx) => {
-    const found = await tx.user.findUnique({ where: { emailKey }, select: { id: true, email: true, role: true } });
+    const found = await tx.user.findUnique({
+      where: { emailKey },
+      select: { id: true, email: true, role: true },
+    });
     if (!found) return null;
     await tx.user.update({ where: { id: found.id }, data: { role } });
     // Servers cache sessions with their user row: announced in this transaction, every instance drops

@@ -7,7 +7,11 @@ const config = loadConfig();
 const db = await openDatabase(config.database);
 try {
   const applied = await applyMigrations(db.adapterFactory);
-  console.log(applied.length ? `applied ${applied.join(', ')} to ${db.location}` : `${db.location} is up to date`);
+  console.log(
+    applied.length
+      ? `applied ${applied.join(', ')} to ${db.location}`
+      : `${db.location} is up to date`,
+  );
 } finally {
   await db.close();
 }

@@ -24,10 +24,13 @@ if (!process.argv.includes('--check')) {
   // Generated from the freshly printed schema, so a stale schema.graphql cannot hide stale documents.
   const outputs = await generate({ ...codegenConfig, schema: printed, silent: true }, false);
   for (const { filename, content } of outputs) {
-    if (readOrNull(resolve(root, filename)) !== content) stale.push(relative(root, resolve(root, filename)));
+    if (readOrNull(resolve(root, filename)) !== content)
+      stale.push(relative(root, resolve(root, filename)));
   }
   if (stale.length) {
-    console.error(`stale generated files (run \`npm run codegen\` and commit):\n  ${stale.join('\n  ')}`);
+    console.error(
+      `stale generated files (run \`npm run codegen\` and commit):\n  ${stale.join('\n  ')}`,
+    );
     process.exit(1);
   }
   console.log(`${SCHEMA_FILE} and ${GENERATED_DIR} are up to date`);

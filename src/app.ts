@@ -57,7 +57,8 @@ const GRAPHQL_ENDPOINT = '/graphql';
 
 export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps): App {
   const sessions = new SessionStore(db.prisma, config.sessions, undefined, {
-    onTouchError: (error) => logger.warn(failureDetails(error), 'session touches not written; retrying'),
+    onTouchError: (error) =>
+      logger.warn(failureDetails(error), 'session touches not written; retrying'),
     ...sessionSync,
   });
   const passwordHasher =
@@ -69,14 +70,23 @@ export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps):
       nice: config.limits.passwordHashNice,
       idleClass: config.limits.passwordHashIdleClass,
     });
-  const limits = createLimits(config.limits, db.pool ? { kind: 'postgres', pool: db.pool } : { kind: 'memory' });
+  const limits = createLimits(
+    config.limits,
+    db.pool ? { kind: 'postgres', pool: db.pool } : { kind: 'memory' },
+  );
   const outbox = new MailOutbox(config.sessionSecrets);
   const notices = new SecurityNotices(outbox, config.mail, limits);
   const services: Services = {
     config,
     sessions,
     limits,
-    accounts: new Accounts({ prisma: db.prisma, hasher: passwordHasher, sessions, limits, notices }),
+    accounts: new Accounts({
+      prisma: db.prisma,
+      hasher: passwordHasher,
+      sessions,
+      limits,
+      notices,
+    }),
     recovery: new Recovery({
       prisma: db.prisma,
       hasher: passwordHasher,
@@ -133,7 +143,11 @@ export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps):
       useRequestLog(logger),
       useHostCheck(hostAllowed),
       useServedRoutes(routes),
-      useCsrfGuard({ ...config.http, publicOrigin: config.publicUrl.origin, production: config.production }),
+      useCsrfGuard({
+        ...config.http,
+        publicOrigin: config.publicUrl.origin,
+        production: config.production,
+      }),
       useJsonMediaTypes(),
       ...(config.http.graphiql ? [useGraphiQLAssets()] : []),
       useAccountPage(),
@@ -168,7 +182,8 @@ export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps):
           if (presented.via === 'cookie') cookie.clear();
           return null;
         }
-        if (live.extended && live.session.keepSignedIn) cookie.set(token.token, sessions.cookieMaxAge(live.session));
+        if (live.extended && live.session.keepSignedIn)
+          cookie.set(token.token, sessions.cookieMaxAge(live.session));
         return { user: live.user, session: live.session };
       }
     },
@@ -177,10 +192,16 @@ export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps):
   return { yoga, services, close: () => passwordHasher.close() };
 }
 
-function clientInfo(request: Request, socketAddress: string | undefined, trustProxy: boolean): ClientInfo {
+function clientInfo(
+  request: Request,
+  socketAddress: string | undefined,
+  trustProxy: boolean,
+): ClientInfo {
   // Behind a proxy, the right-most X-Forwarded-For entry is the one our proxy appended; the ones
   // before it are whatever the client chose to send.
-  const forwarded = trustProxy ? request.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim() : undefined;
+  const forwarded = trustProxy
+    ? request.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim()
+    : undefined;
   return {
     ip: forwarded || socketAddress?.replace(/^::ffff:/, '') || null,
     userAgent: request.headers.get('user-agent'),

@@ -26,18 +26,27 @@ export interface BootOptions extends DatabaseOptions {
   hasher?: PasswordHasher;
 }
 
-export async function boot(config: Config, logger: Logger, options: BootOptions = {}): Promise<Booted> {
-  const db = await openDatabase(config.database, { ...options, fromTemplate: config.migrateOnStart });
+export async function boot(
+  config: Config,
+  logger: Logger,
+  options: BootOptions = {},
+): Promise<Booted> {
+  const db = await openDatabase(config.database, {
+    ...options,
+    fromTemplate: config.migrateOnStart,
+  });
   try {
     await waitForDatabase(db, config.dbWaitMs, (attempt) => {
       if (attempt === 1) logger.warn(`waiting up to ${config.dbWaitMs / 1000}s for ${db.location}`);
     });
     if (config.migrateOnStart && (await migrationsPending(db))) {
       const applied = await applyMigrations(db.adapterFactory);
-      if (applied.length) logger.info({ applied }, `applied ${applied.length} migration(s) to ${db.location}`);
+      if (applied.length)
+        logger.info({ applied }, `applied ${applied.length} migration(s) to ${db.location}`);
     }
     // Users from before name skeletons get theirs; only on a schema that has the column.
-    if (config.migrateOnStart || !(await migrationsPending(db))) await backfillNameSkeletons(db.prisma, logger);
+    if (config.migrateOnStart || !(await migrationsPending(db)))
+      await backfillNameSkeletons(db.prisma, logger);
   } catch (error) {
     await db.close().catch(() => {});
     throw error;
@@ -45,7 +54,9 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
   const cache = new SessionCache({ max: config.sessions.cacheSize });
   // On PostgreSQL other instances may share the sessions table: their changes arrive by LISTEN/NOTIFY.
   const bus: InvalidationBus | undefined =
-    config.database.kind === 'postgres' ? startPgBus({ url: config.database.url, cache, logger }) : undefined;
+    config.database.kind === 'postgres'
+      ? startPgBus({ url: config.database.url, cache, logger })
+      : undefined;
   const app = createApp({
     config,
     db,
@@ -54,7 +65,13 @@ export async function boot(config: Config, logger: Logger, options: BootOptions 
     ...(options.hasher ? { hasher: options.hasher } : {}),
   });
   const sweeper = startSweeper(db.prisma, logger);
-  const mail = new MailWorker(db.prisma, app.services.outbox, createMailTransport(config, logger), logger, config.mail);
+  const mail = new MailWorker(
+    db.prisma,
+    app.services.outbox,
+    createMailTransport(config, logger),
+    logger,
+    config.mail,
+  );
   mail.start();
   return {
     app,

@@ -28,7 +28,8 @@ export const builder = new SchemaBuilder<{
       self: (userId) => context.viewer?.user.id === userId,
     }),
     // Signed out, any refusal means "sign in first"; signed in, it means this viewer may not.
-    unauthorizedError: (_parent, context) => new AppError(context.viewer ? 'FORBIDDEN' : 'UNAUTHENTICATED'),
+    unauthorizedError: (_parent, context) =>
+      new AppError(context.viewer ? 'FORBIDDEN' : 'UNAUTHENTICATED'),
   },
   prisma: {
     // The client lives outside the Context type (it slows type-checking); each request maps to its app's client.

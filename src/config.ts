@@ -26,7 +26,10 @@ const duration = (fallback: string) =>
     .transform((text, ctx) => {
       const ms = parseDuration(text);
       if (ms === undefined || ms <= 0) {
-        ctx.addIssue({ code: 'custom', message: `expected a duration such as 30s, 15m, 1d; got "${text}"` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected a duration such as 30s, 15m, 1d; got "${text}"`,
+        });
         return z.NEVER;
       }
       return ms;
@@ -55,7 +58,10 @@ const origin = z.string().transform((value, ctx) => {
     const url = new URL(value);
     if (url.origin !== 'null' && url.origin === value.replace(/\/$/, '')) return url.origin;
   } catch {}
-  ctx.addIssue({ code: 'custom', message: `"${value}" is not an origin such as https://app.example.com` });
+  ctx.addIssue({
+    code: 'custom',
+    message: `"${value}" is not an origin such as https://app.example.com`,
+  });
   return z.NEVER;
 });
 
@@ -99,7 +105,9 @@ function schemaFor(nodeEnv: string) {
     OTP_TTL: duration('15m'),
     MIGRATE_ON_START: flag(true),
     DB_WAIT: duration('30s'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     GRAPHIQL: flag(!production),
     INTROSPECTION: flag(!production),
     GRAPHQL_FIELD_SUGGESTIONS: z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional(),
@@ -276,7 +284,9 @@ type Env = Record<string, string | undefined>;
 
 /** Reads and validates configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const parsed = schemaFor(cleaned.NODE_ENV ?? 'development').safeParse(cleaned);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -364,7 +374,10 @@ export function loadConfig(env: Env = process.env): Config {
       noticesPerAddress: e.RATE_LIMIT_NOTICES,
       noticesWindowMs: e.RATE_LIMIT_NOTICES_WINDOW,
       // argon2 runs on libuv's pool; leaving one thread free keeps file and DNS work from queueing behind hashes.
-      passwordHashConcurrency: Math.max(1, Math.min(e.PASSWORD_HASH_CONCURRENCY, e.UV_THREADPOOL_SIZE - 1)),
+      passwordHashConcurrency: Math.max(
+        1,
+        Math.min(e.PASSWORD_HASH_CONCURRENCY, e.UV_THREADPOOL_SIZE - 1),
+      ),
       passwordHashQueue: e.PASSWORD_HASH_QUEUE,
       passwordHashMaxWaitMs: e.PASSWORD_HASH_MAX_WAIT,
       passwordHashNice: e.PASSWORD_HASH_NICE,
@@ -373,7 +386,12 @@ export function loadConfig(env: Env = process.env): Config {
   };
 }
 
-function parsePublicUrl(raw: string | undefined, port: number, production: boolean, cookieSecure: boolean): URL {
+function parsePublicUrl(
+  raw: string | undefined,
+  port: number,
+  production: boolean,
+  cookieSecure: boolean,
+): URL {
   // Production links and the Origin check must not follow whatever Host a request claims.
   if (!raw) {
     if (production) throw new ConfigError('Invalid PUBLIC_URL: required when NODE_ENV=production');
@@ -383,23 +401,38 @@ function parsePublicUrl(raw: string | undefined, port: number, production: boole
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`Invalid PUBLIC_URL: "${raw}" is not a URL such as https://auth.example.com`);
+    throw new ConfigError(
+      `Invalid PUBLIC_URL: "${raw}" is not a URL such as https://auth.example.com`,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ConfigError('Invalid PUBLIC_URL: expected http:// or https://');
   }
   // Secure cookies are only ever sent over https, so such a server behind an http URL would sign nobody in.
   if (production && cookieSecure && url.protocol !== 'https:') {
-    throw new ConfigError('Invalid PUBLIC_URL: must be https:// in production (or set COOKIE_SECURE=false)');
+    throw new ConfigError(
+      'Invalid PUBLIC_URL: must be https:// in production (or set COOKIE_SECURE=false)',
+    );
   }
   return url;
 }
 
-function allowedHosts(listed: string[], publicUrl: URL, host: string, production: boolean): string[] {
+function allowedHosts(
+  listed: string[],
+  publicUrl: URL,
+  host: string,
+  production: boolean,
+): string[] {
   if (listed.length > 0) return [...new Set(listed.map((name) => hostName(name, 'ALLOWED_HOSTS')))];
   if (production) return [publicUrl.hostname];
   const wildcard = ['0.0.0.0', '::', '[::]'].includes(host);
-  const names = ['localhost', '127.0.0.1', '[::1]', publicUrl.hostname, ...(wildcard ? [] : [hostName(host, 'HOST')])];
+  const names = [
+    'localhost',
+    '127.0.0.1',
+    '[::1]',
+    publicUrl.hostname,
+    ...(wildcard ? [] : [hostName(host, 'HOST')]),
+  ];
   return [...new Set(names)];
 }
 
@@ -409,7 +442,9 @@ function hostName(name: string, variable: string): string {
   const bracketed = name.includes(':') && !name.startsWith('[') ? `[${name}]` : name;
   const parsed = hostnameOf(bracketed);
   if (parsed === null || /:\d*$/.test(bracketed.replace(/^\[.*\]/, ''))) {
-    throw new ConfigError(`Invalid ${variable}: "${name}" is not a host name without port, such as app.example.com`);
+    throw new ConfigError(
+      `Invalid ${variable}: "${name}" is not a host name without port, such as app.example.com`,
+    );
   }
   return parsed;
 }
@@ -423,12 +458,15 @@ function sessionSecrets(raw: string | undefined, production: boolean, dataDir: s
       .map((s) => s.trim())
       .filter(Boolean);
     if (secrets.length === 0 || secrets.some((s) => s.length < MIN_SECRET_LENGTH)) {
-      throw new ConfigError(`Invalid SESSION_SECRET: each secret needs at least ${MIN_SECRET_LENGTH} characters`);
+      throw new ConfigError(
+        `Invalid SESSION_SECRET: each secret needs at least ${MIN_SECRET_LENGTH} characters`,
+      );
     }
     return secrets;
   }
   // Production must not run on a secret nobody chose: a lost file would silently log everyone out.
-  if (production) throw new ConfigError('Invalid SESSION_SECRET: required when NODE_ENV=production');
+  if (production)
+    throw new ConfigError('Invalid SESSION_SECRET: required when NODE_ENV=production');
   return [devSecret(dataDir)];
 }
 

@@ -33,7 +33,10 @@ export class AppError extends Error {
   }
 }
 
-export const badInput = (field: string, message: string) => new AppError('BAD_USER_INPUT', message, { field });
+export const badInput = (field: string, message: string) =>
+  new AppError('BAD_USER_INPUT', message, { field });
 
 export const rateLimited = (retryAfterSeconds: number) =>
-  new AppError('RATE_LIMITED', ERROR_MESSAGES.RATE_LIMITED, { retryAfter: Math.max(1, Math.ceil(retryAfterSeconds)) });
+  new AppError('RATE_LIMITED', ERROR_MESSAGES.RATE_LIMITED, {
+    retryAfter: Math.max(1, Math.ceil(retryAfterSeconds)),
+  });

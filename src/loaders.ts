@@ -23,7 +23,10 @@ export function createLoaders(prisma: PrismaClient, now: () => Date = () => new 
       const byUser = new Map(rows.map((row) => [row.userId, row]));
       return userIds.map((id) => {
         const row = byUser.get(id);
-        return { activeSessionCount: row?._count._all ?? 0, lastSeenAt: row?._max.lastSeenAt ?? null };
+        return {
+          activeSessionCount: row?._count._all ?? 0,
+          lastSeenAt: row?._max.lastSeenAt ?? null,
+        };
       });
     }),
   };

@@ -31,7 +31,12 @@ export function createLogger(
   return pino({
     ...options,
     ...(config.nodeEnv === 'development'
-      ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } } }
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { colorize: true, translateTime: 'SYS:HH:MM:ss' },
+          },
+        }
       : {}),
   });
 }

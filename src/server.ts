@@ -18,7 +18,9 @@ let handler: RequestListener = (req, res) => {
   res.setHeader('cache-control', 'no-store');
   if (path === '/health') return void res.writeHead(200).end();
   res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' });
-  res.end(JSON.stringify({ errors: [{ message: 'Starting up.', extensions: { code: 'UNAVAILABLE' } }] }));
+  res.end(
+    JSON.stringify({ errors: [{ message: 'Starting up.', extensions: { code: 'UNAVAILABLE' } }] }),
+  );
 };
 const server = createServer((req, res) => handler(req, res));
 await listenOrExit();

@@ -47,9 +47,12 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const client = (userAgent?: string) => new TestClient(server.graphqlUrl, userAgent);
-const meOf = async (c: TestClient) => (await c.request<{ me: UserView | null }>(ME)).data?.me ?? null;
+const meOf = async (c: TestClient) =>
+  (await c.request<{ me: UserView | null }>(ME)).data?.me ?? null;
 const sessionRow = (cookieValue: string) =>
-  server.booted.db.prisma.session.findUnique({ where: { tokenHash: sha256(tokenOf(cookieValue)) } });
+  server.booted.db.prisma.session.findUnique({
+    where: { tokenHash: sha256(tokenOf(cookieValue)) },
+  });
 
 describe('signUp', () => {
   it('creates the user and a current browser session, returning every field of User and Session', async () => {
@@ -88,7 +91,9 @@ describe('signUp', () => {
 
   it('keepSignedIn=true starts a remembered session that lasts SESSION_REMEMBER_TTL (30 days)', async () => {
     const c = client();
-    const res = await c.request<{ signUp: Payload }>(SIGN_UP_FULL, { input: { ...newAccount(), keepSignedIn: true } });
+    const res = await c.request<{ signUp: Payload }>(SIGN_UP_FULL, {
+      input: { ...newAccount(), keepSignedIn: true },
+    });
     const { session } = res.data!.signUp;
     expect(session.keepSignedIn).toBe(true);
     expect(Date.parse(session.expiresAt) - Date.parse(session.createdAt)).toBe(30 * DAY);
@@ -139,9 +144,15 @@ describe('signIn', () => {
 
   it('matches name and e-mail case-insensitively', async () => {
     const { account, user } = await signUp(client(), newAccount({ name: `Mixed_${Date.now()}` }));
-    const r1 = await signIn(client(), { name: account.name.toUpperCase(), password: account.password });
+    const r1 = await signIn(client(), {
+      name: account.name.toUpperCase(),
+      password: account.password,
+    });
     expect(r1.data?.signIn.user.id).toBe(user.id);
-    const r2 = await signIn(client(), { email: account.email.toUpperCase(), password: account.password });
+    const r2 = await signIn(client(), {
+      email: account.email.toUpperCase(),
+      password: account.password,
+    });
     expect(r2.data?.signIn.user.id).toBe(user.id);
     // The user keeps the spelling they chose.
     expect(r2.data?.signIn.user.name).toBe(account.name);
@@ -149,7 +160,11 @@ describe('signIn', () => {
 
   it('honours keepSignedIn', async () => {
     const { account } = await signUp(client());
-    const res = await signIn(client(), { name: account.name, password: account.password, keepSignedIn: true });
+    const res = await signIn(client(), {
+      name: account.name,
+      password: account.password,
+      keepSignedIn: true,
+    });
     expect(res.data?.signIn.session.keepSignedIn).toBe(true);
     expect(res.setCookies[0]?.maxAge).toBe(30 * 86_400);
   });
@@ -161,7 +176,9 @@ describe('signIn', () => {
     const res = await signIn(c, { email: account.email, password: account.password });
     expect(res.data?.signIn.session.id).not.toBe(first.id);
     expect(c.sessionValue).not.toBe(oldValue);
-    expect(await server.booted.db.prisma.session.findUnique({ where: { id: first.id } })).toBeNull();
+    expect(
+      await server.booted.db.prisma.session.findUnique({ where: { id: first.id } }),
+    ).toBeNull();
     const stale = client();
     stale.jar.set('sessionId', oldValue);
     expect(await meOf(stale)).toBeNull();
@@ -177,8 +194,16 @@ describe('logout', () => {
     const res = await c.request<{ logout: boolean }>(LOGOUT);
     expect(res.data?.logout).toBe(true);
     expect(res.setCookies).toHaveLength(1);
-    expect(res.setCookies[0]).toMatchObject({ name: 'sessionId', value: '', maxAge: 0, path: '/', httpOnly: true });
-    expect(await server.booted.db.prisma.session.findUnique({ where: { id: session.id } })).toBeNull();
+    expect(res.setCookies[0]).toMatchObject({
+      name: 'sessionId',
+      value: '',
+      maxAge: 0,
+      path: '/',
+      httpOnly: true,
+    });
+    expect(
+      await server.booted.db.prisma.session.findUnique({ where: { id: session.id } }),
+    ).toBeNull();
     const thief = client();
     thief.jar.set('sessionId', value);
     expect(await meOf(thief)).toBeNull();
@@ -200,7 +225,8 @@ describe('changePassword', () => {
     const c = client();
     const { account, session } = await signUp(c);
     const others = [client(), client()];
-    for (const other of others) await signIn(other, { name: account.name, password: account.password });
+    for (const other of others)
+      await signIn(other, { name: account.name, password: account.password });
     const oldValue = c.sessionValue!;
 
     const newPassword = 'a-brand-new-password';
@@ -244,15 +270,23 @@ describe('password hashing with production parameters', () => {
     expect(algorithm).toBe('argon2id');
     expect(version).toBe('v=19');
     expect(row.passwordHash).not.toContain(account.password);
-    const param = Object.fromEntries((params ?? '').split(',').map((kv) => kv.split('=') as [string, string]));
+    const param = Object.fromEntries(
+      (params ?? '').split(',').map((kv) => kv.split('=') as [string, string]),
+    );
     const [m, t, p] = [Number(param.m), Number(param.t), Number(param.p)];
     expect(m).toBeGreaterThanOrEqual(19_456);
     expect(t).toBeGreaterThanOrEqual(2);
     expect(p).toBeGreaterThanOrEqual(1);
 
-    const ok = await signIn(new TestClient(real.graphqlUrl), { name: account.name, password: account.password });
+    const ok = await signIn(new TestClient(real.graphqlUrl), {
+      name: account.name,
+      password: account.password,
+    });
     expect(ok.data?.signIn.user.id).toBe(user.id);
-    const wrong = await signIn(new TestClient(real.graphqlUrl), { name: account.name, password: 'not-the-password' });
+    const wrong = await signIn(new TestClient(real.graphqlUrl), {
+      name: account.name,
+      password: 'not-the-password',
+    });
     expect(errorCode(wrong)).toBe('INVALID_CREDENTIALS');
   });
 });

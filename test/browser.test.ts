@@ -13,8 +13,10 @@ import { codeIn, TestSmtp } from './support/smtp.js';
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 // Page updates wait on real argon2 and a real database: allow a loaded CI machine its time.
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
-if (!hasChromium) console.warn(`browser tests skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
+const eventually = <T>(read: () => Promise<T> | T) =>
+  expect.poll(read, { timeout: 15_000, interval: 100 });
+if (!hasChromium)
+  console.warn(`browser tests skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
 
 let smtp: TestSmtp;
 let server: TestServer;
@@ -111,9 +113,12 @@ describe.runIf(hasChromium)('the account page in Chromium', () => {
     return { context, page, problems };
   }
 
-  const devices = (page: Page) => page.getByRole('list', { name: 'Your devices' }).getByRole('listitem');
+  const devices = (page: Page) =>
+    page.getByRole('list', { name: 'Your devices' }).getByRole('listitem');
 
-  it('signs up, stays signed in, lists and revokes devices, and signs out', { timeout: 60_000 }, async () => {
+  it('signs up, stays signed in, lists and revokes devices, and signs out', {
+    timeout: 60_000,
+  }, async () => {
     const account = newAccount();
     const laptop = await openPage('LaptopBrowser/1.0');
 
@@ -131,7 +136,10 @@ describe.runIf(hasChromium)('the account page in Chromium', () => {
 
     // The session is in an HttpOnly cookie: the browser holds it, page scripts cannot read it.
     const cookies = await laptop.context.cookies();
-    expect(cookies.find((c) => c.name === 'sessionId')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    expect(cookies.find((c) => c.name === 'sessionId')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Lax',
+    });
     expect(await laptop.page.evaluate(() => document.cookie)).not.toContain('sessionId');
 
     const phone = await openPage('PhoneBrowser/2.0');
@@ -162,7 +170,9 @@ describe.runIf(hasChromium)('the account page in Chromium', () => {
     await laptop.page.reload();
     await eventually(() => devices(laptop.page).count()).toBe(2);
     await laptop.page.getByRole('button', { name: 'Sign out everywhere else' }).click();
-    await eventually(() => laptop.page.getByRole('status').textContent()).toBe('Signed out 1 other device.');
+    await eventually(() => laptop.page.getByRole('status').textContent()).toBe(
+      'Signed out 1 other device.',
+    );
     expect(await devices(laptop.page).count()).toBe(1);
 
     await laptop.page.getByRole('button', { name: 'Sign out', exact: true }).click();
@@ -180,7 +190,10 @@ describe.runIf(hasChromium)('the account page in Chromium', () => {
     const after = smtp.mark();
     await page.locator('#forgot').getByLabel('E-mail').fill(account.email);
     await page.getByRole('button', { name: 'Send me a code' }).click();
-    const mail = await smtp.waitFor((m) => m.to.includes(account.email) && RESET_SUBJECT.test(m.subject), { after });
+    const mail = await smtp.waitFor(
+      (m) => m.to.includes(account.email) && RESET_SUBJECT.test(m.subject),
+      { after },
+    );
 
     const reset = page.locator('#reset');
     // The page carries the address over from the first form.

@@ -22,7 +22,8 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const client = () => new TestClient(server.graphqlUrl);
-const meOf = async (c: TestClient) => (await c.request<{ me: { id: string } | null }>(ME)).data?.me ?? null;
+const meOf = async (c: TestClient) =>
+  (await c.request<{ me: { id: string } | null }>(ME)).data?.me ?? null;
 /** A second holder of the same cookie that keeps it even when the server clears it (a thief, a stale tab). */
 const copyOf = (c: TestClient) => c.clone('copy');
 
@@ -49,13 +50,19 @@ describe('session cache', () => {
     const phone = client();
     const { account, session } = await signUp(phone);
     const laptop = client();
-    await laptop.request('mutation ($input: SignInInput!) { signIn(input: $input) { session { id } } }', {
-      input: { name: account.name, password: account.password },
-    });
+    await laptop.request(
+      'mutation ($input: SignInInput!) { signIn(input: $input) { session { id } } }',
+      {
+        input: { name: account.name, password: account.password },
+      },
+    );
     const third = client();
-    await third.request('mutation ($input: SignInInput!) { signIn(input: $input) { session { id } } }', {
-      input: { name: account.name, password: account.password },
-    });
+    await third.request(
+      'mutation ($input: SignInInput!) { signIn(input: $input) { session { id } } }',
+      {
+        input: { name: account.name, password: account.password },
+      },
+    );
     const phoneCopy = copyOf(phone);
     const thirdCopy = copyOf(third);
     expect(await meOf(phoneCopy)).not.toBeNull();
@@ -64,7 +71,10 @@ describe('session cache', () => {
     await laptop.request('mutation ($id: ID!) { revokeSession(id: $id) }', { id: session.id });
     expect(await meOf(phoneCopy)).toBeNull();
 
-    expect((await laptop.request<{ revokeOtherSessions: number }>('mutation { revokeOtherSessions }')).data).toEqual({
+    expect(
+      (await laptop.request<{ revokeOtherSessions: number }>('mutation { revokeOtherSessions }'))
+        .data,
+    ).toEqual({
       revokeOtherSessions: 1,
     });
     expect(await meOf(thirdCopy)).toBeNull();
@@ -108,7 +118,9 @@ describe('session cache', () => {
 describe('expiry with the cache', () => {
   let short: TestServer;
   beforeAll(async () => {
-    short = await startServer({ env: { ...QUIET, SESSION_IDLE_TTL: '3s', SESSION_TOUCH_INTERVAL: '1s' } });
+    short = await startServer({
+      env: { ...QUIET, SESSION_IDLE_TTL: '3s', SESSION_TOUCH_INTERVAL: '1s' },
+    });
     await until(() => short.booted.app.services.sessions.cache.isTrusted);
   });
   afterAll(() => short.close());
@@ -139,18 +151,22 @@ describe('expiry with the cache', () => {
       touchy.resetQueryLog();
       const started = performance.now();
       for (let round = 0; round < 10; round++) {
-        for (const me of await Promise.all(clients.map((c) => idleMe(c)))) expect(me).not.toBeNull();
+        for (const me of await Promise.all(clients.map((c) => idleMe(c))))
+          expect(me).not.toBeNull();
       }
       await touchy.booted.app.services.sessions.close();
       const seconds = (performance.now() - started) / 1000;
       const writes = touchy.queries.filter((sql) => /^\s*UPDATE\s+"?sessions/i.test(sql));
-      const sessionWrites = touchy.queries.filter((sql) => /sessions/i.test(sql) && !/^\s*SELECT/i.test(sql));
+      const sessionWrites = touchy.queries.filter(
+        (sql) => /sessions/i.test(sql) && !/^\s*SELECT/i.test(sql),
+      );
       // 100 reads: each session due once per second, all due sessions in one statement per (1 s) flush.
       expect(writes.length).toBeGreaterThan(0);
       expect(writes.length).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
       expect(sessionWrites).toEqual(writes);
       const rows = await touchy.booted.db.prisma.session.findMany({ where: { id: { in: ids } } });
-      for (const row of rows) expect(row.lastSeenAt.getTime() - row.createdAt.getTime()).toBeGreaterThanOrEqual(1_000);
+      for (const row of rows)
+        expect(row.lastSeenAt.getTime() - row.createdAt.getTime()).toBeGreaterThanOrEqual(1_000);
     } finally {
       await touchy.close();
     }
@@ -176,7 +192,10 @@ describe('sweeper', () => {
         absoluteExpiresAt: past,
       })),
     });
-    const sweeper = startSweeper(prisma, createLogger(server.config), { intervalMs: 3_600_000, batchSize: 10 });
+    const sweeper = startSweeper(prisma, createLogger(server.config), {
+      intervalMs: 3_600_000,
+      batchSize: 10,
+    });
     server.resetQueryLog();
     expect(await sweeper.sweep()).toBe(25);
     await sweeper.stop();

@@ -18,7 +18,10 @@ async function meWith(cookie: string): Promise<{ id: string } | null> {
     headers: { 'content-type': 'application/json', cookie: `sessionId=${cookie}` },
     body: JSON.stringify({ query: '{ me { id } }' }),
   });
-  const body = (await response.json()) as { data?: { me: { id: string } | null }; errors?: unknown[] };
+  const body = (await response.json()) as {
+    data?: { me: { id: string } | null };
+    errors?: unknown[];
+  };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data?.me ?? null;
 }
@@ -45,7 +48,9 @@ describe('concurrency', () => {
     };
     const workers = Array.from({ length: 50 }, worker);
     await until(() => served >= 100);
-    const revoked = await revoker.request('mutation ($id: ID!) { revokeSession(id: $id) }', { id: session.id });
+    const revoked = await revoker.request('mutation ($id: ID!) { revokeSession(id: $id) }', {
+      id: session.id,
+    });
     revokedAt = performance.now();
     expect(revoked.data).toEqual({ revokeSession: true });
     // Let every worker complete a few requests after the revoke.
@@ -88,14 +93,18 @@ describe('concurrency', () => {
     for (let round = 0; round < 5; round++) {
       const email = newAccount().email;
       const attempts = await Promise.all(
-        [0, 1].map(() => new TestClient(server.graphqlUrl).request(SIGN_UP, { input: newAccount({ email }) })),
+        [0, 1].map(() =>
+          new TestClient(server.graphqlUrl).request(SIGN_UP, { input: newAccount({ email }) }),
+        ),
       );
       const winners = attempts.filter((response) => response.data?.signUp);
       const losers = attempts.filter((response) => errorCode(response) === 'CONFLICT');
       expect(winners).toHaveLength(1);
       expect(losers).toHaveLength(1);
       expect(losers[0]?.errors?.[0]?.extensions?.field).toBe('email');
-      expect(await server.booted.db.prisma.user.count({ where: { emailKey: email.toLowerCase() } })).toBe(1);
+      expect(
+        await server.booted.db.prisma.user.count({ where: { emailKey: email.toLowerCase() } }),
+      ).toBe(1);
     }
   });
 });

@@ -10,7 +10,8 @@ import { startServer, TEST_SECRET, type TestServer } from './support/server.js';
 
 // Computed here with node:crypto, not with src/auth/tokens.ts, so the tests check the format itself.
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const hmac = (token: string, secret: string) => createHmac('sha256', secret).update(token).digest('base64url');
+const hmac = (token: string, secret: string) =>
+  createHmac('sha256', secret).update(token).digest('base64url');
 const tokenOf = (value: string) => value.slice(0, value.lastIndexOf('.'));
 const signatureOf = (value: string) => value.slice(value.lastIndexOf('.') + 1);
 const B64URL_32_BYTES = /^[A-Za-z0-9_-]{43}$/;
@@ -19,7 +20,8 @@ const SECRET_A = 'secret-A-0123456789-abcdefghijklmnopqrstuvwxyz';
 const SECRET_B = 'secret-B-0123456789-abcdefghijklmnopqrstuvwxyz';
 
 const meId = async (c: TestClient, headers: Record<string, string> = {}) =>
-  (await c.request<{ me: { id: string } | null }>('{ me { id } }', {}, { headers })).data?.me?.id ?? null;
+  (await c.request<{ me: { id: string } | null }>('{ me { id } }', {}, { headers })).data?.me?.id ??
+  null;
 
 describe('the session cookie (COOKIE_SECURE=false)', () => {
   let server: TestServer;
@@ -52,7 +54,12 @@ describe('the session cookie (COOKIE_SECURE=false)', () => {
 
   it('is persistent with Max-Age of 30 days when keepSignedIn=true', async () => {
     const { response } = await signUp(client(), { keepSignedIn: true });
-    expect(response.setCookies[0]).toMatchObject({ name: 'sessionId', httpOnly: true, sameSite: 'lax', path: '/' });
+    expect(response.setCookies[0]).toMatchObject({
+      name: 'sessionId',
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+    });
     expect(response.setCookies[0]?.maxAge).toBe(30 * 24 * 3600);
   });
 
@@ -71,7 +78,9 @@ describe('the session cookie (COOKIE_SECURE=false)', () => {
     const c = client();
     const { session } = await signUp(c);
     const value = c.sessionValue!;
-    const rows = await server.booted.db.prisma.$queryRaw<Record<string, unknown>[]>`SELECT * FROM sessions`;
+    const rows = await server.booted.db.prisma.$queryRaw<
+      Record<string, unknown>[]
+    >`SELECT * FROM sessions`;
     const row = rows.find((r) => r.id === session.id);
     expect(row?.token_hash).toBe(sha256(tokenOf(value)));
     const dump = JSON.stringify(rows);
@@ -104,7 +113,9 @@ describe('the session cookie (COOKIE_SECURE=false)', () => {
     const res = await thief.request<{ me: null; session: null }>('{ me { id } session { id } }');
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({ me: null, session: null });
-    expect(res.setCookies).toEqual([expect.objectContaining({ name: 'sessionId', value: '', maxAge: 0 })]);
+    expect(res.setCookies).toEqual([
+      expect.objectContaining({ name: 'sessionId', value: '', maxAge: 0 }),
+    ]);
     expect(await sessionCount()).toBe(before);
     // The genuine cookie is unaffected.
     expect(await meId(c)).toBe(user.id);
@@ -115,7 +126,9 @@ describe('the session cookie (COOKIE_SECURE=false)', () => {
     const before = await sessionCount();
     expect(await meId(holding(`${token}.${hmac(token, TEST_SECRET)}`))).toBeNull();
     expect(await sessionCount()).toBe(before);
-    expect(await server.booted.db.prisma.session.count({ where: { tokenHash: sha256(token) } })).toBe(0);
+    expect(
+      await server.booted.db.prisma.session.count({ where: { tokenHash: sha256(token) } }),
+    ).toBe(0);
   });
 
   it('garbage values are treated as signed out, never as an error', async () => {
@@ -159,7 +172,9 @@ describe('the session cookie (COOKIE_SECURE=false)', () => {
     expect(await meId(client(), { authorization: 'Bearer garbage' })).toBeNull();
     const token = randomBytes(32).toString('base64url');
     expect(
-      await meId(client(), { authorization: `Bearer ${token}.${hmac(token, 'another-secret-that-is-long-enough!!')}` }),
+      await meId(client(), {
+        authorization: `Bearer ${token}.${hmac(token, 'another-secret-that-is-long-enough!!')}`,
+      }),
     ).toBeNull();
     expect(await sessionCount()).toBe(before);
   });
@@ -183,7 +198,10 @@ describe('the session cookie with COOKIE_SECURE=true', () => {
   it('is named __Host-sessionId and carries Secure, HttpOnly, SameSite=Lax, Path=/ and no Domain', async () => {
     const c = new TestClient(server.graphqlUrl);
     const { user, response } = await signUp(c, { keepSignedIn: true });
-    expect(response.setCookies.map((cookie) => cookie.name)).toEqual(['__Host-sessionId', '__Host-device']);
+    expect(response.setCookies.map((cookie) => cookie.name)).toEqual([
+      '__Host-sessionId',
+      '__Host-device',
+    ]);
     expect(response.setCookies[0]).toMatchObject({
       name: '__Host-sessionId',
       secure: true,
@@ -200,7 +218,12 @@ describe('the session cookie with COOKIE_SECURE=true', () => {
     expect(await meId(planted)).toBeNull();
 
     const logout = await c.request('mutation { logout }');
-    expect(logout.setCookies[0]).toMatchObject({ name: '__Host-sessionId', secure: true, maxAge: 0, path: '/' });
+    expect(logout.setCookies[0]).toMatchObject({
+      name: '__Host-sessionId',
+      secure: true,
+      maxAge: 0,
+      path: '/',
+    });
   });
 });
 
@@ -230,13 +253,18 @@ describe('SESSION_SECRET rotation', () => {
   it('a cookie signed with the old secret works while it is listed after the new one, and no longer once removed', async () => {
     const storage = await sharedStorage();
     const start = (secret: string) =>
-      startServer({ database: storage.database, env: { ...UNLIMITED, ...storage.env, SESSION_SECRET: secret } });
+      startServer({
+        database: storage.database,
+        env: { ...UNLIMITED, ...storage.env, SESSION_SECRET: secret },
+      });
     try {
       // Under secret A: two devices signed in.
       let server = await start(SECRET_A);
       const account = newAccount();
       const first = new TestClient(server.graphqlUrl);
-      const signedUp = await first.request<{ signUp: { user: { id: string } } }>(SIGN_UP, { input: account });
+      const signedUp = await first.request<{ signUp: { user: { id: string } } }>(SIGN_UP, {
+        input: account,
+      });
       const userId = signedUp.data!.signUp.user.id;
       const second = new TestClient(server.graphqlUrl);
       await signIn(second, { name: account.name, password: account.password });
@@ -271,10 +299,16 @@ describe('SESSION_SECRET rotation', () => {
         c.jar.set('sessionId', value);
         return c;
       };
-      expect(await server.booted.db.prisma.session.count({ where: { tokenHash: sha256(tokenOf(secondA)) } })).toBe(1);
+      expect(
+        await server.booted.db.prisma.session.count({
+          where: { tokenHash: sha256(tokenOf(secondA)) },
+        }),
+      ).toBe(1);
       expect(await meId(onlyB(secondA))).toBeNull();
       // Its token re-signed with B would be accepted: only the signature decided.
-      expect(await meId(onlyB(`${tokenOf(secondA)}.${hmac(tokenOf(secondA), SECRET_B)}`))).toBe(userId);
+      expect(await meId(onlyB(`${tokenOf(secondA)}.${hmac(tokenOf(secondA), SECRET_B)}`))).toBe(
+        userId,
+      );
       expect(await meId(onlyB(firstB))).toBe(userId);
       expect(await meId(onlyB(third.sessionValue!))).toBe(userId);
       await server.close();

@@ -74,7 +74,9 @@ afterAll(async () => {
 
 const client = () => new TestClient(server.graphqlUrl);
 const sessionIds = async (userId: string) =>
-  (await server.booted.db.prisma.session.findMany({ where: { userId }, select: { id: true } })).map((s) => s.id);
+  (await server.booted.db.prisma.session.findMany({ where: { userId }, select: { id: true } })).map(
+    (s) => s.id,
+  );
 
 /** Starts SIGN_INS sign-ins with `password` and resolves once every one is inside its hash check. */
 async function signInsHeldInVerify(email: string, password: string) {
@@ -107,7 +109,11 @@ describe('a sign-in racing a credential change', () => {
     const code = await requestCode(client(), smtp, account.email);
     const signIns = await signInsHeldInVerify(account.email, account.password);
 
-    const reset = await resetPassword(client(), { email: account.email, otp: code, newPassword: 'a-reset-passphrase' });
+    const reset = await resetPassword(client(), {
+      email: account.email,
+      otp: code,
+      newPassword: 'a-reset-passphrase',
+    });
     expect(reset.errors).toBeUndefined();
     gate.release();
 

@@ -4,7 +4,11 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/client.js';
-import { authenticationFailure, databaseUnavailableReason, outageReporter } from '../src/db/unavailable.js';
+import {
+  authenticationFailure,
+  databaseUnavailableReason,
+  outageReporter,
+} from '../src/db/unavailable.js';
 import { AppError } from '../src/errors.js';
 import { PrismaClient } from '../src/generated/prisma/client.js';
 import { createTestDatabase, testDatabaseKind } from './support/database.js';
@@ -24,7 +28,9 @@ const failureOf = async (work: () => PromiseLike<unknown>): Promise<unknown> => 
   throw new Error('expected a failure');
 };
 
-const listen = async (onConnection: (socket: Socket) => void): Promise<{ port: number; server: Server }> => {
+const listen = async (
+  onConnection: (socket: Socket) => void,
+): Promise<{ port: number; server: Server }> => {
   const server = createServer(onConnection);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { port: (server.address() as { port: number }).port, server };
@@ -56,10 +62,17 @@ describe('recognising an unreachable database', () => {
       const reasons = [
         databaseUnavailableReason(await failureOf(() => db.prisma.user.findFirst())),
         databaseUnavailableReason(await failureOf(() => db.prisma.$queryRaw`SELECT 1`)),
-        databaseUnavailableReason(await failureOf(() => db.prisma.$transaction((tx) => tx.user.count()))),
+        databaseUnavailableReason(
+          await failureOf(() => db.prisma.$transaction((tx) => tx.user.count())),
+        ),
         databaseUnavailableReason(await failureOf(() => pool.query('SELECT 1'))),
       ];
-      expect(reasons).toEqual(['prisma P1001', 'adapter DatabaseNotReachable', 'prisma P1001', 'socket ECONNREFUSED']);
+      expect(reasons).toEqual([
+        'prisma P1001',
+        'adapter DatabaseNotReachable',
+        'prisma P1001',
+        'socket ECONNREFUSED',
+      ]);
       for (const reason of reasons) expect(reason).not.toMatch(/s3cret|user|127\.0\.0\.1/);
     } finally {
       await db.close();
@@ -76,33 +89,40 @@ describe('recognising an unreachable database', () => {
       expect(databaseUnavailableReason(await failureOf(() => silent.prisma.user.findFirst()))).toBe(
         'pg: Connection terminated due to connection timeout',
       );
-      expect(databaseUnavailableReason(await failureOf(() => rude.prisma.$queryRaw`SELECT 1`))).toBe(
-        'pg: Connection terminated unexpectedly',
-      );
+      expect(
+        databaseUnavailableReason(await failureOf(() => rude.prisma.$queryRaw`SELECT 1`)),
+      ).toBe('pg: Connection terminated unexpectedly');
     } finally {
       await Promise.all([silent.pool.end(), rude.pool.end()]);
     }
   });
 
-  it.runIf(testDatabaseKind === 'postgres')('no pooled connection free in time (pool checkout timeout)', async () => {
-    const { pool, prisma } = prismaOver(process.env.TEST_DATABASE_URL ?? '', { max: 1 });
-    const held = await pool.connect();
-    try {
-      expect(databaseUnavailableReason(await failureOf(() => prisma.user.findFirst()))).toBe(
-        'pg: timeout exceeded when trying to connect',
-      );
-    } finally {
-      held.release();
-      await pool.end();
-    }
-  });
+  it.runIf(testDatabaseKind === 'postgres')(
+    'no pooled connection free in time (pool checkout timeout)',
+    async () => {
+      const { pool, prisma } = prismaOver(process.env.TEST_DATABASE_URL ?? '', { max: 1 });
+      const held = await pool.connect();
+      try {
+        expect(databaseUnavailableReason(await failureOf(() => prisma.user.findFirst()))).toBe(
+          'pg: timeout exceeded when trying to connect',
+        );
+      } finally {
+        held.release();
+        await pool.end();
+      }
+    },
+  );
 
   it.runIf(testDatabaseKind === 'postgres')(
     'the connection terminated by the server (pg_terminate_backend)',
     async () => {
-      const { pool, prisma } = prismaOver(process.env.TEST_DATABASE_URL ?? '', { connectionTimeoutMillis: 5_000 });
+      const { pool, prisma } = prismaOver(process.env.TEST_DATABASE_URL ?? '', {
+        connectionTimeoutMillis: 5_000,
+      });
       // Sleeps far longer than the wait below, so it is certainly still running when it is terminated.
-      const victim = failureOf(() => prisma.$queryRaw`SELECT pg_sleep(60)::text AS unavailable_victim`);
+      const victim = failureOf(
+        () => prisma.$queryRaw`SELECT pg_sleep(60)::text AS unavailable_victim`,
+      );
       const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
       await admin.connect();
       try {
@@ -140,7 +160,9 @@ describe('recognising an unreachable database', () => {
           'authentication failed (28P01)',
         ]);
         expect(failures.map(databaseUnavailableReason)).toEqual([undefined, undefined, undefined]);
-        expect(authenticationFailure(await failureOf(() => refused.prisma.$queryRaw`SELECT 1`))).toBeUndefined();
+        expect(
+          authenticationFailure(await failureOf(() => refused.prisma.$queryRaw`SELECT 1`)),
+        ).toBeUndefined();
       } finally {
         await pool.end();
         await refused.close();
@@ -185,8 +207,12 @@ describe('recognising an unreachable database', () => {
 
 describe('outageReporter', () => {
   it('warns once, then stays quiet for the window and counts what it did not log', () => {
-    const lines: { level: number; msg: string; reason: string; failedSinceLastWarning?: number }[] = [];
-    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const lines: { level: number; msg: string; reason: string; failedSinceLastWarning?: number }[] =
+      [];
+    const logger = pino(
+      { level: 'info' },
+      { write: (line: string) => void lines.push(JSON.parse(line)) },
+    );
     const quiet = outageReporter(logger, 60_000);
     for (let i = 0; i < 50; i++) quiet('socket ECONNREFUSED');
     expect(lines).toEqual([expect.objectContaining({ level: 40, reason: 'socket ECONNREFUSED' })]);

@@ -26,7 +26,8 @@ async function withoutWrites<T>(act: () => Promise<T>): Promise<T> {
   return result;
 }
 
-const CHANGE_PASSWORD = 'mutation ($input: ChangePasswordInput!) { changePassword(input: $input) { user { id } } }';
+const CHANGE_PASSWORD =
+  'mutation ($input: ChangePasswordInput!) { changePassword(input: $input) { user { id } } }';
 
 describe('BAD_USER_INPUT names the field, and nothing is written', () => {
   const cases: [string, Record<string, string>, string][] = [
@@ -34,7 +35,11 @@ describe('BAD_USER_INPUT names the field, and nothing is written', () => {
     ['an e-mail over 255 characters', { email: `${'a'.repeat(250)}@example.test` }, 'email'],
     ['an empty name', { name: '   ' }, 'name'],
     ['a name over 100 characters', { name: 'n'.repeat(101) }, 'name'],
-    ['a name that is 100 characters only before lower-casing', { name: '\u0130'.repeat(100) }, 'name'],
+    [
+      'a name that is 100 characters only before lower-casing',
+      { name: '\u0130'.repeat(100) },
+      'name',
+    ],
     ['a password of 7 characters', { password: 'seven77' }, 'password'],
     ['a password over 256 characters', { password: 'p'.repeat(257) }, 'password'],
     ['a displayName over 255 characters', { displayName: 'd'.repeat(256) }, 'displayName'],
@@ -42,7 +47,9 @@ describe('BAD_USER_INPUT names the field, and nothing is written', () => {
   for (const [what, override, field] of cases) {
     it(`signUp with ${what}`, async () => {
       const c = client();
-      const res = await withoutWrites(() => c.request(SIGN_UP, { input: { ...newAccount(), ...override } }));
+      const res = await withoutWrites(() =>
+        c.request(SIGN_UP, { input: { ...newAccount(), ...override } }),
+      );
       expect(res.status).toBe(200);
       expect(firstError(res)?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
       expect(res.data).toBeNull();
@@ -52,9 +59,13 @@ describe('BAD_USER_INPUT names the field, and nothing is written', () => {
 
   it('accepts the limits themselves: a 100-character name and passwords of 8 and 256 characters', async () => {
     const name = `n${Date.now()}`.padEnd(100, 'x');
-    const a = await client().request(SIGN_UP, { input: newAccount({ name, password: 'k7#Qz!m2' }) });
+    const a = await client().request(SIGN_UP, {
+      input: newAccount({ name, password: 'k7#Qz!m2' }),
+    });
     expect(a.errors).toBeUndefined();
-    const b = await client().request(SIGN_UP, { input: newAccount({ password: randomBytes(128).toString('hex') }) });
+    const b = await client().request(SIGN_UP, {
+      input: newAccount({ password: randomBytes(128).toString('hex') }),
+    });
     expect(b.errors).toBeUndefined();
   });
 
@@ -74,9 +85,14 @@ describe('BAD_USER_INPUT names the field, and nothing is written', () => {
     const c = client();
     const { account } = await signUp(c);
     const res = await withoutWrites(() =>
-      c.request(CHANGE_PASSWORD, { input: { currentPassword: account.password, newPassword: 'short' } }),
+      c.request(CHANGE_PASSWORD, {
+        input: { currentPassword: account.password, newPassword: 'short' },
+      }),
     );
-    expect(firstError(res)?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'newPassword' });
+    expect(firstError(res)?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'newPassword',
+    });
     const again = await signIn(client(), { name: account.name, password: account.password });
     expect(again.errors).toBeUndefined();
   });
@@ -84,10 +100,14 @@ describe('BAD_USER_INPUT names the field, and nothing is written', () => {
   it('users with first outside 1-100, or a cursor that is not ours', async () => {
     const c = client();
     await signUp(c);
-    const users = 'query ($first: Int, $after: String) { users(first: $first, after: $after) { totalCount } }';
+    const users =
+      'query ($first: Int, $after: String) { users(first: $first, after: $after) { totalCount } }';
     for (const first of [0, 101, -1]) {
       const res = await c.request(users, { first });
-      expect(firstError(res)?.extensions, `first: ${first}`).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+      expect(firstError(res)?.extensions, `first: ${first}`).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'first',
+      });
     }
     const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
     for (const after of [
@@ -98,7 +118,10 @@ describe('BAD_USER_INPUT names the field, and nothing is written', () => {
       forged({ id: randomUUID() }),
     ]) {
       const res = await c.request(users, { first: 5, after });
-      expect(firstError(res)?.extensions, `after: ${after}`).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+      expect(firstError(res)?.extensions, `after: ${after}`).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'after',
+      });
     }
   });
 });
@@ -124,7 +147,9 @@ describe('CONFLICT', () => {
   it('signUp racing itself: one succeeds, the others get CONFLICT, one user is created', async () => {
     const account = newAccount();
     const before = await rowCounts();
-    const results = await Promise.all(Array.from({ length: 4 }, () => client().request(SIGN_UP, { input: account })));
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => client().request(SIGN_UP, { input: account })),
+    );
     expect(results.filter((r) => r.errors === undefined)).toHaveLength(1);
     for (const r of results.filter((r) => r.errors)) expect(errorCode(r)).toBe('CONFLICT');
     expect(await rowCounts()).toEqual({ users: before.users + 1, sessions: before.sessions + 1 });
@@ -155,16 +180,20 @@ describe('INVALID_CREDENTIALS', () => {
     const wrongSignIn = await signIn(client(), { name: account.name, password: 'wrong-password' });
     const valueBefore = c.sessionValue;
     const res = await withoutWrites(() =>
-      c.request(CHANGE_PASSWORD, { input: { currentPassword: 'wrong-password', newPassword: 'a-new-password' } }),
+      c.request(CHANGE_PASSWORD, {
+        input: { currentPassword: 'wrong-password', newPassword: 'a-new-password' },
+      }),
     );
     expect(firstError(res)?.extensions).toEqual({ code: 'INVALID_CREDENTIALS' });
     expect(firstError(res)?.message).toBe(firstError(wrongSignIn)?.message);
     expect(res.setCookies).toEqual([]);
     expect(c.sessionValue).toBe(valueBefore);
-    expect((await signIn(client(), { name: account.name, password: account.password })).errors).toBeUndefined();
-    expect(errorCode(await signIn(client(), { name: account.name, password: 'a-new-password' }))).toBe(
-      'INVALID_CREDENTIALS',
-    );
+    expect(
+      (await signIn(client(), { name: account.name, password: account.password })).errors,
+    ).toBeUndefined();
+    expect(
+      errorCode(await signIn(client(), { name: account.name, password: 'a-new-password' })),
+    ).toBe('INVALID_CREDENTIALS');
   });
 });
 
@@ -214,7 +243,9 @@ describe('NOT_FOUND', () => {
       attacker.request('mutation ($id: ID!) { revokeSession(id: $id) }', { id: session.id }),
     );
     expect(firstError(res)?.extensions).toEqual({ code: 'NOT_FOUND' });
-    expect((await victim.request<{ me: { id: string } }>('{ me { id } }')).data?.me.id).toBe(user.id);
+    expect((await victim.request<{ me: { id: string } }>('{ me { id } }')).data?.me.id).toBe(
+      user.id,
+    );
   });
 
   it('revokeSession with an unknown UUID or a value that is not a UUID', async () => {
@@ -268,10 +299,14 @@ describe('HTTP', () => {
     await signUp(c);
     const url = new URL(server.graphqlUrl);
     url.searchParams.set('query', 'mutation { logout }');
-    const res = await fetch(url, { headers: { accept: 'application/json', cookie: `sessionId=${c.sessionValue!}` } });
+    const res = await fetch(url, {
+      headers: { accept: 'application/json', cookie: `sessionId=${c.sessionValue!}` },
+    });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
-    expect((await c.request<{ me: { id: string } | null }>('{ me { id } }')).data?.me).not.toBeNull();
+    expect(
+      (await c.request<{ me: { id: string } | null }>('{ me { id } }')).data?.me,
+    ).not.toBeNull();
   });
 
   it('answers a query over GET', async () => {
@@ -292,7 +327,9 @@ describe('HTTP', () => {
     const { response } = await signUp(c);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect((await c.request('{ me { id } }')).headers.get('cache-control')).toBe('no-store');
-    expect((await client().request('{ users { totalCount } }')).headers.get('cache-control')).toBe('no-store');
+    expect((await client().request('{ users { totalCount } }')).headers.get('cache-control')).toBe(
+      'no-store',
+    );
     expect((await post('{"query": ')).headers.get('cache-control')).toBe('no-store');
   });
 

@@ -44,7 +44,10 @@ interface Member {
   code: string;
 }
 
-type ResetOutcome = { kind: 'ok'; sessionId: string } | { kind: 'error'; code: unknown } | { kind: 'cut' };
+type ResetOutcome =
+  | { kind: 'ok'; sessionId: string }
+  | { kind: 'error'; code: unknown }
+  | { kind: 'cut' };
 
 interface Tally {
   attempted: number;
@@ -126,7 +129,8 @@ describe.runIf(testDatabaseKind === 'postgres')('kill -9 during password resets'
       first = await spawnServer(serverEnv(database, smtp));
       await admin.connect();
       await holder.connect();
-      const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+      const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))
+        .rows[0]?.pid;
       const url = first.graphqlUrl;
 
       const members: Member[] = await Promise.all(
@@ -135,7 +139,8 @@ describe.runIf(testDatabaseKind === 'postgres')('kill -9 during password resets'
           const { account, user, session } = await signUp(browser);
           const phone = new TestClient(url, 'second-device');
           const other = await signIn(phone, { email: account.email, password: account.password });
-          if (!other.data?.signIn) throw new Error(`signIn failed: ${JSON.stringify(other.errors)}`);
+          if (!other.data?.signIn)
+            throw new Error(`signIn failed: ${JSON.stringify(other.errors)}`);
           return {
             account,
             id: user.id,
@@ -161,7 +166,9 @@ describe.runIf(testDatabaseKind === 'postgres')('kill -9 during password resets'
       const oldSessions = await admin.query<{ id: string; user_id: string }>(
         'SELECT id::text, user_id::text FROM sessions',
       );
-      expect(oldSessions.rows.map((s) => s.id).sort()).toEqual(members.flatMap((m) => m.sessionIds).sort());
+      expect(oldSessions.rows.map((s) => s.id).sort()).toEqual(
+        members.flatMap((m) => m.sessionIds).sort(),
+      );
 
       // The burst: every resetter's reset at once (they queue at the hasher), and code requests in a loop.
       const resetOf = async (m: Member): Promise<ResetOutcome> => {
@@ -172,12 +179,16 @@ describe.runIf(testDatabaseKind === 'postgres')('kill -9 during password resets'
             newPassword: m.newPassword,
           });
           const payload = response.data?.resetPassword;
-          return payload ? { kind: 'ok', sessionId: payload.session.id } : { kind: 'error', code: errorCode(response) };
+          return payload
+            ? { kind: 'ok', sessionId: payload.session.id }
+            : { kind: 'error', code: errorCode(response) };
         } catch {
           return { kind: 'cut' };
         }
       };
-      const resets = resetters.map(async (m): Promise<[Member, ResetOutcome]> => [m, await resetOf(m)]);
+      const resets = resetters.map(
+        async (m): Promise<[Member, ResetOutcome]> => [m, await resetOf(m)],
+      );
       let stop = false;
       const requesting = requesters.map(async (m): Promise<[Member, Tally]> => {
         const tally: Tally = { attempted: 0, acknowledged: 0 };
@@ -279,7 +290,12 @@ describe.runIf(testDatabaseKind === 'postgres')('kill -9 during password resets'
       const sessions = await admin.query<{ id: string; user_id: string }>(
         'SELECT id::text, user_id::text FROM sessions',
       );
-      const codes = await admin.query<{ user_id: string; code_hash: string; attempts: number; live: boolean }>(
+      const codes = await admin.query<{
+        user_id: string;
+        code_hash: string;
+        attempts: number;
+        live: boolean;
+      }>(
         'SELECT user_id::text, code_hash, attempts, expires_at > now() AS live FROM password_reset_codes',
       );
       const outbox = await admin.query<OutboxRow>(
@@ -289,7 +305,9 @@ describe.runIf(testDatabaseKind === 'postgres')('kill -9 during password resets'
       // No user lost, none half-written: each has a whole argon2id hash.
       expect(users.rows.map((u) => u.id).sort()).toEqual(members.map((m) => m.id).sort());
       for (const user of users.rows)
-        expect(user.password_hash).toMatch(/^\$argon2id\$v=19\$[mtp=\d,]+\$[\w+/]{22}\$[\w+/]{43}$/);
+        expect(user.password_hash).toMatch(
+          /^\$argon2id\$v=19\$[mtp=\d,]+\$[\w+/]{22}\$[\w+/]{43}$/,
+        );
 
       // Every mail row is whole: queued with a body that opens, or sent (and then the receiver has it).
       const delivered = new Map(smtp.messages.map((mail) => [outboxIdOf(mail), mail]));
@@ -300,8 +318,13 @@ describe.runIf(testDatabaseKind === 'postgres')('kill -9 during password resets'
       };
       for (const row of outbox.rows) {
         expect(['pending', 'sending', 'sent'], `mail ${row.id}`).toContain(row.status);
-        if (row.status === 'sent') expect(delivered.has(row.id), `sent mail ${row.id} reached SMTP`).toBe(true);
-        else expect(row.body && sealer.open(row.body), `queued mail ${row.id} has its body`).toBeTruthy();
+        if (row.status === 'sent')
+          expect(delivered.has(row.id), `sent mail ${row.id} reached SMTP`).toBe(true);
+        else
+          expect(
+            row.body && sealer.open(row.body),
+            `queued mail ${row.id} has its body`,
+          ).toBeTruthy();
       }
       const mailTo = (m: Member, subject: RegExp) =>
         outbox.rows.filter((row) => row.to === m.account.email && subject.test(row.subject));
@@ -319,7 +342,9 @@ describe.runIf(testDatabaseKind === 'postgres')('kill -9 during password resets'
         const carried = mails
           .filter((row) => row.created_at.getTime() === newestAt)
           .map((row) => codeMac(TEST_SECRET, m.id, codeOf(row) ?? ''));
-        expect(carried, `the code of ${m.account.email} is in its newest mail`).toContain(code.code_hash);
+        expect(carried, `the code of ${m.account.email} is in its newest mail`).toContain(
+          code.code_hash,
+        );
       }
 
       const sessionsOf = (m: Member) =>
@@ -360,7 +385,9 @@ describe.runIf(testDatabaseKind === 'postgres')('kill -9 during password resets'
       expect(wasReset.size).toBeGreaterThanOrEqual(COMMITTED_BEFORE_KILL);
       expect(wasReset.size).toBeLessThan(RESETTERS);
       expect(outcomes.filter(([, o]) => o.kind === 'cut').length).toBeGreaterThan(0);
-      const claimedNotCommitted = resetters.filter((m) => !wasReset.has(m.id) && codeRowOf(m)?.attempts === 1);
+      const claimedNotCommitted = resetters.filter(
+        (m) => !wasReset.has(m.id) && codeRowOf(m)?.attempts === 1,
+      );
       expect(claimedNotCommitted.length).toBeGreaterThan(0);
 
       // Code requesters: password and sessions untouched; one mail row per committed request (every
@@ -380,7 +407,8 @@ describe.runIf(testDatabaseKind === 'postgres')('kill -9 during password resets'
       second = await spawnServer(serverEnv(database, smtp));
       const url2 = second.graphqlUrl;
       for (const m of members) {
-        for (const cookie of m.cookies) expect(await meId(url2, cookie)).toBe(wasReset.has(m.id) ? null : m.id);
+        for (const cookie of m.cookies)
+          expect(await meId(url2, cookie)).toBe(wasReset.has(m.id) ? null : m.id);
       }
 
       // And recovery works again for all three kinds of user, with codes from mail sent after the restart.
@@ -412,10 +440,15 @@ describe.runIf(testDatabaseKind === 'postgres')('kill -9 during password resets'
           expect(reset.errors, m.account.email).toBeUndefined();
           expect(await meId(url2, client.sessionValue ?? '')).toBe(m.id);
           for (const cookie of m.cookies) expect(await meId(url2, cookie)).toBeNull();
-          expect(errorCode(await signIn(new TestClient(url2), { email: m.account.email, password: current }))).toBe(
-            'INVALID_CREDENTIALS',
-          );
-          const fresh = await signIn(new TestClient(url2), { email: m.account.email, password: latest });
+          expect(
+            errorCode(
+              await signIn(new TestClient(url2), { email: m.account.email, password: current }),
+            ),
+          ).toBe('INVALID_CREDENTIALS');
+          const fresh = await signIn(new TestClient(url2), {
+            email: m.account.email,
+            password: latest,
+          });
           expect(fresh.data?.signIn.user.id).toBe(m.id);
         }),
       );

@@ -5,7 +5,11 @@ import { ERROR_MESSAGES } from '../src/errors.js';
 import { TestClient } from './support/client.js';
 import { createTestDatabase, testDatabaseKind } from './support/database.js';
 import { newAccount, SIGN_UP, signUp } from './support/flows.js';
-import { canRunPrivatePostgres, createPrivatePostgres, type PrivatePostgres } from './support/private-postgres.js';
+import {
+  canRunPrivatePostgres,
+  createPrivatePostgres,
+  type PrivatePostgres,
+} from './support/private-postgres.js';
 import { startServer, type TestServer } from './support/server.js';
 import { spawnServer } from './support/server-process.js';
 import { until } from './support/wait.js';
@@ -102,7 +106,10 @@ describe.runIf(testDatabaseKind === 'postgres' && canRunPrivatePostgres)('databa
     await until(async () => (await readyStatus(server)) === 503, 10_000, 50);
     expect((await fetch(`${server.origin}/health`)).status).toBe(200);
     const duringOutage = outcomes.length;
-    await until(() => outcomes.slice(duringOutage).filter((o) => o.me == null).length >= live.length, 20_000);
+    await until(
+      () => outcomes.slice(duringOutage).filter((o) => o.me == null).length >= live.length,
+      20_000,
+    );
     await cluster.start();
     await until(async () => (await readyStatus(server)) === 200, 20_000, 100);
     await until(async () => (await meWith(server, live[0]!.cookie)).me != null, 20_000, 100);
@@ -124,7 +131,10 @@ describe.runIf(testDatabaseKind === 'postgres' && canRunPrivatePostgres)('databa
       ]);
       // Masked: no SQL, no stack, no driver message, host or port reaches the client.
       expect(JSON.stringify(failure.errors)).not.toMatch(
-        new RegExp(`ECONNREFUSED|terminat|sessions|prisma|postgres|127\\.0\\.0\\.1|${cluster.port}`, 'i'),
+        new RegExp(
+          `ECONNREFUSED|terminat|sessions|prisma|postgres|127\\.0\\.0\\.1|${cluster.port}`,
+          'i',
+        ),
       );
       // A database outage is not a dead session: the browser must keep its cookie.
       expect(failure.setCookie).toEqual([]);
@@ -134,12 +144,20 @@ describe.runIf(testDatabaseKind === 'postgres' && canRunPrivatePostgres)('databa
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ level: 40, reason: expect.any(String) });
     expect(
-      logLines().filter((line) => line.level >= 50 && (line.component === 'yoga' || line.msg === 'unexpected error')),
+      logLines().filter(
+        (line) =>
+          line.level >= 50 && (line.component === 'yoga' || line.msg === 'unexpected error'),
+      ),
     ).toEqual([]);
 
     for (const user of live) {
       const recovered = await meWith(server, user.cookie);
-      expect(recovered).toMatchObject({ status: 200, retryAfter: null, errors: undefined, setCookie: [] });
+      expect(recovered).toMatchObject({
+        status: 200,
+        retryAfter: null,
+        errors: undefined,
+        setCookie: [],
+      });
       expect(recovered.me?.id).toBe(user.id);
     }
     const after = await meWith(server, revoked!.cookie);
@@ -155,13 +173,16 @@ describe.runIf(testDatabaseKind === 'postgres' && canRunPrivatePostgres)('databa
     // Holds the sessions table so a sign-up is caught between its user row and its session row.
     const holder = new pg.Client({ connectionString: cluster.url });
     await holder.connect();
-    const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+    const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))
+      .rows[0]?.pid;
     const results: { ok: boolean; id?: string; cookie?: string }[] = [];
     let stop = false;
     const workers = Array.from({ length: 8 }, async () => {
       while (!stop) {
         const c = new TestClient(server.graphqlUrl);
-        const response = await c.request<{ signUp: { user: { id: string } } }>(SIGN_UP, { input: newAccount() });
+        const response = await c.request<{ signUp: { user: { id: string } } }>(SIGN_UP, {
+          input: newAccount(),
+        });
         const id = response.data?.signUp.user.id;
         results.push(id ? { ok: true, id, cookie: c.sessionValue! } : { ok: false });
       }
@@ -210,11 +231,14 @@ describe.runIf(testDatabaseKind === 'postgres' && canRunPrivatePostgres)('databa
     );
     await admin.end();
     const known = new Set(results.map((r) => r.id));
-    expect(orphans.rows.map((row: { id: string }) => ({ ...row, answered: known.has(row.id) }))).toEqual([]);
+    expect(
+      orphans.rows.map((row: { id: string }) => ({ ...row, answered: known.has(row.id) })),
+    ).toEqual([]);
     expect(results.filter((r) => !r.ok).length).toBeGreaterThan(0);
     const succeeded = results.filter((r) => r.ok);
     expect(succeeded.length).toBeGreaterThan(0);
-    for (const { id, cookie } of succeeded.slice(-5)) expect((await meWith(server, cookie!)).me?.id).toBe(id);
+    for (const { id, cookie } of succeeded.slice(-5))
+      expect((await meWith(server, cookie!)).me?.id).toBe(id);
     // And new work succeeds on fresh connections.
     await signUp(new TestClient(server.graphqlUrl));
   }, 60_000);
@@ -273,7 +297,8 @@ describe.runIf(testDatabaseKind === 'postgres')('kill -9', () => {
       await admin.connect();
       await holder.connect();
       try {
-        const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+        const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))
+          .rows[0]?.pid;
         await holder.query('BEGIN');
         await holder.query('LOCK TABLE sessions IN EXCLUSIVE MODE');
         await until(

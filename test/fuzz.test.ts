@@ -120,7 +120,10 @@ const input = (fields: string[]) =>
       weight: 6,
       arbitrary: fc.record(
         Object.fromEntries(
-          fields.map((field) => [field, fc.oneof(plausible[field] ?? hostileString, hostileString, wrongTyped)]),
+          fields.map((field) => [
+            field,
+            fc.oneof(plausible[field] ?? hostileString, hostileString, wrongTyped),
+          ]),
         ),
         { requiredKeys: [] },
       ),
@@ -188,7 +191,13 @@ const OPERATIONS: Operation[] = [
     mutation: true,
     signedIn: true,
   },
-  { name: 'logout', document: 'mutation { logout }', variables: noVariables, mutation: true, signedIn: true },
+  {
+    name: 'logout',
+    document: 'mutation { logout }',
+    variables: noVariables,
+    mutation: true,
+    signedIn: true,
+  },
   {
     name: 'refreshSession',
     document: `mutation { refreshSession { ${SESSION_FIELDS} } }`,
@@ -203,7 +212,13 @@ const OPERATIONS: Operation[] = [
     mutation: true,
     signedIn: true,
   },
-  { name: 'me', document: `{ me { ${USER_FIELDS} } }`, variables: noVariables, mutation: false, signedIn: true },
+  {
+    name: 'me',
+    document: `{ me { ${USER_FIELDS} } }`,
+    variables: noVariables,
+    mutation: false,
+    signedIn: true,
+  },
   {
     name: 'session',
     document: `{ session { ${SESSION_FIELDS} user { id } } }`,
@@ -222,7 +237,10 @@ const OPERATIONS: Operation[] = [
     name: 'users',
     document: `query ($first: Int, $after: String) { users(first: $first, after: $after) { totalCount edges { cursor node { ${USER_FIELDS} } } pageInfo { hasNextPage endCursor } } }`,
     variables: fc.record(
-      { first: fc.oneof(fc.integer({ min: -5, max: 200 }), fc.constant(2 ** 31), wrongTyped), after: wrongTyped },
+      {
+        first: fc.oneof(fc.integer({ min: -5, max: 200 }), fc.constant(2 ** 31), wrongTyped),
+        after: wrongTyped,
+      },
       { requiredKeys: [] },
     ),
     mutation: false,
@@ -277,7 +295,10 @@ function checkAnswer(answer: Answer): { data: unknown; errors: ErrorShape[] } {
       // Without a code only a request-level error of GraphQL's own, answered with a 4xx.
       expect(answer.status, JSON.stringify(error)).toBeGreaterThanOrEqual(400);
     } else {
-      expect(DOCUMENTED.has(String(code)) || REQUEST_ERRORS.has(String(code)), JSON.stringify(error)).toBe(true);
+      expect(
+        DOCUMENTED.has(String(code)) || REQUEST_ERRORS.has(String(code)),
+        JSON.stringify(error),
+      ).toBe(true);
     }
   }
   return { data: body.data, errors };
@@ -353,7 +374,12 @@ describe('fuzzing the request itself', () => {
 
   it('mangled documents: every operation with random cuts and insertions', async () => {
     const mangled = fc
-      .tuple(fc.constantFrom(...OPERATIONS), fc.nat(), fc.nat(), fc.string({ unit: 'binary-ascii', maxLength: 12 }))
+      .tuple(
+        fc.constantFrom(...OPERATIONS),
+        fc.nat(),
+        fc.nat(),
+        fc.string({ unit: 'binary-ascii', maxLength: 12 }),
+      )
       .map(([operation, at, cut, insert]) => {
         const doc = operation.document;
         const start = at % (doc.length + 1);
@@ -361,7 +387,9 @@ describe('fuzzing the request itself', () => {
       });
     await fc.assert(
       fc.asyncProperty(mangled, wrongTyped, async (query, variables) => {
-        checkAnswer(await send(JSON.stringify({ query, variables: { input: variables, id: variables } })));
+        checkAnswer(
+          await send(JSON.stringify({ query, variables: { input: variables, id: variables } })),
+        );
       }),
       { numRuns: RUNS * 3 },
     );
@@ -373,7 +401,11 @@ describe('fuzzing the request itself', () => {
       fc.asyncProperty(
         header,
         header,
-        fc.constantFrom('application/json', 'application/json; charset=utf-16', 'application/graphql-response+json'),
+        fc.constantFrom(
+          'application/json',
+          'application/json; charset=utf-16',
+          'application/graphql-response+json',
+        ),
         async (cookie, bearer, type) => {
           const answer = await send(JSON.stringify({ query: '{ me { id } session { id } }' }), {
             cookie: `sessionId=${cookie}`,

@@ -50,7 +50,8 @@ describe('GraphiQL', () => {
     expect(response.headers.get('x-frame-options')).toBe('DENY');
     const policy = response.headers.get('content-security-policy') ?? '';
     expect(policy).toContain("frame-ancestors 'none'");
-    const directive = (name: string) => policy.split(';').find((part) => part.trim().startsWith(`${name} `));
+    const directive = (name: string) =>
+      policy.split(';').find((part) => part.trim().startsWith(`${name} `));
     expect(directive('script-src')?.trim()).toBe("script-src 'self'");
     expect(directive('connect-src')?.trim()).toBe("connect-src 'self'");
     expect(directive('default-src')?.trim()).toBe("default-src 'none'");
@@ -83,15 +84,21 @@ describe('GraphiQL', () => {
         );
 
         await tab.goto(server.graphqlUrl);
-        await tab.locator('.graphiql-query-editor .monaco-editor').first().click({ timeout: 30_000 });
+        await tab
+          .locator('.graphiql-query-editor .monaco-editor')
+          .first()
+          .click({ timeout: 30_000 });
         await tab.keyboard.press('Control+A');
         await tab.keyboard.press('Delete');
         await tab.keyboard.type('{ me { id } }');
         await tab.locator('.graphiql-execute-button').click();
         await expect
-          .poll(async () => (await tab.locator('.result-window').textContent())?.replace(/\s+/g, ''), {
-            timeout: 15_000,
-          })
+          .poll(
+            async () => (await tab.locator('.result-window').textContent())?.replace(/\s+/g, ''),
+            {
+              timeout: 15_000,
+            },
+          )
           .toContain('{"data":{"me":null}}');
 
         expect(elsewhere).toEqual([]);

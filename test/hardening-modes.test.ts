@@ -13,7 +13,9 @@ describe('NODE_ENV=production', () => {
   let production: TestServer;
   beforeAll(async () => {
     // PUBLIC_URL is required in production; its host is then the only one served (ALLOWED_HOSTS).
-    production = await startServer({ env: { ...UNLIMITED, NODE_ENV: 'production', PUBLIC_URL: 'https://127.0.0.1' } });
+    production = await startServer({
+      env: { ...UNLIMITED, NODE_ENV: 'production', PUBLIC_URL: 'https://127.0.0.1' },
+    });
   });
   afterAll(() => production.close());
   const client = () => new TestClient(production.graphqlUrl);
@@ -37,10 +39,15 @@ describe('NODE_ENV=production', () => {
     const responses = [
       await client().request('{ mee { id } }'),
       await client().request('{ me { nme } }'),
-      await client().request('mutation ($input: SignInInput!) { signIn(input: $input) { user { id } } }', {
-        input: { nme: 'x', password: 'whatever-password' },
-      }),
-      await client().request('mutation { signIn(input: { nme: "x", password: "whatever-password" }) { user { id } } }'),
+      await client().request(
+        'mutation ($input: SignInInput!) { signIn(input: $input) { user { id } } }',
+        {
+          input: { nme: 'x', password: 'whatever-password' },
+        },
+      ),
+      await client().request(
+        'mutation { signIn(input: { nme: "x", password: "whatever-password" }) { user { id } } }',
+      ),
       await client().request('query ($f: Itn) { users(first: $f) { totalCount } }'),
     ];
     for (const response of responses) {
@@ -50,7 +57,9 @@ describe('NODE_ENV=production', () => {
   });
 
   it('still enforces the depth limit', async () => {
-    const response = await client().request(`{ me { ${'... on User { '.repeat(9)}id${' }'.repeat(9)} } }`);
+    const response = await client().request(
+      `{ me { ${'... on User { '.repeat(9)}id${' }'.repeat(9)} } }`,
+    );
     expect(response.status).toBe(400);
   });
 
@@ -85,11 +94,15 @@ describe('errors are masked in development too', () => {
     const prisma = dev.booted.db.prisma;
     try {
       await prisma.$executeRawUnsafe('ALTER TABLE users RENAME TO users_gone');
-      const response = await new TestClient(dev.graphqlUrl).request(SIGN_UP, { input: newAccount() });
+      const response = await new TestClient(dev.graphqlUrl).request(SIGN_UP, {
+        input: newAccount(),
+      });
       expect(response.status).toBeLessThan(500);
       expect(errorCode(response)).toBe('INTERNAL_SERVER_ERROR');
       expect(response.errors?.[0]?.message).toBe('Unexpected error.');
-      expect(JSON.stringify(response.errors)).not.toMatch(/users_gone|relation|prisma|stack|originalError|\.ts:\d/i);
+      expect(JSON.stringify(response.errors)).not.toMatch(
+        /users_gone|relation|prisma|stack|originalError|\.ts:\d/i,
+      );
     } finally {
       await prisma.$executeRawUnsafe('ALTER TABLE users_gone RENAME TO users').catch(() => {});
       await dev.close();
@@ -98,11 +111,19 @@ describe('errors are masked in development too', () => {
 });
 
 describe('each of these is overridable by environment', () => {
-  const production = { NODE_ENV: 'production', SESSION_SECRET: TEST_SECRET, PUBLIC_URL: 'https://app.example.com' };
+  const production = {
+    NODE_ENV: 'production',
+    SESSION_SECRET: TEST_SECRET,
+    PUBLIC_URL: 'https://app.example.com',
+  };
 
   it('production defaults: introspection, GraphiQL and suggestions off; Armor limits 10/30', () => {
     const config = loadConfig(production);
-    expect(config.http).toMatchObject({ introspection: false, graphiql: false, cookieSecure: true });
+    expect(config.http).toMatchObject({
+      introspection: false,
+      graphiql: false,
+      cookieSecure: true,
+    });
     expect(config.graphql).toMatchObject({ maxDepth: 10, maxAliases: 30, fieldSuggestions: false });
   });
 
@@ -126,8 +147,11 @@ describe('each of these is overridable by environment', () => {
       fieldSuggestions: true,
     });
     expect(
-      loadConfig({ GRAPHQL_FIELD_SUGGESTIONS: 'false', SESSION_SECRET: TEST_SECRET }).graphql.fieldSuggestions,
+      loadConfig({ GRAPHQL_FIELD_SUGGESTIONS: 'false', SESSION_SECRET: TEST_SECRET }).graphql
+        .fieldSuggestions,
     ).toBe(false);
-    expect(() => loadConfig({ GRAPHQL_MAX_DEPTH: '0', SESSION_SECRET: TEST_SECRET })).toThrow(/GRAPHQL_MAX_DEPTH/);
+    expect(() => loadConfig({ GRAPHQL_MAX_DEPTH: '0', SESSION_SECRET: TEST_SECRET })).toThrow(
+      /GRAPHQL_MAX_DEPTH/,
+    );
   });
 });

@@ -13,7 +13,15 @@ import { until } from './support/wait.js';
  */
 
 // From zxcvbn-ts's common list, each long enough to pass the length rule.
-const COMMON = ['password', 'iloveyou', 'sunshine', 'trustno1', 'Qwertyuiop', 'PASSWORD1', 'starwars'];
+const COMMON = [
+  'password',
+  'iloveyou',
+  'sunshine',
+  'trustno1',
+  'Qwertyuiop',
+  'PASSWORD1',
+  'starwars',
+];
 
 describe('common passwords are refused', () => {
   let server: TestServer;
@@ -27,7 +35,10 @@ describe('common passwords are refused', () => {
     const before = await server.booted.db.prisma.user.count();
     for (const password of COMMON) {
       const response = await client().request(SIGN_UP, { input: newAccount({ password }) });
-      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'password' });
+      expect(response.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'password',
+      });
     }
     expect(await server.booted.db.prisma.user.count()).toBe(before);
     // An uncommon password of the same length is fine.
@@ -42,8 +53,13 @@ describe('common passwords are refused', () => {
     const response = await c.request(CHANGE_PASSWORD, {
       input: { currentPassword: account.password, newPassword: 'sunshine' },
     });
-    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'newPassword' });
-    const again = await client().request(SIGN_IN, { input: { name: account.name, password: account.password } });
+    expect(response.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'newPassword',
+    });
+    const again = await client().request(SIGN_IN, {
+      input: { name: account.name, password: account.password },
+    });
     expect(again.errors).toBeUndefined();
   });
 
@@ -52,7 +68,10 @@ describe('common passwords are refused', () => {
     const response = await client().request(RESET_PASSWORD, {
       input: { email: account.email, otp: '123456', newPassword: 'iloveyou' },
     });
-    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'newPassword' });
+    expect(response.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'newPassword',
+    });
   });
 });
 
@@ -61,7 +80,11 @@ describe('argon2 work is bounded (real OWASP hasher, 1 at a time, 2 waiting)', (
   beforeAll(async () => {
     server = await startServer({
       realHasher: true,
-      env: { PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_QUEUE: '2', RATE_LIMIT_SIGNIN_IP: '1000' },
+      env: {
+        PASSWORD_HASH_CONCURRENCY: '1',
+        PASSWORD_HASH_QUEUE: '2',
+        RATE_LIMIT_SIGNIN_IP: '1000',
+      },
     });
   });
   afterAll(() => server.close());
@@ -71,7 +94,9 @@ describe('argon2 work is bounded (real OWASP hasher, 1 at a time, 2 waiting)', (
   it('sheds a flood with RATE_LIMITED instead of queueing it, without counting shed attempts as failures', async () => {
     const { account } = await signUp(new TestClient(server.graphqlUrl));
     // Fewer than the account's 10, so every RATE_LIMITED here is the hash queue's (retryAfter 1).
-    const flood = await Promise.all(Array.from({ length: 9 }, () => signInAs(account.name, 'wrong-password-flood')));
+    const flood = await Promise.all(
+      Array.from({ length: 9 }, () => signInAs(account.name, 'wrong-password-flood')),
+    );
     const codes = flood.map((r) => errorCode(r));
     const checked = codes.filter((c) => c === 'INVALID_CREDENTIALS').length;
     const shed = flood.filter((r) => errorCode(r) === 'RATE_LIMITED');
@@ -82,7 +107,9 @@ describe('argon2 work is bounded (real OWASP hasher, 1 at a time, 2 waiting)', (
 
     // Shed attempts checked no password, so they were given back: the account has 10 - checked failures left.
     for (let i = checked; i < 10; i++)
-      expect(errorCode(await signInAs(account.name, 'wrong-password-later'))).toBe('INVALID_CREDENTIALS');
+      expect(errorCode(await signInAs(account.name, 'wrong-password-later'))).toBe(
+        'INVALID_CREDENTIALS',
+      );
     expect(errorCode(await signInAs(account.name, 'wrong-password-later'))).toBe('RATE_LIMITED');
   });
 
@@ -101,7 +128,10 @@ function hashWorkers(): number[] {
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
         const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        return ppid === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('hash-worker');
+        return (
+          ppid === process.pid &&
+          readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('hash-worker')
+        );
       } catch {
         return false;
       }
@@ -121,71 +151,90 @@ const SCHED_OTHER = 0;
 const SCHED_IDLE = 5;
 const threadPolicies = (pid: number) => threadStat(pid, 41);
 
-describe.runIf(process.platform === 'linux')('argon2 runs in a child process at low priority', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startServer({
-      realHasher: true,
-      env: { PASSWORD_HASH_NICE: '7', PASSWORD_HASH_MAX_WAIT: '150ms', ...UNLIMITED, LOG_LEVEL: 'error' },
+describe.runIf(process.platform === 'linux')(
+  'argon2 runs in a child process at low priority',
+  () => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startServer({
+        realHasher: true,
+        env: {
+          PASSWORD_HASH_NICE: '7',
+          PASSWORD_HASH_MAX_WAIT: '150ms',
+          ...UNLIMITED,
+          LOG_LEVEL: 'error',
+        },
+      });
     });
-  });
-  afterAll(() => server.close());
-  const client = () => new TestClient(server.graphqlUrl);
+    afterAll(() => server.close());
+    const client = () => new TestClient(server.graphqlUrl);
 
-  it('hashes in a child process at the configured lower priority, in the idle scheduling class', async () => {
-    const before = hashWorkers();
-    await signUp(client());
-    const started = hashWorkers().filter((pid) => !before.includes(pid));
-    expect(started).toHaveLength(1);
-    // Every thread, not just the main one: argon2 runs on libuv's pool threads.
-    const nices = threadNices(started[0] as number);
-    expect(nices.length).toBeGreaterThan(4);
-    expect(new Set(nices)).toEqual(new Set([getPriority(process.pid) + 7]));
-    expect(new Set(threadPolicies(started[0] as number))).toEqual(new Set([SCHED_IDLE]));
-  });
-
-  it('keeps the normal class with PASSWORD_HASH_IDLE_CLASS=false', async () => {
-    const plain = await startServer({
-      realHasher: true,
-      env: { PASSWORD_HASH_NICE: '7', PASSWORD_HASH_IDLE_CLASS: 'false', ...UNLIMITED, LOG_LEVEL: 'error' },
-    });
-    const before = hashWorkers();
-    const started: number[] = [];
-    try {
-      await signUp(new TestClient(plain.graphqlUrl));
-      started.push(...hashWorkers().filter((pid) => !before.includes(pid)));
+    it('hashes in a child process at the configured lower priority, in the idle scheduling class', async () => {
+      const before = hashWorkers();
+      await signUp(client());
+      const started = hashWorkers().filter((pid) => !before.includes(pid));
       expect(started).toHaveLength(1);
-      expect(new Set(threadPolicies(started[0] as number))).toEqual(new Set([SCHED_OTHER]));
-      expect(new Set(threadNices(started[0] as number))).toEqual(new Set([getPriority(process.pid) + 7]));
-    } finally {
-      await plain.close();
-      // Gone before the tests below count this server's hash processes.
-      await until(() => started.every((pid) => !hashWorkers().includes(pid)));
-    }
-  });
+      // Every thread, not just the main one: argon2 runs on libuv's pool threads.
+      const nices = threadNices(started[0] as number);
+      expect(nices.length).toBeGreaterThan(4);
+      expect(new Set(nices)).toEqual(new Set([getPriority(process.pid) + 7]));
+      expect(new Set(threadPolicies(started[0] as number))).toEqual(new Set([SCHED_IDLE]));
+    });
 
-  it('refuses hashes that could not start within PASSWORD_HASH_MAX_WAIT, at once and without a query', async () => {
-    const { account } = await signUp(client());
-    // One hash takes tens of milliseconds: of 12 at once, the later ones cannot start within 150 ms.
-    const flood = await Promise.all(
-      Array.from({ length: 12 }, () =>
-        client().request(SIGN_IN, { input: { name: account.name, password: 'wrong-1-a' } }),
-      ),
-    );
-    const codes = flood.map(errorCode);
-    expect(codes.filter((code) => code === 'RATE_LIMITED').length).toBeGreaterThan(0);
-    expect(codes.filter((code) => code === 'INVALID_CREDENTIALS').length).toBeGreaterThan(0);
-    expect(codes.every((code) => code === 'RATE_LIMITED' || code === 'INVALID_CREDENTIALS')).toBe(true);
-  });
+    it('keeps the normal class with PASSWORD_HASH_IDLE_CLASS=false', async () => {
+      const plain = await startServer({
+        realHasher: true,
+        env: {
+          PASSWORD_HASH_NICE: '7',
+          PASSWORD_HASH_IDLE_CLASS: 'false',
+          ...UNLIMITED,
+          LOG_LEVEL: 'error',
+        },
+      });
+      const before = hashWorkers();
+      const started: number[] = [];
+      try {
+        await signUp(new TestClient(plain.graphqlUrl));
+        started.push(...hashWorkers().filter((pid) => !before.includes(pid)));
+        expect(started).toHaveLength(1);
+        expect(new Set(threadPolicies(started[0] as number))).toEqual(new Set([SCHED_OTHER]));
+        expect(new Set(threadNices(started[0] as number))).toEqual(
+          new Set([getPriority(process.pid) + 7]),
+        );
+      } finally {
+        await plain.close();
+        // Gone before the tests below count this server's hash processes.
+        await until(() => started.every((pid) => !hashWorkers().includes(pid)));
+      }
+    });
 
-  it('survives the hash process being killed: the next sign-in starts a new one', async () => {
-    const { account } = await signUp(client());
-    const [pid] = hashWorkers();
-    expect(pid).toBeDefined();
-    process.kill(pid as number, 'SIGKILL');
-    await until(() => !hashWorkers().includes(pid as number));
-    const response = await client().request(SIGN_IN, { input: { name: account.name, password: account.password } });
-    expect(response.errors).toBeUndefined();
-    expect(hashWorkers()).toHaveLength(1);
-  });
-});
+    it('refuses hashes that could not start within PASSWORD_HASH_MAX_WAIT, at once and without a query', async () => {
+      const { account } = await signUp(client());
+      // One hash takes tens of milliseconds: of 12 at once, the later ones cannot start within 150 ms.
+      const flood = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          client().request(SIGN_IN, { input: { name: account.name, password: 'wrong-1-a' } }),
+        ),
+      );
+      const codes = flood.map(errorCode);
+      expect(codes.filter((code) => code === 'RATE_LIMITED').length).toBeGreaterThan(0);
+      expect(codes.filter((code) => code === 'INVALID_CREDENTIALS').length).toBeGreaterThan(0);
+      expect(codes.every((code) => code === 'RATE_LIMITED' || code === 'INVALID_CREDENTIALS')).toBe(
+        true,
+      );
+    });
+
+    it('survives the hash process being killed: the next sign-in starts a new one', async () => {
+      const { account } = await signUp(client());
+      const [pid] = hashWorkers();
+      expect(pid).toBeDefined();
+      process.kill(pid as number, 'SIGKILL');
+      await until(() => !hashWorkers().includes(pid as number));
+      const response = await client().request(SIGN_IN, {
+        input: { name: account.name, password: account.password },
+      });
+      expect(response.errors).toBeUndefined();
+      expect(hashWorkers()).toHaveLength(1);
+    });
+  },
+);

@@ -15,7 +15,9 @@ const APP_ORIGIN = 'https://app.example.test';
 let server: TestServer;
 beforeAll(async () => {
   // users open to every signed-in user: the cost test needs a full page to be an ordinary request.
-  server = await startServer({ env: { ...UNLIMITED, ALLOWED_ORIGINS: APP_ORIGIN, USERS_QUERY_ACCESS: 'signed-in' } });
+  server = await startServer({
+    env: { ...UNLIMITED, ALLOWED_ORIGINS: APP_ORIGIN, USERS_QUERY_ACCESS: 'signed-in' },
+  });
 });
 afterAll(() => server.close());
 
@@ -36,7 +38,10 @@ describe('CSRF: only JSON POSTs run, and only from our own or allowed origins', 
     [
       'application/x-www-form-urlencoded',
       () => ({
-        body: new URLSearchParams({ query: SIGN_UP, variables: JSON.stringify({ input: newAccount() }) }).toString(),
+        body: new URLSearchParams({
+          query: SIGN_UP,
+          variables: JSON.stringify({ input: newAccount() }),
+        }).toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       }),
     ],
@@ -74,7 +79,10 @@ describe('CSRF: only JSON POSTs run, and only from our own or allowed origins', 
   });
 
   it('refuses Origin: null (sandboxed frames, opaque redirects) with 403', async () => {
-    const { response } = await post(server, signUpBody(), { 'content-type': 'application/json', origin: 'null' });
+    const { response } = await post(server, signUpBody(), {
+      'content-type': 'application/json',
+      origin: 'null',
+    });
     expect(response.status).toBe(403);
   });
 
@@ -130,9 +138,12 @@ describe('CSRF: only JSON POSTs run, and only from our own or allowed origins', 
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
     });
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
-    const anyGet = await fetch(`${server.graphqlUrl}?query=${encodeURIComponent('{ me { id } }')}`, {
-      headers: { origin: 'https://evil.example', accept: 'application/json' },
-    });
+    const anyGet = await fetch(
+      `${server.graphqlUrl}?query=${encodeURIComponent('{ me { id } }')}`,
+      {
+        headers: { origin: 'https://evil.example', accept: 'application/json' },
+      },
+    );
     expect(anyGet.headers.get('access-control-allow-origin')).not.toBe('*');
     expect(anyGet.headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -160,7 +171,8 @@ describe('CSRF: only JSON POSTs run, and only from our own or allowed origins', 
 describe('operation limits (GraphQL Armor)', () => {
   const client = () => new TestClient(server.graphqlUrl);
   /** `{ me { … on User { … on User { id } } } }` with `depth` levels, as GraphQL Armor counts them. */
-  const deep = (depth: number) => `{ me { ${'... on User { '.repeat(depth - 2)}id${' }'.repeat(depth - 2)} } }`;
+  const deep = (depth: number) =>
+    `{ me { ${'... on User { '.repeat(depth - 2)}id${' }'.repeat(depth - 2)} } }`;
 
   it('allows depth 10 and refuses depth 11', async () => {
     const ten = await client().request(deep(10));
@@ -171,7 +183,8 @@ describe('operation limits (GraphQL Armor)', () => {
   });
 
   it('allows 30 aliases and refuses 31', async () => {
-    const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
+    const aliases = (n: number) =>
+      `{ ${Array.from({ length: n }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
     expect((await client().request(aliases(30))).errors).toBeUndefined();
     const refused = await client().request(aliases(31));
     expect(refused.status).toBe(400);
@@ -211,7 +224,9 @@ describe('operation limits (GraphQL Armor)', () => {
 
   it('does not exempt what only looks like introspection', async () => {
     // An alias cannot borrow the exemption...
-    const aliased = await client().request(`{ __schema: me { ${'... on User { '.repeat(9)}id${' }'.repeat(9)} } }`);
+    const aliased = await client().request(
+      `{ __schema: me { ${'... on User { '.repeat(9)}id${' }'.repeat(9)} } }`,
+    );
     expect(aliased.status).toBe(400);
     expect(aliased.errors?.[0]?.message).toMatch(/depth limit/i);
     // ...__type is counted...
@@ -246,7 +261,9 @@ describe('request body limit (MAX_BODY_BYTES, default 100000)', () => {
   const bigQuery = () => JSON.stringify({ query: `{ me { id } } # ${'x'.repeat(150_000)}` });
 
   it('answers 413 to a declared Content-Length over the limit', async () => {
-    const { response, text } = await post(server, bigQuery(), { 'content-type': 'application/json' });
+    const { response, text } = await post(server, bigQuery(), {
+      'content-type': 'application/json',
+    });
     expect(response.status).toBe(413);
     expect(JSON.parse(text).errors[0].message).toMatch(/over 100000 bytes/);
   });
@@ -260,9 +277,13 @@ describe('request body limit (MAX_BODY_BYTES, default 100000)', () => {
 
   it('runs a body just under the limit', async () => {
     const padding = 'x'.repeat(99_000);
-    const { response } = await post(server, JSON.stringify({ query: `{ __typename } # ${padding}` }), {
-      'content-type': 'application/json',
-    });
+    const { response } = await post(
+      server,
+      JSON.stringify({ query: `{ __typename } # ${padding}` }),
+      {
+        'content-type': 'application/json',
+      },
+    );
     expect(response.status).toBe(200);
   });
 });
@@ -285,7 +306,8 @@ function chunked(target: TestServer, body: string): Promise<{ status: number; bo
     // The server may answer and close before all of a refused body is written.
     req.on('error', reject);
     const bytes = Buffer.from(body);
-    for (let offset = 0; offset < bytes.length; offset += 16_384) req.write(bytes.subarray(offset, offset + 16_384));
+    for (let offset = 0; offset < bytes.length; offset += 16_384)
+      req.write(bytes.subarray(offset, offset + 16_384));
     req.end();
   });
 }

@@ -46,7 +46,10 @@ describe('ALLOWED_HOSTS by default: loopback names, HOST and the host of PUBLIC_
 
     const pages: RawRequest[] = [
       { path: '/graphql', headers: { host, accept: 'text/html' } },
-      { path: `/graphql?query=${encodeURIComponent('{ __typename }')}`, headers: { host, accept: 'application/json' } },
+      {
+        path: `/graphql?query=${encodeURIComponent('{ __typename }')}`,
+        headers: { host, accept: 'application/json' },
+      },
       { path: '/', headers: { host, accept: 'text/html' } },
     ];
     for (const request of pages) {
@@ -86,18 +89,28 @@ describe('ALLOWED_HOSTS by default: loopback names, HOST and the host of PUBLIC_
 
   it('leaves /health and /ready open to any Host: orchestrators probe with the pod IP', async () => {
     const host = `10.1.2.3:${port(server)}`;
-    expect((await rawRequest(server.origin, { path: '/health', headers: { host } })).status).toBe(200);
-    expect((await rawRequest(server.origin, { path: '/ready', headers: { host } })).status).toBe(200);
+    expect((await rawRequest(server.origin, { path: '/health', headers: { host } })).status).toBe(
+      200,
+    );
+    expect((await rawRequest(server.origin, { path: '/ready', headers: { host } })).status).toBe(
+      200,
+    );
     expect((await postAs(server, { host })).status).toBe(421);
   });
 
   it('accepts PUBLIC_URL’s origin as its own besides the one the request was addressed to', async () => {
     const own = `http://127.0.0.1:${port(server)}`;
-    const fromPublic = await postAs(server, { host: `127.0.0.1:${port(server)}`, origin: PUBLIC_URL });
+    const fromPublic = await postAs(server, {
+      host: `127.0.0.1:${port(server)}`,
+      origin: PUBLIC_URL,
+    });
     expect(fromPublic.status).toBe(200);
     const fromAddressed = await postAs(server, { host: `127.0.0.1:${port(server)}`, origin: own });
     expect(fromAddressed.status).toBe(200);
-    const foreign = await postAs(server, { host: `127.0.0.1:${port(server)}`, origin: 'http://app.test:9999' });
+    const foreign = await postAs(server, {
+      host: `127.0.0.1:${port(server)}`,
+      origin: 'http://app.test:9999',
+    });
     expect(foreign.status).toBe(403);
   });
 });
@@ -120,14 +133,20 @@ describe('ALLOWED_HOSTS set', () => {
 describe('TRUST_PROXY=true', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({ env: { ...UNLIMITED, ALLOWED_HOSTS: 'app.test', TRUST_PROXY: 'true' } });
+    server = await startServer({
+      env: { ...UNLIMITED, ALLOWED_HOSTS: 'app.test', TRUST_PROXY: 'true' },
+    });
   });
   afterAll(() => server.close());
 
   it('checks the X-Forwarded-Host the proxy sets, not the Host it connected with', async () => {
     const upstream = `127.0.0.1:${port(server)}`;
-    expect((await postAs(server, { host: upstream, 'x-forwarded-host': 'app.test' })).status).toBe(200);
-    expect((await postAs(server, { host: 'app.test', 'x-forwarded-host': 'evil.example' })).status).toBe(421);
+    expect((await postAs(server, { host: upstream, 'x-forwarded-host': 'app.test' })).status).toBe(
+      200,
+    );
+    expect(
+      (await postAs(server, { host: 'app.test', 'x-forwarded-host': 'evil.example' })).status,
+    ).toBe(421);
     // Without the header, Host is what the client asked for.
     expect((await postAs(server, { host: upstream })).status).toBe(421);
   });
@@ -150,7 +169,10 @@ describe('NODE_ENV=production: PUBLIC_URL is the server’s own origin', () => {
   afterAll(() => server.close());
 
   it('runs a POST whose Origin is PUBLIC_URL’s, whatever Host it came with', async () => {
-    const response = await postAs(server, { host: `127.0.0.1:${port(server)}`, origin: PUBLIC_URL });
+    const response = await postAs(server, {
+      host: `127.0.0.1:${port(server)}`,
+      origin: PUBLIC_URL,
+    });
     expect(response.status).toBe(200);
     expect(JSON.parse(response.body)).toEqual({ data: { __typename: 'Query' } });
   });
@@ -173,32 +195,41 @@ describe('configuration of PUBLIC_URL and ALLOWED_HOSTS', () => {
     expect(() => loadConfig({ ...production, PUBLIC_URL: 'http://app.example.com' })).toThrow(
       /^Invalid PUBLIC_URL: must be https/,
     );
-    expect(() => loadConfig({ ...production, PUBLIC_URL: 'not a url' })).toThrow(/^Invalid PUBLIC_URL/);
-    expect(() => loadConfig({ ...production, PUBLIC_URL: 'ftp://app.example.com' })).toThrow(/^Invalid PUBLIC_URL/);
+    expect(() => loadConfig({ ...production, PUBLIC_URL: 'not a url' })).toThrow(
+      /^Invalid PUBLIC_URL/,
+    );
+    expect(() => loadConfig({ ...production, PUBLIC_URL: 'ftp://app.example.com' })).toThrow(
+      /^Invalid PUBLIC_URL/,
+    );
     expect(
-      loadConfig({ ...production, PUBLIC_URL: 'http://app.example.com', COOKIE_SECURE: 'false' }).publicUrl.href,
+      loadConfig({ ...production, PUBLIC_URL: 'http://app.example.com', COOKIE_SECURE: 'false' })
+        .publicUrl.href,
     ).toBe('http://app.example.com/');
   });
 
   it('production answers only to the host of PUBLIC_URL; elsewhere loopback names, HOST and that host', () => {
-    expect(loadConfig({ ...production, PUBLIC_URL: 'https://Auth.Example.com:8443/app' }).http.allowedHosts).toEqual([
-      'auth.example.com',
-    ]);
-    expect(loadConfig({ SESSION_SECRET: TEST_SECRET, PORT: '4100' }).publicUrl.href).toBe('http://localhost:4100/');
-    expect(loadConfig({ SESSION_SECRET: TEST_SECRET, HOST: 'Dev.Box' }).http.allowedHosts.sort()).toEqual(
-      ['127.0.0.1', '[::1]', 'dev.box', 'localhost'].sort(),
+    expect(
+      loadConfig({ ...production, PUBLIC_URL: 'https://Auth.Example.com:8443/app' }).http
+        .allowedHosts,
+    ).toEqual(['auth.example.com']);
+    expect(loadConfig({ SESSION_SECRET: TEST_SECRET, PORT: '4100' }).publicUrl.href).toBe(
+      'http://localhost:4100/',
     );
+    expect(
+      loadConfig({ SESSION_SECRET: TEST_SECRET, HOST: 'Dev.Box' }).http.allowedHosts.sort(),
+    ).toEqual(['127.0.0.1', '[::1]', 'dev.box', 'localhost'].sort());
   });
 
   it('writes IPv6 names bracketed, as Host carries them, and refuses a name with a port', () => {
-    expect(loadConfig({ SESSION_SECRET: TEST_SECRET, HOST: '::1' }).http.allowedHosts).toContain('[::1]');
-    expect(loadConfig({ SESSION_SECRET: TEST_SECRET, ALLOWED_HOSTS: 'App.Test, ::1' }).http.allowedHosts).toEqual([
-      'app.test',
+    expect(loadConfig({ SESSION_SECRET: TEST_SECRET, HOST: '::1' }).http.allowedHosts).toContain(
       '[::1]',
-    ]);
-    expect(() => loadConfig({ SESSION_SECRET: TEST_SECRET, ALLOWED_HOSTS: 'app.test:8080' })).toThrow(
-      /^Invalid ALLOWED_HOSTS/,
     );
+    expect(
+      loadConfig({ SESSION_SECRET: TEST_SECRET, ALLOWED_HOSTS: 'App.Test, ::1' }).http.allowedHosts,
+    ).toEqual(['app.test', '[::1]']);
+    expect(() =>
+      loadConfig({ SESSION_SECRET: TEST_SECRET, ALLOWED_HOSTS: 'app.test:8080' }),
+    ).toThrow(/^Invalid ALLOWED_HOSTS/);
     expect(() => loadConfig({ SESSION_SECRET: TEST_SECRET, ALLOWED_HOSTS: '[::1]:4000' })).toThrow(
       /^Invalid ALLOWED_HOSTS/,
     );

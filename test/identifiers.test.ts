@@ -21,9 +21,12 @@ const tag = () => randomBytes(3).toString('hex');
 
 async function signUpAs(overrides: { name: string; displayName?: string }) {
   const account = newAccount(overrides);
-  const response = await client().request<{ signUp: { user: { id: string; name: string } } }>(SIGN_UP, {
-    input: account,
-  });
+  const response = await client().request<{ signUp: { user: { id: string; name: string } } }>(
+    SIGN_UP,
+    {
+      input: account,
+    },
+  );
   return { account, response, error: response.errors?.[0]?.extensions };
 }
 
@@ -79,7 +82,11 @@ describe('look-alike names are the same name', () => {
       expect({ name, ...conflict }).toMatchObject({ name, code: 'CONFLICT', field: 'name' });
       expect(response.data).toBeNull();
     }
-    expect(await server.booted.db.prisma.user.count({ where: { nameKey: { in: ['admin', '\u0430dmin'] } } })).toBe(1);
+    expect(
+      await server.booted.db.prisma.user.count({
+        where: { nameKey: { in: ['admin', '\u0430dmin'] } },
+      }),
+    ).toBe(1);
 
     const signedIn = await signIn(client(), { name: 'Admin', password: admin.password });
     expect(signedIn.errors).toBeUndefined();
@@ -98,11 +105,17 @@ describe('a capital that looks like another letter is a look-alike as typed', ()
   it('paypaI (capital I) after paypal, and paypal after paypaI, answer CONFLICT for name', async () => {
     const suffix = tag().replace(/[01il]/gi, 'x');
     expect((await signUpAs({ name: `paypal${suffix}` })).error).toBeUndefined();
-    expect((await signUpAs({ name: `paypaI${suffix}` })).error).toMatchObject({ code: 'CONFLICT', field: 'name' });
+    expect((await signUpAs({ name: `paypaI${suffix}` })).error).toMatchObject({
+      code: 'CONFLICT',
+      field: 'name',
+    });
 
     const other = tag().replace(/[01il]/gi, 'y');
     expect((await signUpAs({ name: `bankI${other}` })).error).toBeUndefined();
-    expect((await signUpAs({ name: `bankl${other}` })).error).toMatchObject({ code: 'CONFLICT', field: 'name' });
+    expect((await signUpAs({ name: `bankl${other}` })).error).toMatchObject({
+      code: 'CONFLICT',
+      field: 'name',
+    });
   });
 });
 
@@ -146,7 +159,10 @@ describe('name skeletons of users written before them', () => {
   it('are filled in at start; of two look-alikes the older keeps its skeleton, the newer is logged, and the start goes on', async () => {
     const storage = await sharedStorage();
     try {
-      const before = await startServer({ database: storage.database, env: { ...UNLIMITED, ...storage.env } });
+      const before = await startServer({
+        database: storage.database,
+        env: { ...UNLIMITED, ...storage.env },
+      });
       const insert = (name: string, createdAt: string) =>
         before.booted.db.prisma.$queryRaw<{ id: string }[]>`
           INSERT INTO users (id, name, name_key, email, email_key, password_hash, created_at, updated_at)
@@ -165,7 +181,9 @@ describe('name skeletons of users written before them', () => {
         logStream: { write: (line: string) => void log.push(line) },
       });
       try {
-        const skeletons = await after.booted.db.prisma.user.findMany({ select: { id: true, nameSkeleton: true } });
+        const skeletons = await after.booted.db.prisma.user.findMany({
+          select: { id: true, nameSkeleton: true },
+        });
         expect(new Map(skeletons.map((row) => [row.id, row.nameSkeleton]))).toEqual(
           new Map([
             [older?.id, 'olduser'],
@@ -175,14 +193,20 @@ describe('name skeletons of users written before them', () => {
         );
         const warnings = log.map((line) => JSON.parse(line) as { level: number; msg: string });
         expect(warnings).toContainEqual(
-          expect.objectContaining({ level: 40, msg: expect.stringMatching(`${newer?.id}.*${older?.id}`) }),
+          expect.objectContaining({
+            level: 40,
+            msg: expect.stringMatching(`${newer?.id}.*${older?.id}`),
+          }),
         );
 
         // The backfilled skeleton guards the old name: a look-alike sign-up is refused.
         const lookAlike = await new TestClient(after.graphqlUrl).request(SIGN_UP, {
           input: newAccount({ name: 'o1duser' }),
         });
-        expect(lookAlike.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'name' });
+        expect(lookAlike.errors?.[0]?.extensions).toMatchObject({
+          code: 'CONFLICT',
+          field: 'name',
+        });
       } finally {
         await after.close();
       }

@@ -39,12 +39,19 @@ afterAll(async () => {
 });
 
 const client = () => new TestClient(server.graphqlUrl);
-const resetMails = (address: string) => smtp.to(address).filter((mail) => RESET_SUBJECT.test(mail.subject));
+const resetMails = (address: string) =>
+  smtp.to(address).filter((mail) => RESET_SUBJECT.test(mail.subject));
 
 describe('forgetPassword per address', () => {
   it('mails 3 codes per hour to one address, then answers true and sends nothing', async () => {
     const { account } = await signUp(client());
-    const variants = [account.email, account.email.toUpperCase(), ` ${account.email} `, account.email, account.email];
+    const variants = [
+      account.email,
+      account.email.toUpperCase(),
+      ` ${account.email} `,
+      account.email,
+      account.email,
+    ];
     for (const email of variants) {
       const response = await forgetPassword(client(), email);
       expect(response.errors).toBeUndefined();
@@ -70,7 +77,8 @@ describe('forgetPassword per address', () => {
 
   it('answers unknown addresses past the limit exactly as known ones', async () => {
     const responses = [];
-    for (let i = 0; i < 5; i++) responses.push(await forgetPassword(client(), 'nobody-here@example.test'));
+    for (let i = 0; i < 5; i++)
+      responses.push(await forgetPassword(client(), 'nobody-here@example.test'));
     for (const response of responses) {
       expect(response.status).toBe(200);
       expect(response.errors).toBeUndefined();
@@ -84,12 +92,16 @@ describe('resetPassword wrong codes per client IP', () => {
     const { account } = await signUp(client());
     const code = await requestCode(client(), smtp, account.email);
     const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
-    const input = (otp: string) => ({ email: account.email, otp, newPassword: 'a-fresh-passphrase-1' });
+    const input = (otp: string) => ({
+      email: account.email,
+      otp,
+      newPassword: 'a-fresh-passphrase-1',
+    });
 
     for (let i = 1; i <= 3; i++) {
-      expect(errorCode(await resetPassword(client(), input(otherCode(code, i)), from('198.51.100.10')))).toBe(
-        'INVALID_OTP',
-      );
+      expect(
+        errorCode(await resetPassword(client(), input(otherCode(code, i)), from('198.51.100.10'))),
+      ).toBe('INVALID_OTP');
     }
     const limited = await resetPassword(client(), input(code), from('198.51.100.10'));
     expect(errorCode(limited)).toBe('RATE_LIMITED');
@@ -110,7 +122,11 @@ describe('resetPassword wrong codes per client IP', () => {
       Array.from({ length: 12 }, (_, i) =>
         resetPassword(
           client(),
-          { email: victims[i % 3] ?? '', otp: String(100_000 + i), newPassword: 'a-fresh-passphrase-2' },
+          {
+            email: victims[i % 3] ?? '',
+            otp: String(100_000 + i),
+            newPassword: 'a-fresh-passphrase-2',
+          },
           ip,
         ),
       ),

@@ -35,7 +35,9 @@ const codes = (responses: GraphQLResponse<unknown>[]) => responses.map((r) => er
 const count = (list: unknown[], value: unknown) => list.filter((v) => v === value).length;
 
 async function registered(target: TestServer): Promise<Account> {
-  const { account } = await signUp(new TestClient(target.graphqlUrl), { name: `lim_${randomInt(1e9)}` });
+  const { account } = await signUp(new TestClient(target.graphqlUrl), {
+    name: `lim_${randomInt(1e9)}`,
+  });
   return account;
 }
 
@@ -44,7 +46,9 @@ describe('sign-in failures per account (default 10 per 15 minutes)', () => {
     const account = await registered(server);
     const ip = { 'x-forwarded-for': freshIp() };
     const responses = await Promise.all(
-      Array.from({ length: 50 }, () => signInFrom(server, { name: account.name, password: 'wrong-password-1' }, ip)),
+      Array.from({ length: 50 }, () =>
+        signInFrom(server, { name: account.name, password: 'wrong-password-1' }, ip),
+      ),
     );
     const outcome = codes(responses);
     expect(count(outcome, 'INVALID_CREDENTIALS')).toBe(10);
@@ -78,7 +82,8 @@ describe('sign-in failures per account (default 10 per 15 minutes)', () => {
   it('starts the account afresh after a successful sign-in', async () => {
     const account = await registered(server);
     const ip = { 'x-forwarded-for': freshIp() };
-    const wrong = () => signInFrom(server, { email: account.email, password: 'not-the-password' }, ip);
+    const wrong = () =>
+      signInFrom(server, { email: account.email, password: 'not-the-password' }, ip);
     for (let i = 0; i < 9; i++) expect(errorCode(await wrong())).toBe('INVALID_CREDENTIALS');
     const ok = await signInFrom(server, { email: account.email, password: account.password }, ip);
     expect(ok.data?.signIn.user.id).toBeTruthy();
@@ -89,7 +94,9 @@ describe('sign-in failures per account (default 10 per 15 minutes)', () => {
   it('limits unknown accounts the same way, so the limit does not tell which exist', async () => {
     const ip = { 'x-forwarded-for': freshIp() };
     const ghost = { name: `ghost_${randomInt(1e9)}`, password: 'whatever-password' };
-    const outcome = codes(await Promise.all(Array.from({ length: 12 }, () => signInFrom(server, ghost, ip))));
+    const outcome = codes(
+      await Promise.all(Array.from({ length: 12 }, () => signInFrom(server, ghost, ip))),
+    );
     expect(count(outcome, 'INVALID_CREDENTIALS')).toBe(10);
     expect(count(outcome, 'RATE_LIMITED')).toBe(2);
   });
@@ -99,16 +106,27 @@ describe('sign-in failures per account (default 10 per 15 minutes)', () => {
     const ip = { 'x-forwarded-for': freshIp() };
     const fields = Array.from(
       { length: 12 },
-      (_, i) => `a${i}: signIn(input: { name: $name, password: "wrong-password-${i}" }) { ${AUTH_PAYLOAD} }`,
+      (_, i) =>
+        `a${i}: signIn(input: { name: $name, password: "wrong-password-${i}" }) { ${AUTH_PAYLOAD} }`,
     );
     const many = `mutation Many($name: String!) { ${fields.join('\n')} }`;
     // Mutation fields run one after another and AuthPayload is non-null: the first failure ends the
     // request, so 12 aliases buy one guess, and that one is counted.
     for (let i = 0; i < 10; i++) {
-      const response = await new TestClient(server.graphqlUrl).request(many, { name: account.name }, { headers: ip });
-      expect((response.errors ?? []).map((e) => e.extensions?.code)).toEqual(['INVALID_CREDENTIALS']);
+      const response = await new TestClient(server.graphqlUrl).request(
+        many,
+        { name: account.name },
+        { headers: ip },
+      );
+      expect((response.errors ?? []).map((e) => e.extensions?.code)).toEqual([
+        'INVALID_CREDENTIALS',
+      ]);
     }
-    const last = await new TestClient(server.graphqlUrl).request(many, { name: account.name }, { headers: ip });
+    const last = await new TestClient(server.graphqlUrl).request(
+      many,
+      { name: account.name },
+      { headers: ip },
+    );
     expect((last.errors ?? []).map((e) => e.extensions?.code)).toEqual(['RATE_LIMITED']);
   });
 
@@ -122,7 +140,8 @@ describe('sign-in failures per account (default 10 per 15 minutes)', () => {
         { input: { currentPassword, newPassword: 'a-brand-new-passphrase' } },
         { headers: ip },
       );
-    for (let i = 0; i < 10; i++) expect(errorCode(await change('wrong-current-password'))).toBe('INVALID_CREDENTIALS');
+    for (let i = 0; i < 10; i++)
+      expect(errorCode(await change('wrong-current-password'))).toBe('INVALID_CREDENTIALS');
     expect(errorCode(await change(account.password))).toBe('RATE_LIMITED');
   });
 });
@@ -135,7 +154,11 @@ describe('sign-in failures per client IP (default 50 per 15 minutes)', () => {
     const outcome = codes(
       await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
-          signInFrom(server, { name: `spray_${i % 10}_${randomInt(1e9)}`, password: 'x-wrong-password' }, ip),
+          signInFrom(
+            server,
+            { name: `spray_${i % 10}_${randomInt(1e9)}`, password: 'x-wrong-password' },
+            ip,
+          ),
         ),
       ),
     );
@@ -208,23 +231,30 @@ describe('counters shared by every instance', () => {
       const b = await startServer({ env, database });
       try {
         const account = await registered(a);
-        const wrong = (target: TestServer) => signInFrom(target, { name: account.name, password: 'wrong-password-z' });
+        const wrong = (target: TestServer) =>
+          signInFrom(target, { name: account.name, password: 'wrong-password-z' });
         // Parallel across both instances: still exactly 4 checks in all.
-        const outcome = codes(await Promise.all(Array.from({ length: 10 }, (_, i) => wrong(i % 2 ? a : b))));
+        const outcome = codes(
+          await Promise.all(Array.from({ length: 10 }, (_, i) => wrong(i % 2 ? a : b))),
+        );
         expect(count(outcome, 'INVALID_CREDENTIALS')).toBe(4);
         expect(count(outcome, 'RATE_LIMITED')).toBe(6);
         for (const target of [a, b]) {
-          expect(errorCode(await signInFrom(target, { name: account.name, password: account.password }))).toBe(
-            'RATE_LIMITED',
-          );
+          expect(
+            errorCode(await signInFrom(target, { name: account.name, password: account.password })),
+          ).toBe('RATE_LIMITED');
         }
         // A success on one instance starts the account afresh on the other.
         const other = await registered(b);
         const wrongOther = (target: TestServer) =>
           signInFrom(target, { name: other.name, password: 'wrong-password-y' });
-        for (let i = 0; i < 3; i++) expect(errorCode(await wrongOther(a))).toBe('INVALID_CREDENTIALS');
-        expect((await signInFrom(b, { name: other.name, password: other.password })).errors).toBeUndefined();
-        for (let i = 0; i < 4; i++) expect(errorCode(await wrongOther(a))).toBe('INVALID_CREDENTIALS');
+        for (let i = 0; i < 3; i++)
+          expect(errorCode(await wrongOther(a))).toBe('INVALID_CREDENTIALS');
+        expect(
+          (await signInFrom(b, { name: other.name, password: other.password })).errors,
+        ).toBeUndefined();
+        for (let i = 0; i < 4; i++)
+          expect(errorCode(await wrongOther(a))).toBe('INVALID_CREDENTIALS');
         expect(errorCode(await wrongOther(b))).toBe('RATE_LIMITED');
 
         const rows = await a.booted.db.prisma.rateLimit.count();

@@ -54,9 +54,13 @@ const LOCKED_AFTER_TEN = [...Array(10).fill('INVALID_CREDENTIALS'), 'RATE_LIMITE
 
 /** An attacker's 10 wrong passwords by name, from 10 addresses: the account is locked for any fresh browser. */
 async function lockOut(target: TestServer, account: Account) {
-  const wrong = await times(10, () => attempt(target, { name: account.name, password: 'attacker-guess-1' }));
+  const wrong = await times(10, () =>
+    attempt(target, { name: account.name, password: 'attacker-guess-1' }),
+  );
   expect(wrong).toEqual(Array(10).fill('INVALID_CREDENTIALS'));
-  expect(await attempt(target, { name: account.name, password: account.password })).toBe('RATE_LIMITED');
+  expect(await attempt(target, { name: account.name, password: account.password })).toBe(
+    'RATE_LIMITED',
+  );
 }
 
 /** A browser that signed up (so it holds a device cookie) and then signed out. */
@@ -68,26 +72,37 @@ async function ownersBrowser(target: TestServer) {
   return { browser, account, user };
 }
 
-const deviceCookieOf = (browser: TestClient) => browser.jar.get('device') ?? browser.jar.get('__Host-device');
+const deviceCookieOf = (browser: TestClient) =>
+  browser.jar.get('device') ?? browser.jar.get('__Host-device');
 
 describe('the per-account limit is keyed by the identifier as given', () => {
   it('after 10 failures by name, the e-mail answers exactly as an unknown address does', async () => {
     const { account } = await signUp(new TestClient(server.graphqlUrl));
     await lockOut(server, account);
     const ghost = `ghost_${randomInt(1e9)}@example.test`;
-    const byEmail = await times(11, () => attempt(server, { email: account.email, password: 'another-guess' }));
-    const byGhost = await times(11, () => attempt(server, { email: ghost, password: 'another-guess' }));
+    const byEmail = await times(11, () =>
+      attempt(server, { email: account.email, password: 'another-guess' }),
+    );
+    const byGhost = await times(11, () =>
+      attempt(server, { email: ghost, password: 'another-guess' }),
+    );
     expect(byEmail).toEqual(byGhost);
     expect(byEmail).toEqual(LOCKED_AFTER_TEN);
   });
 
   it('after 10 failures by e-mail, the name answers exactly as an unknown name does', async () => {
     const { account } = await signUp(new TestClient(server.graphqlUrl));
-    const byEmail = await times(11, () => attempt(server, { email: account.email, password: 'wrong-guess-1' }));
+    const byEmail = await times(11, () =>
+      attempt(server, { email: account.email, password: 'wrong-guess-1' }),
+    );
     expect(byEmail).toEqual(LOCKED_AFTER_TEN);
     const ghost = `ghost_${randomInt(1e9)}`;
-    const byName = await times(11, () => attempt(server, { name: account.name, password: 'another-guess' }));
-    const byGhost = await times(11, () => attempt(server, { name: ghost, password: 'another-guess' }));
+    const byName = await times(11, () =>
+      attempt(server, { name: account.name, password: 'another-guess' }),
+    );
+    const byGhost = await times(11, () =>
+      attempt(server, { name: ghost, password: 'another-guess' }),
+    );
     expect(byName).toEqual(byGhost);
     expect(byName).toEqual(LOCKED_AFTER_TEN);
   });
@@ -97,21 +112,29 @@ describe('device cookies: lockout is no weapon', () => {
   it("an attacker's failures lock the account for a fresh browser, but the owner's browser still signs in", async () => {
     const { browser, account, user } = await ownersBrowser(server);
     await lockOut(server, account);
-    expect(await attempt(server, { name: account.name, password: account.password }, browser)).toBe('OK');
+    expect(await attempt(server, { name: account.name, password: account.password }, browser)).toBe(
+      'OK',
+    );
     expect(browser.sessionValue).toBeDefined();
     const me = await browser.request<{ me: { id: string } }>('{ me { id } }');
     expect(me.data?.me.id).toBe(user.id);
     // ...by e-mail too, whatever that identifier's own counter says.
     await times(10, () => attempt(server, { email: account.email, password: 'attacker-guess-2' }));
-    expect(await attempt(server, { email: account.email, password: account.password }, browser)).toBe('OK');
+    expect(
+      await attempt(server, { email: account.email, password: account.password }, browser),
+    ).toBe('OK');
   });
 
   it("the owner's browser has 10 wrong tries of its own, then is RATE_LIMITED even with the right password", async () => {
     const { browser, account } = await ownersBrowser(server);
     await lockOut(server, account);
-    const own = await times(11, () => attempt(server, { name: account.name, password: 'owner-typo-1' }, browser));
+    const own = await times(11, () =>
+      attempt(server, { name: account.name, password: 'owner-typo-1' }, browser),
+    );
     expect(own).toEqual(LOCKED_AFTER_TEN);
-    expect(await attempt(server, { name: account.name, password: account.password }, browser)).toBe('RATE_LIMITED');
+    expect(await attempt(server, { name: account.name, password: account.password }, browser)).toBe(
+      'RATE_LIMITED',
+    );
   });
 
   it("a device cookie of another account, or a forged or re-spelt one, does not get past the account's limit", async () => {
@@ -133,24 +156,39 @@ describe('device cookies: lockout is no weapon', () => {
     for (const value of refused) {
       const holder = new TestClient(server.graphqlUrl);
       holder.jar.set('device', value);
-      expect(await attempt(server, { name: account.name, password: account.password }, holder)).toBe('RATE_LIMITED');
+      expect(
+        await attempt(server, { name: account.name, password: account.password }, holder),
+      ).toBe('RATE_LIMITED');
     }
     const holder = new TestClient(server.graphqlUrl);
     holder.jar.set('device', genuine);
-    expect(await attempt(server, { name: account.name, password: account.password }, holder)).toBe('OK');
+    expect(await attempt(server, { name: account.name, password: account.password }, holder)).toBe(
+      'OK',
+    );
   });
 
   it('sign-up, sign-in and reset each give the browser a device cookie: HttpOnly, SameSite=Lax, Path=/, one year', async () => {
     const browser = new TestClient(server.graphqlUrl);
     const { account, response: signedUp } = await signUp(browser);
-    const signedIn = await browser.request(SIGN_IN, { input: { name: account.name, password: account.password } });
+    const signedIn = await browser.request(SIGN_IN, {
+      input: { name: account.name, password: account.password },
+    });
     const code = await requestCode(browser, smtp, account.email);
-    const reset = await resetPassword(browser, { email: account.email, otp: code, newPassword: 'a-new-passphrase' });
+    const reset = await resetPassword(browser, {
+      email: account.email,
+      otp: code,
+      newPassword: 'a-new-passphrase',
+    });
     expect(reset.errors).toBeUndefined();
     const values = new Set<string>();
     for (const response of [signedUp, signedIn, reset]) {
       const device = response.setCookies.find((cookie) => cookie.name === 'device');
-      expect(device).toMatchObject({ httpOnly: true, sameSite: 'lax', path: '/', maxAge: 365 * 24 * 3600 });
+      expect(device).toMatchObject({
+        httpOnly: true,
+        sameSite: 'lax',
+        path: '/',
+        maxAge: 365 * 24 * 3600,
+      });
       expect(device?.secure).toBeUndefined();
       expect(device?.domain).toBeUndefined();
       values.add(device?.value ?? '');
@@ -169,7 +207,9 @@ describe('device cookies with COOKIE_SECURE=true', () => {
 
   it('is __Host-device with Secure, and a plain `device` cookie (which a sibling could plant) is not read', async () => {
     const { browser, account } = await ownersBrowser(secure);
-    const signedIn = await browser.request(SIGN_IN, { input: { name: account.name, password: account.password } });
+    const signedIn = await browser.request(SIGN_IN, {
+      input: { name: account.name, password: account.password },
+    });
     expect(signedIn.setCookies.find((cookie) => cookie.name === '__Host-device')).toMatchObject({
       secure: true,
       httpOnly: true,
@@ -180,8 +220,12 @@ describe('device cookies with COOKIE_SECURE=true', () => {
     await lockOut(secure, account);
     const planted = new TestClient(secure.graphqlUrl);
     planted.jar.set('device', deviceCookieOf(browser) ?? '');
-    expect(await attempt(secure, { name: account.name, password: account.password }, planted)).toBe('RATE_LIMITED');
-    expect(await attempt(secure, { name: account.name, password: account.password }, browser)).toBe('OK');
+    expect(await attempt(secure, { name: account.name, password: account.password }, planted)).toBe(
+      'RATE_LIMITED',
+    );
+    expect(await attempt(secure, { name: account.name, password: account.password }, browser)).toBe(
+      'OK',
+    );
   });
 });
 
@@ -189,10 +233,15 @@ describe.runIf(testDatabaseKind === 'postgres')(
   'counters given back (PostgreSQL; on PGlite they live in memory)',
   () => {
     const zeroRows = (target: TestServer) =>
-      target.booted.db.prisma.rateLimit.findMany({ where: { points: { lte: 0 } }, select: { key: true } });
+      target.booted.db.prisma.rateLimit.findMany({
+        where: { points: { lte: 0 } },
+        select: { key: true },
+      });
 
     it('refused attempts and successes leave no zero-point rows in rate_limits', async () => {
-      const limited = await startServer({ env: { TRUST_PROXY: 'true', RATE_LIMIT_SIGNIN_IP: '2' } });
+      const limited = await startServer({
+        env: { TRUST_PROXY: 'true', RATE_LIMIT_SIGNIN_IP: '2' },
+      });
       try {
         const ip = { 'x-forwarded-for': '192.0.2.10' };
         const ghost = () => ({ name: `ghost_${randomInt(1e9)}`, password: 'wrong-password-1' });
@@ -206,10 +255,15 @@ describe.runIf(testDatabaseKind === 'postgres')(
           codes.push(String(errorCode(response)));
         }
         // The last four each took a point from a new name's counter before the IP refused, and gave it back.
-        expect(codes).toEqual([...Array(2).fill('INVALID_CREDENTIALS'), ...Array(4).fill('RATE_LIMITED')]);
+        expect(codes).toEqual([
+          ...Array(2).fill('INVALID_CREDENTIALS'),
+          ...Array(4).fill('RATE_LIMITED'),
+        ]);
         // A success gives its IP point back.
         const { account } = await signUp(new TestClient(limited.graphqlUrl));
-        expect(await attempt(limited, { name: account.name, password: account.password })).toBe('OK');
+        expect(await attempt(limited, { name: account.name, password: account.password })).toBe(
+          'OK',
+        );
         expect(await zeroRows(limited)).toEqual([]);
         expect(await limited.booted.db.prisma.rateLimit.count()).toBeGreaterThan(0);
       } finally {
@@ -238,7 +292,10 @@ describe.runIf(testDatabaseKind === 'postgres')(
           ),
         );
         for (const response of responses) {
-          expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: 1 });
+          expect(response.errors?.[0]?.extensions).toMatchObject({
+            code: 'RATE_LIMITED',
+            retryAfter: 1,
+          });
         }
         expect(await zeroRows(shedding)).toEqual([]);
       } finally {

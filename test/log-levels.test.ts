@@ -39,7 +39,9 @@ describe('log levels', () => {
       });
       codes.push(response.errors?.[0]?.extensions?.code);
     }
-    codes.push((await new TestClient(server.graphqlUrl).request(SESSIONS)).errors?.[0]?.extensions?.code);
+    codes.push(
+      (await new TestClient(server.graphqlUrl).request(SESSIONS)).errors?.[0]?.extensions?.code,
+    );
     expect(codes).toEqual([
       'INVALID_CREDENTIALS',
       'INVALID_CREDENTIALS',
@@ -56,12 +58,16 @@ describe('log levels', () => {
     raw.length = 0;
     await prisma.$executeRawUnsafe('ALTER TABLE users RENAME TO users_elsewhere');
     try {
-      const response = await new TestClient(server.graphqlUrl).request(SIGN_UP, { input: newAccount() });
+      const response = await new TestClient(server.graphqlUrl).request(SIGN_UP, {
+        input: newAccount(),
+      });
       expect(response.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
     } finally {
       await prisma.$executeRawUnsafe('ALTER TABLE users_elsewhere RENAME TO users');
     }
-    expect(errorLines()).toEqual([expect.objectContaining({ msg: 'unexpected error', err: expect.anything() })]);
+    expect(errorLines()).toEqual([
+      expect.objectContaining({ msg: 'unexpected error', err: expect.anything() }),
+    ]);
     expect(errorLines()[0]?.err?.stack).toBeTypeOf('string');
   });
 });

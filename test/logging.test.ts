@@ -21,7 +21,8 @@ interface RequestLine {
 }
 
 const raw: string[] = [];
-const requestLines = () => raw.map((line) => JSON.parse(line) as RequestLine).filter((l) => l.msg === 'request');
+const requestLines = () =>
+  raw.map((line) => JSON.parse(line) as RequestLine).filter((l) => l.msg === 'request');
 
 let server: TestServer;
 beforeAll(async () => {
@@ -83,10 +84,17 @@ describe('request logs', () => {
   it('logs the first error code as the outcome, and HTTP status for refused requests', async () => {
     const client = new TestClient(server.graphqlUrl);
     const wrong = await signIn(client, { name: 'nobody_here', password: 'not-the-password' });
-    expect(lineFor(wrong.headers)).toMatchObject({ operation: 'SignIn', outcome: 'INVALID_CREDENTIALS', userId: null });
+    expect(lineFor(wrong.headers)).toMatchObject({
+      operation: 'SignIn',
+      outcome: 'INVALID_CREDENTIALS',
+      userId: null,
+    });
 
     const invalid = await client.request('query Broken { nope }');
-    expect(lineFor(invalid.headers)).toMatchObject({ operation: 'Broken', outcome: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(lineFor(invalid.headers)).toMatchObject({
+      operation: 'Broken',
+      outcome: 'GRAPHQL_VALIDATION_FAILED',
+    });
 
     const refused = await fetch(server.graphqlUrl, {
       method: 'POST',
@@ -99,9 +107,17 @@ describe('request logs', () => {
 
   it('keeps a proxy-supplied request id, but not one that could forge log content', async () => {
     const client = new TestClient(server.graphqlUrl);
-    const kept = await client.request('{ me { id } }', {}, { headers: { 'x-request-id': 'lb-1234.abc' } });
+    const kept = await client.request(
+      '{ me { id } }',
+      {},
+      { headers: { 'x-request-id': 'lb-1234.abc' } },
+    );
     expect(kept.headers.get('x-request-id')).toBe('lb-1234.abc');
-    const replaced = await client.request('{ me { id } }', {}, { headers: { 'x-request-id': 'a"b\\nfake' } });
+    const replaced = await client.request(
+      '{ me { id } }',
+      {},
+      { headers: { 'x-request-id': 'a"b\\nfake' } },
+    );
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -122,14 +138,22 @@ describe('request logs', () => {
       { headers: { authorization: `Bearer ${cookieValue}` } },
     );
     // A password in a GET query string must not reach the log through the URL either.
-    await fetch(`${server.graphqlUrl}?query=${encodeURIComponent('{ me { id } }')}&extra=${account.password}`, {
-      headers: { accept: 'application/json', cookie: `sessionId=${cookieValue}` },
-    });
+    await fetch(
+      `${server.graphqlUrl}?query=${encodeURIComponent('{ me { id } }')}&extra=${account.password}`,
+      {
+        headers: { accept: 'application/json', cookie: `sessionId=${cookieValue}` },
+      },
+    );
 
     expect(requestLines().length).toBeGreaterThanOrEqual(5);
     const everything = raw.join('\n');
     const [token] = cookieValue.split('.');
-    for (const secret of [account.password, cookieValue, encodeURIComponent(cookieValue), token ?? cookieValue]) {
+    for (const secret of [
+      account.password,
+      cookieValue,
+      encodeURIComponent(cookieValue),
+      token ?? cookieValue,
+    ]) {
       expect(everything).not.toContain(secret);
     }
     expect(everything).not.toMatch(/sessionId=|authorization|set-cookie/i);
@@ -148,6 +172,7 @@ describe('request logs', () => {
 
     const everything = raw.join('\n');
     expect(everything).toContain('outbox'); // the dev transport did log the mail
-    for (const secret of [code, newPassword, account.password]) expect(everything).not.toContain(secret);
+    for (const secret of [code, newPassword, account.password])
+      expect(everything).not.toContain(secret);
   });
 });

@@ -45,7 +45,13 @@ describe('a mail worker that dies mid-send', () => {
     const logger = createLogger({ ...config, logLevel: 'silent' });
     const transport = createMailTransport({ mail: { ...config.mail, smtpUrl } }, logger);
     const options = { pollIntervalMs: 1_000, retryBaseMs: 10, maxAttempts: 5, leaseMs };
-    return new MailWorker(server.booted.db.prisma, server.booted.app.services.outbox, transport, logger, options);
+    return new MailWorker(
+      server.booted.db.prisma,
+      server.booted.app.services.outbox,
+      transport,
+      logger,
+      options,
+    );
   };
 
   it('leaves the mail to another worker once its lease runs out; sent once, and its late failure changes nothing', async () => {
@@ -68,7 +74,9 @@ describe('a mail worker that dies mid-send', () => {
     expect(row).toMatchObject({ status: 'sent', attempts: 2, body: null });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await healthy.runOnce()).claimed).toBe(0);
-    expect(smtp.messages.slice(after).filter((mail) => mail.subject === 'lease test lease')).toHaveLength(1);
+    expect(
+      smtp.messages.slice(after).filter((mail) => mail.subject === 'lease test lease'),
+    ).toHaveLength(1);
     await healthy.stop();
     await doomed.stop();
   });
@@ -100,7 +108,11 @@ describe('a mail that no attempt can deliver', () => {
     const id = await enqueueOne(server, 'rejected');
     server.booted.app.services.outbox.wake();
     const prisma = server.booted.db.prisma;
-    await until(async () => (await prisma.mailOutbox.findUniqueOrThrow({ where: { id } })).status === 'failed', 10_000);
+    await until(
+      async () =>
+        (await prisma.mailOutbox.findUniqueOrThrow({ where: { id } })).status === 'failed',
+      10_000,
+    );
     const row = await prisma.mailOutbox.findUniqueOrThrow({ where: { id } });
     expect(row.attempts).toBe(3);
     expect(row.lastError).toContain('550');
@@ -109,7 +121,11 @@ describe('a mail that no attempt can deliver', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(rejecting.recipients).toBe(attempts);
     expect((await prisma.mailOutbox.findUniqueOrThrow({ where: { id } })).status).toBe('failed');
-    const givenUp = log.map((line) => JSON.parse(line) as { msg?: string; mailId?: string; level?: number });
-    expect(givenUp.filter((entry) => entry.msg === 'mail given up' && entry.mailId === id)).toHaveLength(1);
+    const givenUp = log.map(
+      (line) => JSON.parse(line) as { msg?: string; mailId?: string; level?: number },
+    );
+    expect(
+      givenUp.filter((entry) => entry.msg === 'mail given up' && entry.mailId === id),
+    ).toHaveLength(1);
   });
 });

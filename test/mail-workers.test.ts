@@ -59,7 +59,9 @@ describe.skipIf(testDatabaseKind !== 'postgres')('two instances on one PostgreSQ
     expect(new Set(received.map((m) => m.subject)).size).toBe(count);
     expect(new Set(received.map((m) => m.messageId)).size).toBe(count);
 
-    const rows = await a.booted.db.prisma.mailOutbox.findMany({ select: { status: true, attempts: true } });
+    const rows = await a.booted.db.prisma.mailOutbox.findMany({
+      select: { status: true, attempts: true },
+    });
     expect(rows).toHaveLength(count);
     expect(rows.every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
     // The hand-driven rounds together claimed no row twice either.

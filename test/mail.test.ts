@@ -4,7 +4,13 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from './support/client.js';
 import { type Account, signUp } from './support/flows.js';
-import { forgetPassword, mailEnv, outboxSettled, RESET_SUBJECT, resetPassword } from './support/recovery.js';
+import {
+  forgetPassword,
+  mailEnv,
+  outboxSettled,
+  RESET_SUBJECT,
+  resetPassword,
+} from './support/recovery.js';
 import { startServer, type TestServer } from './support/server.js';
 import { codeIn, TestSmtp } from './support/smtp.js';
 
@@ -34,7 +40,8 @@ describe('delivery through an SMTP outage', () => {
 
   it('delays mail while SMTP is down, loses none, and never slows or fails a request', async () => {
     const accounts: Account[] = [];
-    for (let i = 0; i < 5; i++) accounts.push((await signUp(new TestClient(server.graphqlUrl))).account);
+    for (let i = 0; i < 5; i++)
+      accounts.push((await signUp(new TestClient(server.graphqlUrl))).account);
     const prisma = server.booted.db.prisma;
 
     await smtp.stop();
@@ -54,14 +61,22 @@ describe('delivery through an SMTP outage', () => {
     // The worker has tried and failed at least twice, and keeps the mail for later.
     await expect
       .poll(
-        async () => prisma.mailOutbox.findMany({ where: { status: { not: 'sent' } }, select: { attempts: true } }),
+        async () =>
+          prisma.mailOutbox.findMany({
+            where: { status: { not: 'sent' } },
+            select: { attempts: true },
+          }),
         {
           timeout: 10_000,
           interval: 100,
         },
       )
-      .toSatisfy((rows: { attempts: number }[]) => rows.length === 5 && rows.every((r) => r.attempts >= 2));
-    const failing = await prisma.mailOutbox.findFirstOrThrow({ where: { status: { not: 'sent' } } });
+      .toSatisfy(
+        (rows: { attempts: number }[]) => rows.length === 5 && rows.every((r) => r.attempts >= 2),
+      );
+    const failing = await prisma.mailOutbox.findFirstOrThrow({
+      where: { status: { not: 'sent' } },
+    });
     expect(failing.lastError).toMatch(/ECONNREFUSED|connect/i);
     // The code waiting in the outbox is sealed: a dump of the table does not reveal it.
     expect(failing.body).toMatch(/^v1\./);
@@ -69,7 +84,10 @@ describe('delivery through an SMTP outage', () => {
     expect(smtp.messages.length).toBe(after);
 
     await smtp.restart();
-    const mails = await smtp.waitForCount(5, (m) => RESET_SUBJECT.test(m.subject), { after, timeoutMs: 15_000 });
+    const mails = await smtp.waitForCount(5, (m) => RESET_SUBJECT.test(m.subject), {
+      after,
+      timeoutMs: 15_000,
+    });
     await outboxSettled(server);
     expect(smtp.messages.slice(after)).toHaveLength(5);
     expect(new Set(mails.flatMap((m) => m.to))).toEqual(new Set(accounts.map((a) => a.email)));
@@ -111,7 +129,10 @@ describe('without SMTP_URL', () => {
   let server: TestServer;
   const log = logSink();
   beforeAll(async () => {
-    server = await startServer({ env: { LOG_LEVEL: 'info', MAIL_POLL_INTERVAL: '100ms' }, logStream: log.stream });
+    server = await startServer({
+      env: { LOG_LEVEL: 'info', MAIL_POLL_INTERVAL: '100ms' },
+      logStream: log.stream,
+    });
   });
   afterAll(() => server?.close());
 
@@ -138,7 +159,11 @@ describe('without SMTP_URL', () => {
     expect(mention).toBeDefined();
     expect(log.lines.some((line) => line.includes(code))).toBe(false);
 
-    const reset = await resetPassword(client, { email: account.email, otp: code, newPassword: 'from-the-eml-file' });
+    const reset = await resetPassword(client, {
+      email: account.email,
+      otp: code,
+      newPassword: 'from-the-eml-file',
+    });
     expect(reset.errors).toBeUndefined();
     await outboxSettled(server);
     // The "password changed" notice went the same way.

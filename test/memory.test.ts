@@ -51,22 +51,38 @@ function residentMb(pid: number): number {
   return Number(match[1]) / 1024;
 }
 
-const ME_FIELDS = ['id', 'name', 'email', 'displayName', 'createdAt', 'lastSeenAt', 'activeSessionCount'];
-const rotate = <T>(items: T[], by: number) => items.map((_, k) => items[(k + by) % items.length] as T);
+const ME_FIELDS = [
+  'id',
+  'name',
+  'email',
+  'displayName',
+  'createdAt',
+  'lastSeenAt',
+  'activeSessionCount',
+];
+const rotate = <T>(items: T[], by: number) =>
+  items.map((_, k) => items[(k + by) % items.length] as T);
 
 /** Four shapes, each `i` a document never sent before. */
 const shapes: ((i: number) => { query: string; variables?: Record<string, unknown> })[] = [
   // Near the body limit with about 33,000 comment lines (`#\n` is 3 bytes in JSON): comments are not
   // tokens for the token limit, but the parser keeps one object per comment in the document it caches.
-  (i) => ({ query: `# ${i}\n${'#\n'.repeat((MAX_BODY_BYTES - 300) / 3)}query C${i} { me { id } }` }),
+  (i) => ({
+    query: `# ${i}\n${'#\n'.repeat((MAX_BODY_BYTES - 300) / 3)}query C${i} { me { id } }`,
+  }),
   // Near the body limit in one name.
   (i) => ({ query: `query N${i}_${'n'.repeat(MAX_BODY_BYTES - 200)} { me { id name } }` }),
   // Near the token limit (870 of 1,000 tokens): 30 aliases over a fragment of its own name, fields in
   // an order of their own, and no variables (the operations a compiled-query cache would keep).
   (i) => {
     const fields = rotate(ME_FIELDS, i).join(' ');
-    const aliases = Array.from({ length: 30 }, (_, a) => `a${a}_${i}: me { ...F${i} ${fields} ${fields} ${fields} }`);
-    return { query: `query T${i} { ${aliases.join(' ')} } fragment F${i} on User { ${fields} ${fields} ${fields} }` };
+    const aliases = Array.from(
+      { length: 30 },
+      (_, a) => `a${a}_${i}: me { ...F${i} ${fields} ${fields} ${fields} }`,
+    );
+    return {
+      query: `query T${i} { ${aliases.join(' ')} } fragment F${i} on User { ${fields} ${fields} ${fields} }`,
+    };
   },
   // With variables, as clients send them.
   (i) => ({
@@ -88,12 +104,17 @@ describe('memory under a stream of distinct documents', () => {
       Array.from({ length: 4 }, async () => {
         for (let i = next++; i < total; i = next++) {
           const document = distinctDocument(i);
-          const response = await client.request(document.query, document.variables).catch((error: unknown) => {
-            const exit = server.child.exitCode ?? server.child.signalCode ?? 'still running';
-            throw new Error(`document ${i} got no answer; server: ${exit}\n${server.output().slice(-1500)}`, {
-              cause: error,
+          const response = await client
+            .request(document.query, document.variables)
+            .catch((error: unknown) => {
+              const exit = server.child.exitCode ?? server.child.signalCode ?? 'still running';
+              throw new Error(
+                `document ${i} got no answer; server: ${exit}\n${server.output().slice(-1500)}`,
+                {
+                  cause: error,
+                },
+              );
             });
-          });
           statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
           expect(response.errors).toBeUndefined();
         }
@@ -105,6 +126,8 @@ describe('memory under a stream of distinct documents', () => {
     const me = await client.request<{ me: { id: string } }>('{ me { id } }');
     expect(me.data?.me.id).toBeTruthy();
     const grown = residentMb(pid) - before;
-    expect(grown, `RSS grew by ${grown.toFixed(0)} MB from ${before.toFixed(0)} MB`).toBeLessThan(GROWTH_CEILING_MB);
+    expect(grown, `RSS grew by ${grown.toFixed(0)} MB from ${before.toFixed(0)} MB`).toBeLessThan(
+      GROWTH_CEILING_MB,
+    );
   }, 60_000);
 });

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from './support/client.js';
 import { type AuthPayload, newAccount, SIGN_IN, SIGN_UP } from './support/flows.js';
-import { CHANGE_PASSWORD, CHANGED_SUBJECT, mailEnv, NEW_SIGN_IN_SUBJECT, outboxSettled } from './support/recovery.js';
+import {
+  CHANGE_PASSWORD,
+  CHANGED_SUBJECT,
+  mailEnv,
+  NEW_SIGN_IN_SUBJECT,
+  outboxSettled,
+} from './support/recovery.js';
 import { startServer, type TestServer } from './support/server.js';
 import { type ReceivedMail, TestSmtp } from './support/smtp.js';
 
@@ -49,7 +55,10 @@ async function registered(displayName?: string) {
   return { account, client, headers };
 }
 
-async function signInFromNewDevice(account: { email: string; password: string }, userAgent?: string) {
+async function signInFromNewDevice(
+  account: { email: string; password: string },
+  userAgent?: string,
+) {
   const { client, headers } = newDevice(userAgent);
   const response = await client.request(
     SIGN_IN,

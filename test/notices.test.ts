@@ -31,8 +31,13 @@ function browser(server: TestServer, userAgent: string, ip: string) {
     client,
     signUp: async () => {
       const account = newAccount();
-      const response = await client.request<{ signUp: AuthPayload }>(SIGN_UP, { input: account }, { headers });
-      if (!response.data?.signUp) throw new Error(`signUp failed: ${JSON.stringify(response.errors)}`);
+      const response = await client.request<{ signUp: AuthPayload }>(
+        SIGN_UP,
+        { input: account },
+        { headers },
+      );
+      if (!response.data?.signUp)
+        throw new Error(`signUp failed: ${JSON.stringify(response.errors)}`);
       return { account, ...response.data.signUp };
     },
     signIn: (account: Account) =>
@@ -77,7 +82,9 @@ describe('security notices (enabled, the default)', () => {
     const cafe = browser(server, CHROME_MAC, '203.0.113.42');
     expect((await cafe.signIn(account)).errors).toBeUndefined();
     expect((await cafe.signIn(account)).errors).toBeUndefined();
-    expect((await browser(server, CHROME_MAC, '203.0.113.42').signIn(account)).errors).toBeUndefined();
+    expect(
+      (await browser(server, CHROME_MAC, '203.0.113.42').signIn(account)).errors,
+    ).toBeUndefined();
 
     const mails = await mailTo(server, account.email, after);
     expect(mails.map((m) => m.subject)).toEqual([expect.stringMatching(NEW_SIGN_IN_SUBJECT)]);
@@ -96,7 +103,9 @@ describe('security notices (enabled, the default)', () => {
     const { account } = await home.signUp();
     const after = smtp.mark();
     expect((await browser(server, FIREFOX, '198.51.100.8').signIn(account)).errors).toBeUndefined();
-    expect((await browser(server, CHROME_MAC, '198.51.100.7').signIn(account)).errors).toBeUndefined();
+    expect(
+      (await browser(server, CHROME_MAC, '198.51.100.7').signIn(account)).errors,
+    ).toBeUndefined();
     const mails = await mailTo(server, account.email, after);
     expect(mails).toHaveLength(2);
     expect(mails.every((m) => NEW_SIGN_IN_SUBJECT.test(m.subject))).toBe(true);
@@ -156,7 +165,12 @@ describe('security notices (enabled, the default)', () => {
     // The reset came from Chrome at 203.0.113.9, so that pair is now known: signing in from it is not new.
     const after2 = smtp.mark();
     expect(
-      (await browser(server, CHROME_MAC, '203.0.113.9').signIn({ ...account, password: 'reset-password-1' })).errors,
+      (
+        await browser(server, CHROME_MAC, '203.0.113.9').signIn({
+          ...account,
+          password: 'reset-password-1',
+        })
+      ).errors,
     ).toBeUndefined();
     expect(await mailTo(server, account.email, after2)).toEqual([]);
   });
@@ -189,11 +203,21 @@ describe('security notices turned off', () => {
     const home = browser(server, FIREFOX, '198.51.100.7');
     const { account } = await home.signUp();
     const after = smtp.mark();
-    expect((await browser(server, CHROME_MAC, '203.0.113.42').signIn(account)).errors).toBeUndefined();
-    expect((await home.changePassword(account.password, 'another-password-1')).errors).toBeUndefined();
+    expect(
+      (await browser(server, CHROME_MAC, '203.0.113.42').signIn(account)).errors,
+    ).toBeUndefined();
+    expect(
+      (await home.changePassword(account.password, 'another-password-1')).errors,
+    ).toBeUndefined();
     const code = await requestCode(home.client, smtp, account.email);
     expect(
-      (await resetPassword(home.client, { email: account.email, otp: code, newPassword: 'reset-password-2' })).errors,
+      (
+        await resetPassword(home.client, {
+          email: account.email,
+          otp: code,
+          newPassword: 'reset-password-2',
+        })
+      ).errors,
     ).toBeUndefined();
     const mails = await mailTo(server, account.email, after);
     expect(mails).toHaveLength(1);

@@ -54,7 +54,9 @@ describe('out-of-range input', () => {
   for (const n of [2 ** 31, -(2 ** 31) - 1, 1e300, 1.5, '5']) {
     it(`an Int variable given ${JSON.stringify(n)} answers BAD_USER_INPUT naming the variable, and nothing is logged as an error`, async () => {
       logLines.length = 0;
-      const response = await client.request('query ($n: Int) { users(first: $n) { totalCount } }', { n });
+      const response = await client.request('query ($n: Int) { users(first: $n) { totalCount } }', {
+        n,
+      });
       expect(response.errors).toHaveLength(1);
       expect(response.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'n' });
       expect(response.errors?.[0]?.message).toContain('Int cannot represent');
@@ -65,7 +67,10 @@ describe('out-of-range input', () => {
 
   it('a missing non-null variable answers BAD_USER_INPUT naming it', async () => {
     logLines.length = 0;
-    const response = await client.request('query ($n: Int!) { users(first: $n) { totalCount } }', {});
+    const response = await client.request(
+      'query ($n: Int!) { users(first: $n) { totalCount } }',
+      {},
+    );
     expect(response.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'n' });
     expect(errorLines()).toEqual([]);
   });

@@ -29,7 +29,10 @@ const SPELLINGS = [
 ];
 
 /** The POSTs a page on another site can send without a preflight, each carrying one GraphQL document. */
-const SIMPLE_POSTS: Record<string, (query: string) => Promise<{ body: string | Uint8Array; type: string }>> = {
+const SIMPLE_POSTS: Record<
+  string,
+  (query: string) => Promise<{ body: string | Uint8Array; type: string }>
+> = {
   'form-encoded': async (query) => ({
     body: new URLSearchParams({ query }).toString(),
     type: 'application/x-www-form-urlencoded',
@@ -39,7 +42,10 @@ const SIMPLE_POSTS: Record<string, (query: string) => Promise<{ body: string | U
     form.set('operations', JSON.stringify({ query }));
     form.set('map', '{}');
     const encoded = new Request('http://form.invalid/', { method: 'POST', body: form });
-    return { body: new Uint8Array(await encoded.arrayBuffer()), type: encoded.headers.get('content-type') ?? '' };
+    return {
+      body: new Uint8Array(await encoded.arrayBuffer()),
+      type: encoded.headers.get('content-type') ?? '',
+    };
   },
   'text/plain': async (query) => ({ body: JSON.stringify({ query }), type: 'text/plain' }),
 };
@@ -51,7 +57,8 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const sessions = () => server.booted.db.prisma.session.count();
-const cookieHeader = (client: TestClient) => [...client.jar].map(([name, value]) => `${name}=${value}`).join('; ');
+const cookieHeader = (client: TestClient) =>
+  [...client.jar].map(([name, value]) => `${name}=${value}`).join('; ');
 
 interface Outcome {
   path: string;
@@ -62,9 +69,15 @@ interface Outcome {
 
 /** Every outcome that is not a refusal: a 4xx with no cookie set. */
 const executed = (outcomes: Outcome[]) =>
-  outcomes.filter(({ status, setCookies }) => status < 400 || status >= 500 || setCookies.length > 0);
+  outcomes.filter(
+    ({ status, setCookies }) => status < 400 || status >= 500 || setCookies.length > 0,
+  );
 
-async function sendSimplePosts(query: string, headers: Record<string, string> = {}, paths = SPELLINGS) {
+async function sendSimplePosts(
+  query: string,
+  headers: Record<string, string> = {},
+  paths = SPELLINGS,
+) {
   const outcomes: Outcome[] = [];
   for (const path of paths) {
     for (const [how, encode] of Object.entries(SIMPLE_POSTS)) {
@@ -95,10 +108,11 @@ describe('a foreign page cannot run a mutation through another spelling of /grap
     const victim = new TestClient(server.graphqlUrl);
     const { user } = await signUp(victim);
     const before = await sessions();
-    const outcomes = await sendSimplePosts('mutation { logout }', { cookie: cookieHeader(victim) }, [
-      '/graphql',
-      ...SPELLINGS,
-    ]);
+    const outcomes = await sendSimplePosts(
+      'mutation { logout }',
+      { cookie: cookieHeader(victim) },
+      ['/graphql', ...SPELLINGS],
+    );
     expect(executed(outcomes)).toEqual([]);
     expect(await sessions()).toBe(before);
     expect((await victim.request<{ me: { id: string } | null }>(ME)).data?.me?.id).toBe(user.id);
@@ -118,9 +132,16 @@ describe('GraphQL runs at /graphql and nowhere else', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: signIn }),
       });
-      answers.push({ path, status: response.status, code: refusalCode(response), setCookies: response.setCookies });
+      answers.push({
+        path,
+        status: response.status,
+        code: refusalCode(response),
+        setCookies: response.setCookies,
+      });
     }
-    expect(answers).toEqual(SPELLINGS.map((path) => ({ path, status: 404, code: 'NOT_FOUND', setCookies: [] })));
+    expect(answers).toEqual(
+      SPELLINGS.map((path) => ({ path, status: 404, code: 'NOT_FOUND', setCookies: [] })),
+    );
     expect(await sessions()).toBe(before);
   });
 
@@ -130,7 +151,10 @@ describe('GraphQL runs at /graphql and nowhere else', () => {
     const answers: { path: string; accept: string; status: number }[] = [];
     for (const path of SPELLINGS.filter((p) => !p.includes('?'))) {
       for (const accept of ['application/json', 'text/html']) {
-        const response = await rawRequest(server.origin, { path: withQuery(path), headers: { accept } });
+        const response = await rawRequest(server.origin, {
+          path: withQuery(path),
+          headers: { accept },
+        });
         answers.push({ path, accept, status: response.status });
       }
     }
@@ -141,7 +165,10 @@ describe('GraphQL runs at /graphql and nowhere else', () => {
       headers: { accept: 'application/json' },
     });
     expect(JSON.parse(json.body)).toEqual({ data: { __typename: 'Query' } });
-    const graphiql = await rawRequest(server.origin, { path: '/graphql', headers: { accept: 'text/html' } });
+    const graphiql = await rawRequest(server.origin, {
+      path: '/graphql',
+      headers: { accept: 'text/html' },
+    });
     expect(graphiql.status).toBe(200);
     expect(graphiql.body).toMatch(/graphiql/i);
   });

@@ -5,14 +5,20 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TestClient } from './support/client.js';
 import { createTestDatabase, type TestDatabase, testDatabaseKind } from './support/database.js';
 import { signUp } from './support/flows.js';
-import { listeningPort, outputLines, type RunningProcess, runServerProcess } from './support/server-process.js';
+import {
+  listeningPort,
+  outputLines,
+  type RunningProcess,
+  runServerProcess,
+} from './support/server-process.js';
 
 /** The real process, as `npm start` runs it, with only the environment a user would give it. */
 
 const children: RunningProcess[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
-  for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+  for (const c of children)
+    if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
   for (const cleanup of cleanups) await cleanup();
 });
 const start = (env: Record<string, string>) => {
@@ -31,7 +37,11 @@ describe('the server process', () => {
       cleanups.push(() => database!.drop());
     }
     // As a new user runs it: no NODE_ENV, no SESSION_SECRET (the dev secret is generated into DATA_DIR).
-    const env = { DATA_DIR: dataDir, PORT: '0', ...(database ? { DATABASE_URL: database.url } : {}) };
+    const env = {
+      DATA_DIR: dataDir,
+      PORT: '0',
+      ...(database ? { DATABASE_URL: database.url } : {}),
+    };
 
     const first = start(env);
     const port = await listeningPort(first);
@@ -46,9 +56,10 @@ describe('the server process', () => {
     const port2 = await listeningPort(second);
     const after = new TestClient(`http://127.0.0.1:${port2}/graphql`);
     after.jar.set('sessionId', value);
-    const res = await after.request<{ me: { id: string; name: string }; sessions: { id: string }[] }>(
-      '{ me { id name } sessions { id } }',
-    );
+    const res = await after.request<{
+      me: { id: string; name: string };
+      sessions: { id: string }[];
+    }>('{ me { id name } sessions { id } }');
     expect(res.errors).toBeUndefined();
     expect(res.data?.me).toEqual({ id: user.id, name: user.name });
     expect(res.data?.sessions.map((s) => s.id)).toEqual([session.id]);
@@ -100,7 +111,8 @@ describe.skipIf(testDatabaseKind === 'postgres').concurrent('start-up failures',
     // Timed from the first failed attempt, so a slow start of node itself does not count.
     let waitingSince: number | undefined;
     const poll = setInterval(() => {
-      if (waitingSince === undefined && /waiting up to/.test(server.output())) waitingSince = Date.now();
+      if (waitingSince === undefined && /waiting up to/.test(server.output()))
+        waitingSince = Date.now();
     }, 50);
     const code = await server.exited;
     clearInterval(poll);

@@ -20,7 +20,11 @@ const USERS_PAGE = `totalCount edges { cursor node { ${USER_FIELDS} } } pageInfo
 const VIEWER = `me { ${USER_FIELDS} } session { ${SESSION_FIELDS} user { id name } } sessions { ${SESSION_FIELDS} }`;
 
 /** The query once with literal arguments and once with the same values as variables. */
-async function bothWays(client: TestClient, args: Record<string, unknown>, select: (a: string) => string) {
+async function bothWays(
+  client: TestClient,
+  args: Record<string, unknown>,
+  select: (a: string) => string,
+) {
   const literal = Object.entries(args)
     .map(([name, value]) => `${name}: ${JSON.stringify(value)}`)
     .join(', ');
@@ -78,8 +82,13 @@ describe('literal arguments and variables answer exactly alike', () => {
     const first = await bothWays(client, { first: 2 }, (a) => `users(${a}) { ${USERS_PAGE} }`);
     expect(first.compiled.errors).toBeUndefined();
     expect(first.compiled).toEqual(first.interpreted);
-    const after = (first.compiled.data as { users: { pageInfo: { endCursor: string } } }).users.pageInfo.endCursor;
-    const next = await bothWays(client, { first: 2, after }, (a) => `users(${a}) { ${USERS_PAGE} }`);
+    const after = (first.compiled.data as { users: { pageInfo: { endCursor: string } } }).users
+      .pageInfo.endCursor;
+    const next = await bothWays(
+      client,
+      { first: 2, after },
+      (a) => `users(${a}) { ${USERS_PAGE} }`,
+    );
     expect(next.compiled.errors).toBeUndefined();
     expect(next.compiled).toEqual(next.interpreted);
   });
@@ -87,8 +96,17 @@ describe('literal arguments and variables answer exactly alike', () => {
   it('bad arguments: the documented error, its field and its path, and no partial data', async () => {
     const client = new TestClient(server.graphqlUrl);
     await signUp(client);
-    for (const args of [{ first: 0 }, { first: 101 }, { first: -1 }, { first: 1, after: 'not-a-cursor' }]) {
-      const { compiled, interpreted } = await bothWays(client, args, (a) => `me { id } users(${a}) { totalCount }`);
+    for (const args of [
+      { first: 0 },
+      { first: 101 },
+      { first: -1 },
+      { first: 1, after: 'not-a-cursor' },
+    ]) {
+      const { compiled, interpreted } = await bothWays(
+        client,
+        args,
+        (a) => `me { id } users(${a}) { totalCount }`,
+      );
       expect(compiled.errors?.[0]?.extensions?.code, JSON.stringify(args)).toBe('BAD_USER_INPUT');
       expect(compiled.errors?.[0]?.path).toEqual(['users']);
       expect(compiled, JSON.stringify(args)).toEqual(interpreted);

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCode, TestClient } from './support/client.js';
 import { signIn, signUp } from './support/flows.js';
-import { forgetPassword, mailEnv, otherCode, outboxSettled, RESET_SUBJECT, resetPassword } from './support/recovery.js';
+import {
+  forgetPassword,
+  mailEnv,
+  otherCode,
+  outboxSettled,
+  RESET_SUBJECT,
+  resetPassword,
+} from './support/recovery.js';
 import { startServer, type TestServer } from './support/server.js';
 import { codeIn, type ReceivedMail, TestSmtp } from './support/smtp.js';
 
@@ -40,12 +47,20 @@ async function requestResetMail(email: string): Promise<ResetMail> {
   const after = smtp.mark();
   const response = await forgetPassword(client(), email);
   expect(response.data?.forgetPassword).toBe(true);
-  const mail = await smtp.waitFor((m) => m.to.includes(email.toLowerCase()) && RESET_SUBJECT.test(m.subject), {
-    after,
-  });
+  const mail = await smtp.waitFor(
+    (m) => m.to.includes(email.toLowerCase()) && RESET_SUBJECT.test(m.subject),
+    {
+      after,
+    },
+  );
   const link = linkIn(mail);
   const params = new URLSearchParams(link.hash.replace(/^#reset\?/, ''));
-  return { code: codeIn(mail), link, email: params.get('email') ?? '', token: params.get('token') ?? '' };
+  return {
+    code: codeIn(mail),
+    link,
+    email: params.get('email') ?? '',
+    token: params.get('token') ?? '',
+  };
 }
 
 /** The reset link of a mail: the line of its text that is a URL. */
@@ -56,9 +71,12 @@ function linkIn(mail: ReceivedMail): URL {
 }
 
 const resetMailsQueued = async (email: string) =>
-  (await server.booted.db.prisma.mailOutbox.findMany({ where: { to: email }, select: { subject: true } })).filter(
-    (row) => RESET_SUBJECT.test(row.subject),
-  ).length;
+  (
+    await server.booted.db.prisma.mailOutbox.findMany({
+      where: { to: email },
+      select: { subject: true },
+    })
+  ).filter((row) => RESET_SUBJECT.test(row.subject)).length;
 
 describe('the reset link', () => {
   it("opens PUBLIC_URL's account page with the address and a 128-bit token in the fragment, stored only as a keyed hash", async () => {
@@ -71,7 +89,9 @@ describe('the reset link', () => {
     const html = smtp.to(account.email).at(-1)?.html ?? '';
     expect(html).toContain(`href="${mail.link.href.replaceAll('&', '&amp;')}"`);
 
-    const row = await server.booted.db.prisma.passwordResetCode.findUniqueOrThrow({ where: { userId: user.id } });
+    const row = await server.booted.db.prisma.passwordResetCode.findUniqueOrThrow({
+      where: { userId: user.id },
+    });
     expect(row.tokenHash).toMatch(/^[0-9a-f]{64}$/);
     expect(row.tokenHash).not.toBe(createHash('sha256').update(mail.token).digest('hex'));
   });
@@ -80,7 +100,11 @@ describe('the reset link', () => {
     const { account } = await signUp(client());
     const mail = await requestResetMail(account.email);
     const forged = `${mail.token.slice(0, -2)}${mail.token.endsWith('AA') ? 'AB' : 'AA'}`;
-    const wrong = await resetPassword(client(), { email: mail.email, otp: forged, newPassword: 'a-linked-passphrase' });
+    const wrong = await resetPassword(client(), {
+      email: mail.email,
+      otp: forged,
+      newPassword: 'a-linked-passphrase',
+    });
     expect(errorCode(wrong)).toBe('INVALID_OTP');
 
     const first = await resetPassword(client(), {
@@ -102,7 +126,9 @@ describe('the reset link', () => {
       newPassword: 'a-second-passphrase',
     });
     expect(errorCode(code)).toBe('INVALID_OTP');
-    expect((await signIn(client(), { email: account.email, password: 'a-linked-passphrase' })).errors).toBeUndefined();
+    expect(
+      (await signIn(client(), { email: account.email, password: 'a-linked-passphrase' })).errors,
+    ).toBeUndefined();
   });
 
   it("still resets after the code's 5 wrong tries have burnt the code", async () => {
@@ -116,7 +142,11 @@ describe('the reset link', () => {
       });
       expect(errorCode(wrong)).toBe('INVALID_OTP');
     }
-    const burnt = await resetPassword(client(), { email: account.email, otp: mail.code, newPassword: 'a-passphrase' });
+    const burnt = await resetPassword(client(), {
+      email: account.email,
+      otp: mail.code,
+      newPassword: 'a-passphrase',
+    });
     expect(errorCode(burnt)).toBe('INVALID_OTP');
 
     const linked = await resetPassword(client(), {
@@ -147,7 +177,11 @@ describe('wrong reset codes per account', () => {
     }
     const mail = last as ResetMail;
 
-    const right = await resetPassword(client(), { email: account.email, otp: mail.code, newPassword: 'a-passphrase' });
+    const right = await resetPassword(client(), {
+      email: account.email,
+      otp: mail.code,
+      newPassword: 'a-passphrase',
+    });
     expect(errorCode(right)).toBe('INVALID_OTP');
     const wrong21 = await resetPassword(client(), {
       email: account.email,
@@ -156,7 +190,9 @@ describe('wrong reset codes per account', () => {
     });
     expect(errorCode(wrong21)).toBe('INVALID_OTP');
     // Refused without checking: the code still has the one check its four wrong tries left it.
-    const row = await server.booted.db.prisma.passwordResetCode.findUniqueOrThrow({ where: { userId: user.id } });
+    const row = await server.booted.db.prisma.passwordResetCode.findUniqueOrThrow({
+      where: { userId: user.id },
+    });
     expect(row.attempts).toBe(4);
 
     const queuedBefore = await resetMailsQueued(account.email);
@@ -174,6 +210,8 @@ describe('wrong reset codes per account', () => {
       newPassword: 'a-passphrase',
     });
     expect(linked.errors).toBeUndefined();
-    expect((await signIn(client(), { email: account.email, password: 'a-passphrase' })).errors).toBeUndefined();
+    expect(
+      (await signIn(client(), { email: account.email, password: 'a-passphrase' })).errors,
+    ).toBeUndefined();
   });
 });

@@ -30,7 +30,9 @@ describe('forgetPassword timing', () => {
   });
 
   // A statistical test on a shared machine: a retry absorbs a burst of load; a real leak fails every run.
-  it('takes similar time for known and unknown addresses (medians of interleaved samples)', { retry: 2 }, async () => {
+  it('takes similar time for known and unknown addresses (medians of interleaved samples)', {
+    retry: 2,
+  }, async () => {
     const client = new TestClient(server.graphqlUrl);
     const { account } = await signUp(new TestClient(server.graphqlUrl));
     const unknown = `unknown-${Date.now()}@example.test`;

@@ -59,7 +59,9 @@ describe('forgetPassword', () => {
     expect(mail.html).toContain(`>${code}</p>`);
     expect(mail.html).toMatch(/15 minutes/);
 
-    const row = await server.booted.db.prisma.passwordResetCode.findUniqueOrThrow({ where: { userId: user.id } });
+    const row = await server.booted.db.prisma.passwordResetCode.findUniqueOrThrow({
+      where: { userId: user.id },
+    });
     expect(row.codeHash).toMatch(/^[0-9a-f]{64}$/);
     expect(row.codeHash).not.toContain(code);
     expect(row.codeHash).not.toBe(createHash('sha256').update(code).digest('hex'));
@@ -94,7 +96,11 @@ describe('resetPassword', () => {
     expect(wrong.setCookies).toHaveLength(0);
     expect(await sessionRows()).toBe(before);
 
-    const right = await resetPassword(client(), { email: account.email, otp: code, newPassword: 'new-password-1' });
+    const right = await resetPassword(client(), {
+      email: account.email,
+      otp: code,
+      newPassword: 'new-password-1',
+    });
     expect(right.errors).toBeUndefined();
     expect(right.data?.resetPassword.user.email).toBe(account.email);
   });
@@ -109,7 +115,10 @@ describe('resetPassword', () => {
       { email: account.email, otp: '123456' },
     ];
     for (const input of cases) {
-      const response = await resetPassword(client(), { ...input, newPassword: 'whatever-password' });
+      const response = await resetPassword(client(), {
+        ...input,
+        newPassword: 'whatever-password',
+      });
       expect(errorCode(response)).toBe('INVALID_OTP');
       expect(response.errors?.[0]?.message).toBe('The code is wrong, expired or already used.');
     }
@@ -119,17 +128,29 @@ describe('resetPassword', () => {
   it('checks the new password before spending a check of the code', async () => {
     const { account } = await signUp(client());
     const code = await requestCode(client(), smtp, account.email);
-    const short = await resetPassword(client(), { email: account.email, otp: code, newPassword: 'short' });
+    const short = await resetPassword(client(), {
+      email: account.email,
+      otp: code,
+      newPassword: 'short',
+    });
     expect(errorCode(short)).toBe('BAD_USER_INPUT');
     expect(short.errors?.[0]?.extensions?.field).toBe('newPassword');
-    const ok = await resetPassword(client(), { email: account.email, otp: code, newPassword: 'long-enough-now' });
+    const ok = await resetPassword(client(), {
+      email: account.email,
+      otp: code,
+      newPassword: 'long-enough-now',
+    });
     expect(ok.errors).toBeUndefined();
   });
 
   it('accepts a code once: the same code again is INVALID_OTP', async () => {
     const { account } = await signUp(client());
     const code = await requestCode(client(), smtp, account.email);
-    const first = await resetPassword(client(), { email: account.email, otp: code, newPassword: 'first-new-password' });
+    const first = await resetPassword(client(), {
+      email: account.email,
+      otp: code,
+      newPassword: 'first-new-password',
+    });
     expect(first.errors).toBeUndefined();
     const again = await resetPassword(client(), {
       email: account.email,
@@ -137,7 +158,10 @@ describe('resetPassword', () => {
       newPassword: 'second-new-password',
     });
     expect(errorCode(again)).toBe('INVALID_OTP');
-    const signedIn = await signIn(client(), { email: account.email, password: 'first-new-password' });
+    const signedIn = await signIn(client(), {
+      email: account.email,
+      password: 'first-new-password',
+    });
     expect(signedIn.errors).toBeUndefined();
   });
 
@@ -152,7 +176,11 @@ describe('resetPassword', () => {
       });
       expect(errorCode(wrong)).toBe('INVALID_OTP');
     }
-    const right = await resetPassword(client(), { email: account.email, otp: code, newPassword: 'new-password-1' });
+    const right = await resetPassword(client(), {
+      email: account.email,
+      otp: code,
+      newPassword: 'new-password-1',
+    });
     expect(errorCode(right)).toBe('INVALID_OTP');
     const old = await signIn(client(), { email: account.email, password: account.password });
     expect(old.errors).toBeUndefined();
@@ -163,13 +191,23 @@ describe('resetPassword', () => {
     const code = await requestCode(client(), smtp, account.email);
     const guesses = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        resetPassword(client(), { email: account.email, otp: otherCode(code, i + 1), newPassword: 'new-password-1' }),
+        resetPassword(client(), {
+          email: account.email,
+          otp: otherCode(code, i + 1),
+          newPassword: 'new-password-1',
+        }),
       ),
     );
     for (const r of guesses) expect(errorCode(r)).toBe('INVALID_OTP');
-    const row = await server.booted.db.prisma.passwordResetCode.findUniqueOrThrow({ where: { userId: user.id } });
+    const row = await server.booted.db.prisma.passwordResetCode.findUniqueOrThrow({
+      where: { userId: user.id },
+    });
     expect(row.attempts).toBe(5);
-    const right = await resetPassword(client(), { email: account.email, otp: code, newPassword: 'new-password-1' });
+    const right = await resetPassword(client(), {
+      email: account.email,
+      otp: code,
+      newPassword: 'new-password-1',
+    });
     expect(errorCode(right)).toBe('INVALID_OTP');
   });
 
@@ -187,7 +225,11 @@ describe('resetPassword', () => {
         ),
       ).toBe('INVALID_OTP');
     }
-    const right = await resetPassword(client(), { email: account.email, otp: code, newPassword: 'new-password-1' });
+    const right = await resetPassword(client(), {
+      email: account.email,
+      otp: code,
+      newPassword: 'new-password-1',
+    });
     expect(right.errors).toBeUndefined();
   });
 
@@ -215,9 +257,17 @@ describe('resetPassword', () => {
     const { account } = await signUp(client());
     const burnt = await requestCode(client(), smtp, account.email);
     for (let i = 1; i <= 5; i++)
-      await resetPassword(client(), { email: account.email, otp: otherCode(burnt, i), newPassword: 'new-password-1' });
+      await resetPassword(client(), {
+        email: account.email,
+        otp: otherCode(burnt, i),
+        newPassword: 'new-password-1',
+      });
     const fresh = await requestCode(client(), smtp, account.email);
-    const response = await resetPassword(client(), { email: account.email, otp: fresh, newPassword: 'new-password-1' });
+    const response = await resetPassword(client(), {
+      email: account.email,
+      otp: fresh,
+      newPassword: 'new-password-1',
+    });
     expect(response.errors).toBeUndefined();
   });
 
@@ -227,16 +277,24 @@ describe('resetPassword', () => {
     const before = await sessionRows();
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        resetPassword(client(), { email: account.email, otp: code, newPassword: `parallel-password-${i}` }),
+        resetPassword(client(), {
+          email: account.email,
+          otp: code,
+          newPassword: `parallel-password-${i}`,
+        }),
       ),
     );
     const winners = results.flatMap((r, i) => (r.data?.resetPassword ? [i] : []));
     expect(winners).toHaveLength(1);
-    for (const [i, r] of results.entries()) if (i !== winners[0]) expect(errorCode(r)).toBe('INVALID_OTP');
+    for (const [i, r] of results.entries())
+      if (i !== winners[0]) expect(errorCode(r)).toBe('INVALID_OTP');
     // The sign-up's session ended, the winner's began: one session in all for this user.
     expect(await sessionRows()).toBe(before);
     expect(await server.booted.db.prisma.session.count({ where: { userId: user.id } })).toBe(1);
-    const signedIn = await signIn(client(), { email: account.email, password: `parallel-password-${winners[0]}` });
+    const signedIn = await signIn(client(), {
+      email: account.email,
+      password: `parallel-password-${winners[0]}`,
+    });
     expect(signedIn.errors).toBeUndefined();
   });
 
@@ -244,11 +302,17 @@ describe('resetPassword', () => {
     const browser = client();
     const { account, user } = await signUp(browser, { keepSignedIn: true });
     const laptop = client();
-    expect((await signIn(laptop, { email: account.email, password: account.password })).errors).toBeUndefined();
+    expect(
+      (await signIn(laptop, { email: account.email, password: account.password })).errors,
+    ).toBeUndefined();
     const phone = client();
-    expect((await signIn(phone, { name: account.name, password: account.password })).errors).toBeUndefined();
+    expect(
+      (await signIn(phone, { name: account.name, password: account.password })).errors,
+    ).toBeUndefined();
     for (const c of [browser, laptop, phone])
-      expect((await c.request<{ me: { id: string } | null }>('{ me { id } }')).data?.me?.id).toBe(user.id);
+      expect((await c.request<{ me: { id: string } | null }>('{ me { id } }')).data?.me?.id).toBe(
+        user.id,
+      );
 
     const code = await requestCode(client(), smtp, account.email);
     const resetter = client();
@@ -274,10 +338,12 @@ describe('resetPassword', () => {
     expect(me.data?.me?.id).toBe(user.id);
     expect(await server.booted.db.prisma.session.count({ where: { userId: user.id } })).toBe(1);
 
-    expect(errorCode(await signIn(client(), { email: account.email, password: account.password }))).toBe(
-      'INVALID_CREDENTIALS',
-    );
-    expect((await signIn(client(), { email: account.email, password: 'brand-new-password' })).errors).toBeUndefined();
+    expect(
+      errorCode(await signIn(client(), { email: account.email, password: account.password })),
+    ).toBe('INVALID_CREDENTIALS');
+    expect(
+      (await signIn(client(), { email: account.email, password: 'brand-new-password' })).errors,
+    ).toBeUndefined();
   });
 
   it('replaces the session of another account the resetting browser held', async () => {
@@ -291,7 +357,9 @@ describe('resetPassword', () => {
       newPassword: 'brand-new-password',
     });
     expect(response.data?.resetPassword.user.id).toBe(user.id);
-    expect(await server.booted.db.prisma.session.count({ where: { userId: other.user.id } })).toBe(0);
+    expect(await server.booted.db.prisma.session.count({ where: { userId: other.user.id } })).toBe(
+      0,
+    );
   });
 });
 
@@ -310,7 +378,11 @@ describe('an expired code', () => {
     const mail = await smtp.waitFor((m) => m.to.includes(account.email), { after });
     expect(mail.text).toMatch(/expires in 2 seconds/);
     await new Promise((resolve) => setTimeout(resolve, 2_200));
-    const response = await resetPassword(c, { email: account.email, otp: codeIn(mail), newPassword: 'new-password-1' });
+    const response = await resetPassword(c, {
+      email: account.email,
+      otp: codeIn(mail),
+      newPassword: 'new-password-1',
+    });
     expect(errorCode(response)).toBe('INVALID_OTP');
   });
 });

@@ -40,7 +40,9 @@ async function signedInAdmin(server: TestServer) {
   const { account, user } = await signUp(new TestClient(server.graphqlUrl));
   await server.booted.db.prisma.user.update({ where: { id: user.id }, data: { role: 'ADMIN' } });
   const admin = new TestClient(server.graphqlUrl);
-  expect((await signIn(admin, { name: account.name, password: account.password })).errors).toBeUndefined();
+  expect(
+    (await signIn(admin, { name: account.name, password: account.password })).errors,
+  ).toBeUndefined();
   return { admin, user };
 }
 
@@ -56,7 +58,9 @@ describe('users is for admins by default', () => {
     await signUp(client);
     // Scope results are cached per request: logout must drop them, or the later field would run as
     // the signed-out viewer (a masked error today, stale authorisation for admin fields tomorrow).
-    const response = await client.request<{ logout: boolean }>('mutation { logout revokeOtherSessions }');
+    const response = await client.request<{ logout: boolean }>(
+      'mutation { logout revokeOtherSessions }',
+    );
     expect(response.data).toBeNull();
     expect(errorCode(response)).toBe('UNAUTHENTICATED');
   });
@@ -70,7 +74,9 @@ describe('users is for admins by default', () => {
   });
 
   it('signed out, users still answers UNAUTHENTICATED', async () => {
-    expect(errorCode(await new TestClient(server.graphqlUrl).request(USERS))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await new TestClient(server.graphqlUrl).request(USERS))).toBe(
+      'UNAUTHENTICATED',
+    );
   });
 
   it("an admin gets the list, every user's role included", async () => {
@@ -129,11 +135,16 @@ describe('USERS_QUERY_ACCESS=signed-in opens the directory of part one fields', 
     const { admin } = await signedInAdmin(server);
     const response = await admin.request<UsersData>(USERS_WITH_ROLES);
     expect(response.errors).toBeUndefined();
-    expect(response.data?.users.edges.map((edge) => edge.node)).toContainEqual({ id: someone.id, role: 'USER' });
+    expect(response.data?.users.edges.map((edge) => edge.node)).toContainEqual({
+      id: someone.id,
+      role: 'USER',
+    });
   });
 
   it('signed out, users still answers UNAUTHENTICATED', async () => {
-    expect(errorCode(await new TestClient(server.graphqlUrl).request(USERS))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await new TestClient(server.graphqlUrl).request(USERS))).toBe(
+      'UNAUTHENTICATED',
+    );
   });
 });
 
@@ -150,7 +161,12 @@ function runAdmin(env: Record<string, string>, ...args: string[]): Promise<Scrip
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SESSION_SECRET: TEST_SECRET, ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        SESSION_SECRET: TEST_SECRET,
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -174,7 +190,9 @@ function runAdmin(env: Record<string, string>, ...args: string[]): Promise<Scrip
 async function deploy() {
   const dataDir = mkdtempSync(join(tmpdir(), 'sg-roles-'));
   const database: TestDatabase =
-    testDatabaseKind === 'postgres' ? await createTestDatabase() : { url: '', drop: async () => {} };
+    testDatabaseKind === 'postgres'
+      ? await createTestDatabase()
+      : { url: '', drop: async () => {} };
   const start = () => startServer({ database, env: { ...UNLIMITED, DATA_DIR: dataDir } });
   const embedded = testDatabaseKind === 'pglite';
   let server = await start();
@@ -230,7 +248,10 @@ describe('npm run admin -- grant|revoke <email>', () => {
   it('an unknown e-mail exits non-zero with one line and changes nothing', async () => {
     const { account } = await signUp(new TestClient(deployment.server.graphqlUrl));
     const roles = () =>
-      deployment.server.booted.db.prisma.user.findMany({ select: { id: true, role: true }, orderBy: { id: 'asc' } });
+      deployment.server.booted.db.prisma.user.findMany({
+        select: { id: true, role: true },
+        orderBy: { id: 'asc' },
+      });
     const before = await roles();
     const run = await deployment.admin('grant', `not-${account.email}`);
     expect(run.code).not.toBe(0);
@@ -249,19 +270,30 @@ describe('npm run admin -- grant|revoke <email>', () => {
       expect(run.stdout).toBe('');
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
       expect(run.stderr).toMatch(/in use by another process/);
-      const row = await deployment.server.booted.db.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+      const row = await deployment.server.booted.db.prisma.user.findUniqueOrThrow({
+        where: { id: user.id },
+      });
       expect(row.role).toBe('USER');
     },
   );
 
   it('bad usage exits non-zero with the usage line, before touching any database', async () => {
-    const usages = [[], ['grant'], ['promote', 'ada@example.test'], ['grant', 'a@example.test', 'b@example.test']];
+    const usages = [
+      [],
+      ['grant'],
+      ['promote', 'ada@example.test'],
+      ['grant', 'a@example.test', 'b@example.test'],
+    ];
     const runs = await Promise.all(
-      usages.map((args) => runAdmin({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }, ...args)),
+      usages.map((args) =>
+        runAdmin({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }, ...args),
+      ),
     );
     for (const [i, run] of runs.entries()) {
       expect(run.code, usages[i]?.join(' ')).not.toBe(0);
-      expect(run.stderr.trim(), usages[i]?.join(' ')).toBe('usage: npm run admin -- grant|revoke <email>');
+      expect(run.stderr.trim(), usages[i]?.join(' ')).toBe(
+        'usage: npm run admin -- grant|revoke <email>',
+      );
     }
   });
 });

@@ -65,7 +65,9 @@ describe.runIf(testDatabaseKind === 'postgres')('two instances on one PostgreSQL
 
     // The same user on B (here: the same cookie) revokes the session.
     const onB = on(b, onA);
-    const revoked = await onB.request('mutation ($id: ID!) { revokeSession(id: $id) }', { id: session.id });
+    const revoked = await onB.request('mutation ($id: ID!) { revokeSession(id: $id) }', {
+      id: session.id,
+    });
     expect(revoked.data).toEqual({ revokeSession: true });
     const elapsed = await until(async () => (await meOf(on(a, keep))) === null, 1_000, 5);
     expect(elapsed).toBeLessThan(100);
@@ -112,7 +114,10 @@ describe.runIf(testDatabaseKind === 'postgres')('two instances on one PostgreSQL
       expect(a.queries.length).toBeGreaterThan(0);
 
       const other = on(b, onA);
-      expect((await other.request('mutation ($id: ID!) { revokeSession(id: $id) }', { id: session.id })).data).toEqual({
+      expect(
+        (await other.request('mutation ($id: ID!) { revokeSession(id: $id) }', { id: session.id }))
+          .data,
+      ).toEqual({
         revokeSession: true,
       });
       expect(await meOf(on(a, keep))).toBeNull();
@@ -126,7 +131,9 @@ describe.runIf(testDatabaseKind === 'postgres')('two instances on one PostgreSQL
       a.resetQueryLog();
       expect(await meOf(freshCopy)).not.toBeNull();
       expect(a.queries).toEqual([]);
-      await on(b, fresh).request('mutation ($id: ID!) { revokeSession(id: $id) }', { id: second.session.id });
+      await on(b, fresh).request('mutation ($id: ID!) { revokeSession(id: $id) }', {
+        id: second.session.id,
+      });
       await until(async () => (await meOf(on(a, freshCopy))) === null, 1_000, 5);
     } finally {
       await admin.end();
@@ -171,7 +178,9 @@ describe.runIf(testDatabaseKind === 'postgres')('two server processes on one Pos
     expect(await me(copy(b))).toBe(user.id);
     // Used on A again, so A holds it in its cache when the revocation happens elsewhere.
     expect(await me(copy(a))).toBe(user.id);
-    const revoked = await copy(b).request('mutation ($id: ID!) { revokeSession(id: $id) }', { id: session.id });
+    const revoked = await copy(b).request('mutation ($id: ID!) { revokeSession(id: $id) }', {
+      id: session.id,
+    });
     expect(revoked.data).toEqual({ revokeSession: true });
     const elapsed = await until(async () => (await me(copy(a))) === null, 1_000, 5);
     expect(elapsed).toBeLessThan(100);
@@ -184,7 +193,10 @@ describe.runIf(testDatabaseKind === 'postgres')('two server processes on one Pos
       const res = await signIn(new TestClient(server.graphqlUrl), wrong);
       expect(res.errors?.[0]?.extensions?.code).toBe('INVALID_CREDENTIALS');
     }
-    const limited = await signIn(new TestClient(b.graphqlUrl), { name: account.name, password: account.password });
+    const limited = await signIn(new TestClient(b.graphqlUrl), {
+      name: account.name,
+      password: account.password,
+    });
     expect(limited.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
   });
 
@@ -194,13 +206,19 @@ describe.runIf(testDatabaseKind === 'postgres')('two server processes on one Pos
     );
     const mark = smtp.mark();
     await Promise.all(
-      accounts.map(({ account }, i) => forgetPassword(new TestClient((i % 2 ? b : a).graphqlUrl), account.email)),
+      accounts.map(({ account }, i) =>
+        forgetPassword(new TestClient((i % 2 ? b : a).graphqlUrl), account.email),
+      ),
     );
-    await smtp.waitForCount(accounts.length, (mail) => RESET_SUBJECT.test(mail.subject), { after: mark });
+    await smtp.waitForCount(accounts.length, (mail) => RESET_SUBJECT.test(mail.subject), {
+      after: mark,
+    });
     // Both workers have polled several times since (every 100 ms): a duplicate would have arrived by now.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     for (const { account } of accounts) {
-      expect(smtp.to(account.email, mark).filter((mail) => RESET_SUBJECT.test(mail.subject))).toHaveLength(1);
+      expect(
+        smtp.to(account.email, mark).filter((mail) => RESET_SUBJECT.test(mail.subject)),
+      ).toHaveLength(1);
     }
   });
 });

@@ -49,14 +49,17 @@ describe('with the default lifetimes', () => {
   async function threeDevices() {
     const devices = [client('device-1'), client('device-2'), client('device-3')];
     const { account, user } = await signUp(devices[0]!);
-    for (const device of devices.slice(1)) await signIn(device, { name: account.name, password: account.password });
+    for (const device of devices.slice(1))
+      await signIn(device, { name: account.name, password: account.password });
     return { account, user, devices: devices as [TestClient, TestClient, TestClient] };
   }
 
   it('session returns the current session with every field and its user', async () => {
     const c = client('session-field-test');
     const { user, session } = await signUp(c, { keepSignedIn: true });
-    const res = await c.request<{ session: SessionView & { user: { id: string } } }>(CURRENT_SESSION);
+    const res = await c.request<{ session: SessionView & { user: { id: string } } }>(
+      CURRENT_SESSION,
+    );
     expect(res.data?.session).toMatchObject({
       id: session.id,
       keepSignedIn: true,
@@ -87,15 +90,23 @@ describe('with the default lifetimes', () => {
     const oldValue = c.sessionValue!;
     const res = await c.request<{ refreshSession: SessionView }>(REFRESH);
     expect(res.errors).toBeUndefined();
-    expect(res.data?.refreshSession).toMatchObject({ id: session.id, keepSignedIn: true, current: true });
-    expect(Date.parse(res.data!.refreshSession.expiresAt)).toBeGreaterThanOrEqual(Date.parse(session.expiresAt));
+    expect(res.data?.refreshSession).toMatchObject({
+      id: session.id,
+      keepSignedIn: true,
+      current: true,
+    });
+    expect(Date.parse(res.data!.refreshSession.expiresAt)).toBeGreaterThanOrEqual(
+      Date.parse(session.expiresAt),
+    );
     expect(res.setCookies).toHaveLength(1);
     expect(res.setCookies[0]?.maxAge).toBe(30 * 86_400);
     expect(c.sessionValue).not.toBe(oldValue);
 
     expect(await meOf(replay(server, oldValue))).toBeNull();
     expect(await meOf(c)).not.toBeNull();
-    const row = await server.booted.db.prisma.session.findUniqueOrThrow({ where: { id: session.id } });
+    const row = await server.booted.db.prisma.session.findUniqueOrThrow({
+      where: { id: session.id },
+    });
     expect(row.tokenHash).toBe(sha256(tokenOf(c.sessionValue!)));
   });
 
@@ -108,7 +119,10 @@ describe('with the default lifetimes', () => {
     expect(res.setCookies).toEqual([]); // the caller's own cookie is untouched
     expect(await meOf(devices[1])).toBeNull();
     expect(await meOf(devices[0])).not.toBeNull();
-    expect((await sessionsOf(devices[2])).map((s) => s.userAgent)).toEqual(['device-3', 'device-1']);
+    expect((await sessionsOf(devices[2])).map((s) => s.userAgent)).toEqual([
+      'device-3',
+      'device-1',
+    ]);
     // Already gone: a second revoke finds nothing.
     expect(errorCode(await devices[0].request(REVOKE, { id: second!.id }))).toBe('NOT_FOUND');
   });
@@ -157,7 +171,9 @@ describe('expiry, decided by the server clock', () => {
   it('a session unused for SESSION_IDLE_TTL is dead, though the browser still sends its cookie', async () => {
     const c = client();
     const { account, session } = await signUp(c);
-    const row = await server.booted.db.prisma.session.findUniqueOrThrow({ where: { id: session.id } });
+    const row = await server.booted.db.prisma.session.findUniqueOrThrow({
+      where: { id: session.id },
+    });
     expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBe(3_000);
     await sleep(3_300);
     expect(c.sessionValue).toBeDefined();
@@ -197,12 +213,16 @@ describe('expiry, decided by the server clock', () => {
       persistent.request<{ session: SessionView }>(CURRENT_SESSION),
       browser.request<{ session: SessionView }>(CURRENT_SESSION),
     ]);
-    expect(Date.parse(late.data!.session.expiresAt)).toBeGreaterThan(Date.parse(p0.expiresAt) + 1_500);
+    expect(Date.parse(late.data!.session.expiresAt)).toBeGreaterThan(
+      Date.parse(p0.expiresAt) + 1_500,
+    );
     expect(late.setCookies).toHaveLength(1);
     expect(late.setCookies[0]?.name).toBe('sessionId');
     expect(late.setCookies[0]?.maxAge).toBeGreaterThanOrEqual(3);
     expect(late.setCookies[0]?.maxAge).toBeLessThanOrEqual(4);
-    expect(Date.parse(lateBrowser.data!.session.expiresAt)).toBeGreaterThan(Date.parse(b0.expiresAt) + 1_500);
+    expect(Date.parse(lateBrowser.data!.session.expiresAt)).toBeGreaterThan(
+      Date.parse(b0.expiresAt) + 1_500,
+    );
     // A browser-session cookie carries no lifetime, so there is nothing to re-send.
     expect(lateBrowser.setCookies).toEqual([]);
 

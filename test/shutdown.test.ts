@@ -13,7 +13,12 @@ import { until } from './support/wait.js';
  * machine is between the signal and the rest of its body.
  */
 const startServerProcess = () =>
-  spawnServer({ NODE_ENV: 'test', DATABASE_URL: 'memory:', LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT: '10m' });
+  spawnServer({
+    NODE_ENV: 'test',
+    DATABASE_URL: 'memory:',
+    LOG_LEVEL: 'info',
+    SHUTDOWN_TIMEOUT: '10m',
+  });
 
 const exitOf = (child: ChildProcess) =>
   child.exitCode !== null
@@ -32,7 +37,9 @@ describe('the server process', () => {
     expect((await fetch(`${server.origin}/ready`)).status).toBe(200);
   });
 
-  it('on SIGTERM stops accepting, finishes the request in flight, then exits 0', { timeout: 60_000 }, async () => {
+  it('on SIGTERM stops accepting, finishes the request in flight, then exits 0', {
+    timeout: 60_000,
+  }, async () => {
     const body = JSON.stringify({ query: SIGN_UP, variables: { input: newAccount() } });
     const url = new URL(`${server.origin}/graphql`);
 
@@ -80,7 +87,10 @@ describe('the server process', () => {
     pending.end(body.slice(half));
     const { status, text } = await answered;
     expect(status).toBe(200);
-    const result = JSON.parse(text) as { data?: { signUp?: { user: { id: string } } }; errors?: unknown };
+    const result = JSON.parse(text) as {
+      data?: { signUp?: { user: { id: string } } };
+      errors?: unknown;
+    };
     expect(result.errors).toBeUndefined();
     expect(result.data?.signUp?.user.id).toBeTruthy();
     expect(await exitOf(server.child)).toBe(0);

@@ -7,7 +7,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TestClient } from './support/client.js';
 import { testDatabaseKind } from './support/database.js';
 import { signUp } from './support/flows.js';
-import { listeningPort, outputLines, type RunningProcess, runServerProcess } from './support/server-process.js';
+import {
+  listeningPort,
+  outputLines,
+  type RunningProcess,
+  runServerProcess,
+} from './support/server-process.js';
 
 /**
  * Start-up failures a person causes and fixes outside the code (a second server on the same data, a
@@ -20,7 +25,8 @@ const STACK_FRAME = /^\s+at /m;
 const children: RunningProcess[] = [];
 const cleanups: (() => void)[] = [];
 afterAll(() => {
-  for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+  for (const c of children)
+    if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
   for (const cleanup of cleanups) cleanup();
 });
 const start = (env: Record<string, string>) => {
@@ -123,7 +129,12 @@ describe.runIf(testDatabaseKind === 'postgres')(
     it('exits at once, long before DB_WAIT, with one line naming DATABASE_URL and never the password', async () => {
       const url = new URL(process.env.TEST_DATABASE_URL ?? '');
       url.password = 'not-the-password-7f3a';
-      const server = start({ DATA_DIR: newDataDir(), PORT: '0', DATABASE_URL: url.toString(), DB_WAIT: '10m' });
+      const server = start({
+        DATA_DIR: newDataDir(),
+        PORT: '0',
+        DATABASE_URL: url.toString(),
+        DB_WAIT: '10m',
+      });
       // Ten minutes of DB_WAIT: a server that waits it out fails here.
       expect(await exitWithin(server, 60_000)).not.toBe(0);
       const failure = outputLines(server).filter((line) => line.includes('DATABASE_URL'));

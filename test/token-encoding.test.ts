@@ -57,11 +57,15 @@ describe('the signed session value', () => {
     };
     // Each spelling decodes to the same 32 bytes as the signature we issued.
     for (const variant of Object.values(respelled)) {
-      expect(Buffer.from(variant.slice(dot + 1), 'base64').equals(Buffer.from(signature, 'base64url'))).toBe(true);
+      expect(
+        Buffer.from(variant.slice(dot + 1), 'base64').equals(Buffer.from(signature, 'base64url')),
+      ).toBe(true);
     }
 
     expect(await meId(holding(value))).toBe(id);
-    const asCookie = await Promise.all(Object.values(respelled).map((variant) => meId(holding(variant))));
+    const asCookie = await Promise.all(
+      Object.values(respelled).map((variant) => meId(holding(variant))),
+    );
     const asBearer = await Promise.all(
       Object.values(respelled).map((variant) =>
         meId(new TestClient(server.graphqlUrl), { authorization: `Bearer ${variant}` }),
@@ -96,6 +100,8 @@ describe('the signed session value', () => {
     expect(await meId(browser)).toBe(user.id);
 
     const forgedCookie = await holding(forged(cookie)).request(ME);
-    expect(forgedCookie.setCookies).toEqual([expect.objectContaining({ name: 'sessionId', value: '', maxAge: 0 })]);
+    expect(forgedCookie.setCookies).toEqual([
+      expect.objectContaining({ name: 'sessionId', value: '', maxAge: 0 }),
+    ]);
   });
 });

@@ -14,7 +14,12 @@ interface UserNode {
 }
 interface Connection {
   edges: { cursor: string; node: UserNode }[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
   totalCount: number;
 }
 
@@ -65,7 +70,11 @@ describe('users', () => {
   it('gives every User field and well-formed edges and pageInfo', async () => {
     const page = await usersPage({ first: 3 });
     expect(page.edges.map((e) => e.node.name)).toEqual(accounts.slice(0, 3).map((a) => a.name));
-    expect(page.edges[0]?.node).toMatchObject({ id: accounts[0]!.id, email: accounts[0]!.email, displayName: null });
+    expect(page.edges[0]?.node).toMatchObject({
+      id: accounts[0]!.id,
+      email: accounts[0]!.email,
+      displayName: null,
+    });
     expect(page.edges[0]?.node.activeSessionCount).toBe(1);
     expect(page.edges[0]?.node.lastSeenAt).not.toBeNull();
     const created = page.edges.map((e) => Date.parse(e.node.createdAt));
@@ -139,14 +148,20 @@ describe('users', () => {
   it('counts live sessions and the latest activity per user', async () => {
     const target = accounts[10]!;
     for (let i = 0; i < 2; i++) {
-      await signIn(new TestClient(server.graphqlUrl), { name: target.name, password: target.password });
+      await signIn(new TestClient(server.graphqlUrl), {
+        name: target.name,
+        password: target.password,
+      });
     }
     const gone = accounts[11]!;
     const goneClient = new TestClient(server.graphqlUrl);
     await signIn(goneClient, { name: gone.name, password: gone.password });
     await server.booted.db.prisma.session.deleteMany({ where: { userId: gone.id } });
 
-    const page = await usersPage({ first: 2, after: (await usersPage({ first: 10 })).pageInfo.endCursor! });
+    const page = await usersPage({
+      first: 2,
+      after: (await usersPage({ first: 10 })).pageInfo.endCursor!,
+    });
     const [withThree, withNone] = page.edges.map((e) => e.node);
     expect(withThree?.id).toBe(target.id);
     expect(withThree?.activeSessionCount).toBe(3);

@@ -33,9 +33,10 @@ app.use(
 
 // The bench signs its user in here by name; the peer is measured only on "who am I".
 app.post('/login', async (req, res) => {
-  const { rows } = await pool.query<{ id: string }>('SELECT id::text FROM users WHERE name_key = $1', [
-    String(req.body?.name ?? '').toLowerCase(),
-  ]);
+  const { rows } = await pool.query<{ id: string }>(
+    'SELECT id::text FROM users WHERE name_key = $1',
+    [String(req.body?.name ?? '').toLowerCase()],
+  );
   if (!rows[0]) return void res.status(404).json({ ok: false });
   req.session.userId = rows[0].id;
   res.json({ ok: true });
@@ -44,9 +45,10 @@ app.post('/login', async (req, res) => {
 app.post('/graphql', async (req, res) => {
   const userId = req.session.userId;
   if (!userId) return void res.json({ data: { me: null } });
-  const { rows } = await pool.query<{ id: string; name: string }>('SELECT id::text, name FROM users WHERE id = $1', [
-    userId,
-  ]);
+  const { rows } = await pool.query<{ id: string; name: string }>(
+    'SELECT id::text, name FROM users WHERE id = $1',
+    [userId],
+  );
   res.json({ data: { me: rows[0] ?? null } });
 });
 

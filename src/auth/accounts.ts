@@ -6,7 +6,13 @@ import type { SecurityNotices } from '../mail/notices.js';
 import type { DeviceCookie } from './device-cookies.js';
 import type { PasswordHasher } from './password.js';
 import type { ClientInfo, IssuedSession, SessionStore } from './sessions.js';
-import { checkPassword, nameLookupKey, normaliseDisplayName, normaliseEmail, normaliseName } from './validation.js';
+import {
+  checkPassword,
+  nameLookupKey,
+  normaliseDisplayName,
+  normaliseEmail,
+  normaliseName,
+} from './validation.js';
 
 /** Sign-up, sign-in and password change: the account rules, free of GraphQL. */
 
@@ -63,7 +69,10 @@ export class Accounts {
       where: { OR: [{ nameKey }, { nameSkeleton }, { emailKey }] },
       select: { nameKey: true, nameSkeleton: true },
     });
-    if (taken) throw conflict(taken.nameKey === nameKey || taken.nameSkeleton === nameSkeleton ? 'name' : 'email');
+    if (taken)
+      throw conflict(
+        taken.nameKey === nameKey || taken.nameSkeleton === nameSkeleton ? 'name' : 'email',
+      );
 
     const passwordHash = await hasher.hash(password);
     try {
@@ -93,9 +102,14 @@ export class Accounts {
     }
     const { prisma, hasher } = this.deps;
     hasher.admit();
-    const where = name != null ? { nameKey: nameLookupKey(name) } : { emailKey: (email ?? '').trim().toLowerCase() };
+    const where =
+      name != null
+        ? { nameKey: nameLookupKey(name) }
+        : { emailKey: (email ?? '').trim().toLowerCase() };
     // PostgreSQL text cannot hold NUL, so no account has one; asking would fail the query instead.
-    const user = Object.values(where)[0]?.includes('\0') ? null : await prisma.user.findUnique({ where });
+    const user = Object.values(where)[0]?.includes('\0')
+      ? null
+      : await prisma.user.findUnique({ where });
     // Counted before the hash is checked, so parallel guesses cannot all slip in under the limit. Keyed
     // by the identifier as given, known or not: failures by name then say nothing about the e-mail.
     // A device cookie for this very account counts against that browser instead (lockout is no weapon).
@@ -107,11 +121,17 @@ export class Accounts {
     return user;
   }
 
-  private async checkPassword(attempt: Attempt, user: User | null, password: string): Promise<boolean> {
+  private async checkPassword(
+    attempt: Attempt,
+    user: User | null,
+    password: string,
+  ): Promise<boolean> {
     const { hasher } = this.deps;
     try {
       // Unknown accounts still pay for a hash, so timing does not reveal which names exist.
-      return user ? await hasher.verify(user.passwordHash, password) : await hasher.verifyDummy(password);
+      return user
+        ? await hasher.verify(user.passwordHash, password)
+        : await hasher.verifyDummy(password);
     } catch (error) {
       // Shed by the hash queue: no password was checked, so it is no failure.
       await attempt.cancel();
@@ -146,7 +166,8 @@ export class Accounts {
     hasher.admit();
     // A stolen cookie must not turn into unlimited guesses at the password: same counters as sign-in.
     const attempt = await this.deps.limits.signIn(viewer.user.id, client.ip);
-    if (!(await this.checkPassword(attempt, viewer.user, currentPassword))) throw new AppError('INVALID_CREDENTIALS');
+    if (!(await this.checkPassword(attempt, viewer.user, currentPassword)))
+      throw new AppError('INVALID_CREDENTIALS');
     await attempt.succeeded();
     const passwordHash = await hasher.hash(newPassword);
     const changed = await prisma.$transaction(async (tx) => {
@@ -175,10 +196,14 @@ export class Accounts {
  * commits first makes this fail, and one that comes later waits for this transaction and then ends
  * the session it created (its session DELETE follows its UPDATE).
  */
-async function lockCredential(tx: Prisma.TransactionClient, user: Pick<User, 'id' | 'credentialVersion'>) {
+async function lockCredential(
+  tx: Prisma.TransactionClient,
+  user: Pick<User, 'id' | 'credentialVersion'>,
+) {
   const rows = await tx.$queryRaw<{ credential_version: number }[]>`
     SELECT credential_version FROM users WHERE id = ${user.id}::uuid FOR SHARE`;
-  if (rows[0]?.credential_version !== user.credentialVersion) throw new AppError('INVALID_CREDENTIALS');
+  if (rows[0]?.credential_version !== user.credentialVersion)
+    throw new AppError('INVALID_CREDENTIALS');
 }
 
 function conflict(field: 'name' | 'email') {

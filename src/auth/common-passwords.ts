@@ -11,8 +11,11 @@ let common: Set<string> | undefined;
 
 function commonPasswords(): Set<string> {
   if (!common) {
-    const { dictionary } = require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
-    common = new Set(dictionary['passwords-common'].filter((entry) => entry.length >= MIN_INTERESTING));
+    const { dictionary } =
+      require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+    common = new Set(
+      dictionary['passwords-common'].filter((entry) => entry.length >= MIN_INTERESTING),
+    );
   }
   return common;
 }

@@ -10,7 +10,8 @@ export interface CookieSettings {
   secure: boolean;
 }
 
-const hostPrefixed = (name: string, { secure }: CookieSettings) => (secure ? `__Host-${name}` : name);
+const hostPrefixed = (name: string, { secure }: CookieSettings) =>
+  secure ? `__Host-${name}` : name;
 
 export const cookieName = (settings: CookieSettings) => hostPrefixed('sessionId', settings);
 
@@ -21,10 +22,15 @@ export const deviceCookieName = (settings: CookieSettings) => hostPrefixed('devi
 export const DEVICE_COOKIE_MAX_AGE_SECONDS = 365 * 24 * 3600;
 
 /** The attributes every cookie of ours carries, declared once. */
-const attributes = ({ secure }: CookieSettings) => ({ httpOnly: true, sameSite: 'lax', path: '/', secure }) as const;
+const attributes = ({ secure }: CookieSettings) =>
+  ({ httpOnly: true, sameSite: 'lax', path: '/', secure }) as const;
 
 /** `maxAgeSeconds` undefined: a browser-session cookie (no Max-Age, no Expires). */
-export function sessionCookie(settings: CookieSettings, value: string, maxAgeSeconds: number | undefined): string {
+export function sessionCookie(
+  settings: CookieSettings,
+  value: string,
+  maxAgeSeconds: number | undefined,
+): string {
   return stringifySetCookie({
     name: cookieName(settings),
     value,
@@ -34,7 +40,12 @@ export function sessionCookie(settings: CookieSettings, value: string, maxAgeSec
 }
 
 export function clearedSessionCookie(settings: CookieSettings): string {
-  return stringifySetCookie({ name: cookieName(settings), value: '', ...attributes(settings), maxAge: 0 });
+  return stringifySetCookie({
+    name: cookieName(settings),
+    value: '',
+    ...attributes(settings),
+    maxAge: 0,
+  });
 }
 
 export function deviceCookie(settings: CookieSettings, value: string): string {
@@ -47,7 +58,10 @@ export function deviceCookie(settings: CookieSettings, value: string): string {
 }
 
 /** The presented device cookie's raw value; only a cookie, since only a browser has a device to remember. */
-export function presentedDeviceValue(headers: Headers, settings: CookieSettings): string | undefined {
+export function presentedDeviceValue(
+  headers: Headers,
+  settings: CookieSettings,
+): string | undefined {
   const header = headers.get('cookie');
   if (!header) return undefined;
   return parseCookie(header)[deviceCookieName(settings)] || undefined;

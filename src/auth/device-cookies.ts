@@ -29,12 +29,16 @@ export function newDeviceCookieValue(userId: string, secrets: readonly string[])
 }
 
 /** The device a value names when its signature verifies with any secret; undefined otherwise. */
-export function verifyDeviceCookie(value: string | undefined, secrets: readonly string[]): DeviceCookie | undefined {
+export function verifyDeviceCookie(
+  value: string | undefined,
+  secrets: readonly string[],
+): DeviceCookie | undefined {
   const parts = value?.split('.');
   if (parts?.length !== 3) return undefined;
   const [userId = '', nonce = '', signature = ''] = parts;
   // Only the encoding we write: a padded or other-alphabet spelling of the same bytes is refused.
-  if (!userId || !isCanonical(nonce, NONCE_BYTES) || !isCanonical(signature, MAC_BYTES)) return undefined;
+  if (!userId || !isCanonical(nonce, NONCE_BYTES) || !isCanonical(signature, MAC_BYTES))
+    return undefined;
   const given = Buffer.from(signature, 'base64url');
   for (const secret of secrets) {
     if (timingSafeEqual(given, mac(userId, nonce, secret))) return { userId, nonce };

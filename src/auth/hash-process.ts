@@ -17,10 +17,15 @@ interface Worker {
   /** It has answered at least once (so it did start). */
   answered: boolean;
   viaChrt: boolean;
-  pending: Map<number, { resolve: (value: string | boolean) => void; reject: (error: Error) => void }>;
+  pending: Map<
+    number,
+    { resolve: (value: string | boolean) => void; reject: (error: Error) => void }
+  >;
 }
 
-export type HashReply = { id: number; ok: true; value: string | boolean } | { id: number; ok: false; error: string };
+export type HashReply =
+  | { id: number; ok: true; value: string | boolean }
+  | { id: number; ok: false; error: string };
 
 export interface HashProcessPriority {
   /** Added to the server's nice value by the child itself (hash-worker.ts). */
@@ -88,7 +93,10 @@ export class HashProcess {
   private started(): Worker {
     if (this.worker?.child.connected) return this.worker;
     // Under tsx or vitest this module is TypeScript, and so is its sibling.
-    const entry = new URL(`./hash-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+    const entry = new URL(
+      `./hash-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
+      import.meta.url,
+    );
     const node = [
       process.execPath,
       ...(entry.pathname.endsWith('.ts') ? ['--import', 'tsx'] : []),
@@ -98,8 +106,16 @@ export class HashProcess {
     const chrt = this.chrt;
     const [command = process.execPath, ...args] = chrt ? [chrt, '--idle', '0', ...node] : node;
     // What fork() does, with chrt in front: node finds the IPC channel that chrt passed on.
-    const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
-    const worker: Worker = { child, pending: new Map(), answered: false, viaChrt: chrt !== undefined };
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
+    const worker: Worker = {
+      child,
+      pending: new Map(),
+      answered: false,
+      viaChrt: chrt !== undefined,
+    };
     child.on('message', (reply: HashReply) => {
       worker.answered = true;
       const waiting = worker.pending.get(reply.id);

@@ -16,7 +16,11 @@ async function answer(request: HashRequest): Promise<HashReply> {
     const matches = await verify(request.hash, request.password).catch(() => false);
     return { id: request.id, ok: true, value: matches };
   } catch (error) {
-    return { id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) };
+    return {
+      id: request.id,
+      ok: false,
+      error: error instanceof Error ? error.message : String(error),
+    };
   }
 }
 

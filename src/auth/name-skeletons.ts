@@ -10,7 +10,11 @@ import { NAME_SKELETON_MAX, nameSkeleton } from './validation.js';
  * so an operator can rename it; the start goes on. Several instances may run this at once: every write
  * is conditional on the skeleton still being empty.
  */
-export async function backfillNameSkeletons(prisma: PrismaClient, logger: Logger, batchSize = 500): Promise<number> {
+export async function backfillNameSkeletons(
+  prisma: PrismaClient,
+  logger: Logger,
+  batchSize = 500,
+): Promise<number> {
   let filled = 0;
   let after: { createdAt: Date; id: string } | undefined;
   for (;;) {
@@ -18,7 +22,10 @@ export async function backfillNameSkeletons(prisma: PrismaClient, logger: Logger
       where: {
         nameSkeleton: null,
         ...(after && {
-          OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }],
+          OR: [
+            { createdAt: { gt: after.createdAt } },
+            { createdAt: after.createdAt, id: { gt: after.id } },
+          ],
         }),
       },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
@@ -50,13 +57,19 @@ export async function backfillNameSkeletons(prisma: PrismaClient, logger: Logger
       }
       try {
         filled += (
-          await prisma.user.updateMany({ where: { id, nameSkeleton: null }, data: { nameSkeleton: skeleton } })
+          await prisma.user.updateMany({
+            where: { id, nameSkeleton: null },
+            data: { nameSkeleton: skeleton },
+          })
         ).count;
         holders.set(skeleton, id);
       } catch (error) {
         // A sign-up or another instance took this skeleton after the look-up above.
         if (!uniqueViolation(error)) throw error;
-        logger.warn({ userId: id }, `user ${id}'s name looks like another user's; it keeps no name skeleton`);
+        logger.warn(
+          { userId: id },
+          `user ${id}'s name looks like another user's; it keeps no name skeleton`,
+        );
       }
     }
   }

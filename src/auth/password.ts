@@ -53,7 +53,9 @@ const inProcess: Argon2Runner = {
 export function createArgon2Hasher(params: Argon2Params, limits: HasherLimits): PasswordHasher {
   const options: HashOptions = { type: argon2id as HashOptions['type'], ...params };
   const runner: Argon2Runner =
-    limits.nice > 0 ? new HashProcess({ nice: limits.nice, idleClass: limits.idleClass ?? false }) : inProcess;
+    limits.nice > 0
+      ? new HashProcess({ nice: limits.nice, idleClass: limits.idleClass ?? false })
+      : inProcess;
   const work = new PQueue({ concurrency: limits.concurrency });
   // A moving average of one hash, as it runs here and now (a niced hash slows down when the CPU is busy).
   let averageMs = 0;

@@ -78,7 +78,12 @@ export class Recovery {
     const secret = secrets[0] as string;
     const codeHash = codeMac(secret, recipient.id, code);
     const tokenHash = linkMac(secret, recipient.id, token);
-    const message = resetCodeMail(recipient, code, resetLink(this.deps.publicUrl, recipient.email, token), otpTtlMs);
+    const message = resetCodeMail(
+      recipient,
+      code,
+      resetLink(this.deps.publicUrl, recipient.email, token),
+      otpTtlMs,
+    );
     const now = this.now();
     const expiresAt = new Date(now.getTime() + otpTtlMs);
 
@@ -107,7 +112,11 @@ export class Recovery {
    * Sets the new password, consumes the code (or link), ends every session of the user and starts a new
    * one, all in one transaction. Any failure about the code is INVALID_OTP, whatever the reason.
    */
-  async resetPassword(input: ResetPasswordInput, client: ClientInfo, replacing?: Session): Promise<SignedIn> {
+  async resetPassword(
+    input: ResetPasswordInput,
+    client: ClientInfo,
+    replacing?: Session,
+  ): Promise<SignedIn> {
     const { emailKey } = normaliseEmail('email', input.email);
     // Checked first, so a typo in the new password does not spend one of the code's checks.
     const newPassword = checkPassword('newPassword', input.newPassword);
@@ -187,7 +196,8 @@ export class Recovery {
       select: { tokenHash: true },
     });
     const stored = row?.tokenHash;
-    if (!stored || !secrets.some((secret) => sameHex(stored, linkMac(secret, userId, token)))) return null;
+    if (!stored || !secrets.some((secret) => sameHex(stored, linkMac(secret, userId, token))))
+      return null;
     return { tokenHash: stored };
   }
 }
@@ -209,7 +219,9 @@ export function codeMac(secret: string, userId: string, code: string): string {
 
 /** HMAC-SHA256 of the link's token bound to its user, hex; its own label, so no code MAC can pass for it. */
 export function linkMac(secret: string, userId: string, token: string): string {
-  return createHmac('sha256', secret).update(`password-reset-link:${userId}:${token}`).digest('hex');
+  return createHmac('sha256', secret)
+    .update(`password-reset-link:${userId}:${token}`)
+    .digest('hex');
 }
 
 function sameHex(stored: string | undefined, candidate: string): boolean {

@@ -97,7 +97,8 @@ export class SessionCache {
       for (const tokenHash of [...(this.byUser.get(userId) ?? [])]) this.entries.delete(tokenHash);
     }
     for (const sessionId of change.sessions ?? []) {
-      for (const tokenHash of [...(this.bySession.get(sessionId) ?? [])]) this.entries.delete(tokenHash);
+      for (const tokenHash of [...(this.bySession.get(sessionId) ?? [])])
+        this.entries.delete(tokenHash);
     }
   }
 
@@ -138,7 +139,8 @@ export class SessionCache {
         this.holds.delete(id);
         continue;
       }
-      if (change.users?.includes(session.userId) || change.sessions?.includes(session.id)) return true;
+      if (change.users?.includes(session.userId) || change.sessions?.includes(session.id))
+        return true;
     }
     return false;
   }

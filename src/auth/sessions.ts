@@ -84,10 +84,17 @@ export class SessionStore {
   }
 
   private nextExpiry(keepSignedIn: boolean, absoluteExpiresAt: Date, now: Date): Date {
-    return new Date(Math.min(now.getTime() + this.ttlMs(keepSignedIn), absoluteExpiresAt.getTime()));
+    return new Date(
+      Math.min(now.getTime() + this.ttlMs(keepSignedIn), absoluteExpiresAt.getTime()),
+    );
   }
 
-  async start(userId: string, keepSignedIn: boolean, client: ClientInfo, db: Db = this.prisma): Promise<IssuedSession> {
+  async start(
+    userId: string,
+    keepSignedIn: boolean,
+    client: ClientInfo,
+    db: Db = this.prisma,
+  ): Promise<IssuedSession> {
     const now = this.now();
     const absoluteExpiresAt = new Date(now.getTime() + this.policy.absoluteTtlMs);
     const token = newToken();
@@ -115,11 +122,13 @@ export class SessionStore {
     const now = this.now();
     let found = this.cache.get(tokenHash);
     // A cached expiry may be older than the row (another instance slid it): only the row may say "expired".
-    if (!found || found.session.expiresAt <= now) found = (await this.load(tokenHash, now)) ?? undefined;
+    if (!found || found.session.expiresAt <= now)
+      found = (await this.load(tokenHash, now)) ?? undefined;
     if (!found) return null;
     const { session, user } = found;
 
-    const halfLifeLeft = session.expiresAt.getTime() - now.getTime() < this.ttlMs(session.keepSignedIn) / 2;
+    const halfLifeLeft =
+      session.expiresAt.getTime() - now.getTime() < this.ttlMs(session.keepSignedIn) / 2;
     const touchDue = now.getTime() - session.lastSeenAt.getTime() >= this.policy.touchIntervalMs;
     if (!halfLifeLeft && !touchDue) return { session, user, extended: false };
 
@@ -130,12 +139,19 @@ export class SessionStore {
     // The batch writes it conditionally on the token hash: a session revoked or rotated meanwhile stays dead.
     this.touches.add(touched);
     this.cache.refresh(touched);
-    return { session: touched, user, extended: expiresAt.getTime() !== session.expiresAt.getTime() };
+    return {
+      session: touched,
+      user,
+      extended: expiresAt.getTime() !== session.expiresAt.getTime(),
+    };
   }
 
   private async load(tokenHash: string, now: Date): Promise<CachedSession | null> {
     const ticket = this.cache.ticket();
-    const found = await this.prisma.session.findUnique({ where: { tokenHash }, include: { user: true } });
+    const found = await this.prisma.session.findUnique({
+      where: { tokenHash },
+      include: { user: true },
+    });
     if (!found) return null;
     const { user, ...session } = found;
     if (session.expiresAt <= now) return null;
@@ -171,7 +187,10 @@ export class SessionStore {
       }),
     );
     if (count === 0) return null;
-    return { token, session: { ...session, tokenHash: hashToken(token), lastSeenAt: now, expiresAt } };
+    return {
+      token,
+      session: { ...session, tokenHash: hashToken(token), lastSeenAt: now, expiresAt },
+    };
   }
 
   async end(sessionId: string, db: Db = this.prisma): Promise<boolean> {
@@ -193,7 +212,9 @@ export class SessionStore {
 
   async endOthers(userId: string, keepSessionId: string, db: Db = this.prisma): Promise<number> {
     const { count } = await this.changing(db, { users: [userId] }, (tx) =>
-      tx.session.deleteMany({ where: { userId, id: { not: keepSessionId }, expiresAt: { gt: this.now() } } }),
+      tx.session.deleteMany({
+        where: { userId, id: { not: keepSessionId }, expiresAt: { gt: this.now() } },
+      }),
     );
     return count;
   }
@@ -206,7 +227,10 @@ export class SessionStore {
   }
 
   /** `query` lets the GraphQL layer fold the relations it will read into the same statement. */
-  listLive(userId: string, query: Pick<Prisma.SessionFindManyArgs, 'include' | 'select'> = {}): Promise<Session[]> {
+  listLive(
+    userId: string,
+    query: Pick<Prisma.SessionFindManyArgs, 'include' | 'select'> = {},
+  ): Promise<Session[]> {
     return this.prisma.session.findMany({
       ...query,
       where: { userId, expiresAt: { gt: this.now() } },

@@ -45,7 +45,8 @@ const EXTENDED_ARABIC_INDIC_DIGIT = /[\u06F0-\u06F9]/u;
 /** PRECIS IdentifierClass (RFC 8264 §9), for one code point. */
 function isIdentifierCodePoint(char: string): boolean {
   if (ASCII7.test(char)) return true;
-  if (EXCEPTION_DISALLOWED.test(char) || OLD_HANGUL_JAMO.test(char) || INVISIBLE.test(char)) return false;
+  if (EXCEPTION_DISALLOWED.test(char) || OLD_HANGUL_JAMO.test(char) || INVISIBLE.test(char))
+    return false;
   // HasCompat: a character with a compatibility decomposition (ligatures, superscripts, fullwidth …).
   if (char.normalize('NFKC') !== char) return false;
   return LETTER_DIGIT.test(char);
@@ -55,7 +56,15 @@ function isIdentifierCodePoint(char: string): boolean {
 // UTS #46) generates these classes from the Unicode data. They are its internals, pinned by the
 // right-to-left cases in test/identifiers.test.ts.
 const bidi = createRequire(import.meta.url)('tr46/lib/regexes.js') as Record<
-  'bidiDomain' | 'bidiS1LTR' | 'bidiS1RTL' | 'bidiS2' | 'bidiS3' | 'bidiS4EN' | 'bidiS4AN' | 'bidiS5' | 'bidiS6',
+  | 'bidiDomain'
+  | 'bidiS1LTR'
+  | 'bidiS1RTL'
+  | 'bidiS2'
+  | 'bidiS3'
+  | 'bidiS4EN'
+  | 'bidiS4AN'
+  | 'bidiS5'
+  | 'bidiS6',
   RegExp
 >;
 
@@ -64,7 +73,11 @@ function satisfiesBidiRule(text: string): boolean {
   if (!bidi.bidiDomain.test(text)) return true;
   const first = [...text][0] ?? '';
   if (bidi.bidiS1RTL.test(first)) {
-    return bidi.bidiS2.test(text) && bidi.bidiS3.test(text) && !(bidi.bidiS4EN.test(text) && bidi.bidiS4AN.test(text));
+    return (
+      bidi.bidiS2.test(text) &&
+      bidi.bidiS3.test(text) &&
+      !(bidi.bidiS4EN.test(text) && bidi.bidiS4AN.test(text))
+    );
   }
   return bidi.bidiS1LTR.test(first) && bidi.bidiS5.test(text) && bidi.bidiS6.test(text);
 }
@@ -93,7 +106,10 @@ export function nameSkeleton(name: string): string {
   return unhomoglyph(decomposed).toLowerCase().normalize('NFD');
 }
 
-export function normaliseName(field: string, raw: string): { name: string; nameKey: string; nameSkeleton: string } {
+export function normaliseName(
+  field: string,
+  raw: string,
+): { name: string; nameKey: string; nameSkeleton: string } {
   // Kept as typed, case included; only the width mapping and NFC, so it shows as the person wrote it.
   const name = trimSpaces(raw)
     .replace(WIDE_OR_NARROW, (char) => char.normalize('NFKC'))
@@ -142,6 +158,7 @@ export function checkPassword(field: string, password: string): string {
   if (n < PASSWORD_MIN || n > PASSWORD_MAX) {
     throw badInput(field, `The password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.`);
   }
-  if (isCommonPassword(password)) throw badInput(field, 'This password is too common; choose another.');
+  if (isCommonPassword(password))
+    throw badInput(field, 'This password is too common; choose another.');
   return password;
 }

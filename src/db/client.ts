@@ -26,7 +26,10 @@ export interface DatabaseOptions {
 }
 
 /** Builds the one PrismaClient of the process over PGlite (embedded) or PostgreSQL. */
-export async function openDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Promise<Database> {
+export async function openDatabase(
+  config: DatabaseConfig,
+  options: DatabaseOptions = {},
+): Promise<Database> {
   const client = (adapter: SqlMigrationAwareDriverAdapterFactory) => {
     if (!options.onQuery) return new PrismaClient({ adapter });
     const onQuery = options.onQuery;
@@ -35,7 +38,11 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
     return prisma;
   };
   if (config.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: config.url, max: 10, connectionTimeoutMillis: 5_000 });
+    const pool = new pg.Pool({
+      connectionString: config.url,
+      max: 10,
+      connectionTimeoutMillis: 5_000,
+    });
     // An idle connection dropped by the server (restart, failover) must not crash the process;
     // the pool replaces it on the next checkout.
     pool.on('error', () => {});
@@ -47,7 +54,11 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
     // The schema engine takes a session-level advisory lock and releases it with a later statement; on
     // the shared pool those can land on different connections, leaving the lock held for good and every
     // other instance unable to start. One connection of its own, closed when idle, keeps them together.
-    const migrationPool = new pg.Pool({ connectionString: config.url, max: 1, idleTimeoutMillis: 1_000 });
+    const migrationPool = new pg.Pool({
+      connectionString: config.url,
+      max: 1,
+      idleTimeoutMillis: 1_000,
+    });
     migrationPool.on('error', () => {});
     return {
       prisma,

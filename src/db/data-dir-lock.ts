@@ -40,9 +40,12 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
       stale: STALE_MS,
       // A holder that died without releasing (kill -9, a crash) stops refreshing its lock: waiting until
       // the lock counts as stale lets a restart after a crash go on by itself instead of failing.
-      retries: waitForStale ? { retries: Math.ceil((STALE_MS * 1.5) / 500), factor: 1, minTimeout: 500 } : 0,
+      retries: waitForStale
+        ? { retries: Math.ceil((STALE_MS * 1.5) / 500), factor: 1, minTimeout: 500 }
+        : 0,
       // Only when the event loop stalled past STALE_MS or someone removed the lock: warn, never crash.
-      onCompromised: (error) => process.emitWarning(`the lock on ${dir} was lost: ${error.message}`),
+      onCompromised: (error) =>
+        process.emitWarning(`the lock on ${dir} was lost: ${error.message}`),
     });
   let release: () => Promise<void>;
   try {

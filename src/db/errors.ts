@@ -5,7 +5,8 @@ import { Prisma } from '../generated/prisma/client.js';
  * Prisma reports them in `meta.target` natively and under `meta.driverAdapterError` with adapters.
  */
 export function uniqueViolation(error: unknown): string | undefined {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') return undefined;
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002')
+    return undefined;
   const meta = error.meta ?? {};
   const target = meta.target ?? findConstraint(meta.driverAdapterError);
   return Array.isArray(target) ? target.join(',') : String(target ?? error.message);
@@ -13,6 +14,7 @@ export function uniqueViolation(error: unknown): string | undefined {
 
 function findConstraint(adapterError: unknown): unknown {
   if (typeof adapterError !== 'object' || adapterError === null) return undefined;
-  const cause = (adapterError as { cause?: { constraint?: { fields?: unknown; index?: unknown } } }).cause;
+  const cause = (adapterError as { cause?: { constraint?: { fields?: unknown; index?: unknown } } })
+    .cause;
   return cause?.constraint?.fields ?? cause?.constraint?.index;
 }

@@ -28,7 +28,10 @@ export async function readMigrations(baseDir = MIGRATIONS_DIR): Promise<Migratio
   const lockPath = join(baseDir, 'migration_lock.toml');
   return {
     baseDir,
-    lockfile: { path: 'migration_lock.toml', content: existsSync(lockPath) ? await readFile(lockPath, 'utf8') : null },
+    lockfile: {
+      path: 'migration_lock.toml',
+      content: existsSync(lockPath) ? await readFile(lockPath, 'utf8') : null,
+    },
     shadowDbInitScript: '',
     migrationDirectories: await Promise.all(
       names.map(async (name) => {
@@ -48,7 +51,9 @@ async function readSchema() {
 }
 
 /** Applies pending migrations; returns the names it applied. */
-export async function applyMigrations(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
+export async function applyMigrations(
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+): Promise<string[]> {
   const engine = await openSchemaEngine(adapterFactory, await readSchema());
   try {
     const { appliedMigrationNames } = await engine.applyMigrations({

@@ -39,7 +39,12 @@ export async function notifyChange(
   origin: string = randomUUID(),
   changeId: string = randomUUID(),
 ): Promise<void> {
-  const message: Message = { o: origin, c: changeId, u: change.users ?? [], s: change.sessions ?? [] };
+  const message: Message = {
+    o: origin,
+    c: changeId,
+    u: change.users ?? [],
+    s: change.sessions ?? [],
+  };
   await db.$executeRaw`SELECT pg_notify(${INVALIDATION_CHANNEL}, ${JSON.stringify(message)})`;
 }
 
@@ -120,7 +125,11 @@ export function startPgBus({
   const connect = async () => {
     retry = undefined;
     if (closed) return;
-    const next = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 5_000 });
+    const next = new pg.Client({
+      connectionString: url,
+      keepAlive: true,
+      connectionTimeoutMillis: 5_000,
+    });
     next.on('error', (error) => lost(next, error));
     next.on('end', () => lost(next, new Error('connection ended')));
     next.on('notification', onMessage);

@@ -17,7 +17,9 @@ import { applyMigrations, readMigrations } from './migrations.js';
  * database after that is unpacked from it (under a second).
  */
 
-const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/sessiongraph/', import.meta.url));
+const CACHE_DIR = fileURLToPath(
+  new URL('../../node_modules/.cache/sessiongraph/', import.meta.url),
+);
 
 export const pgliteAdapter = (pglite: PGlite) =>
   // The adapter implements the migration-aware factory but its published types only claim the plain one.
@@ -31,7 +33,10 @@ export const pgliteAdapter = (pglite: PGlite) =>
 const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
 
 /** Opens the embedded database in dataDir (or in memory), unpacking a new one from the template. */
-export async function openPglite(dataDir: string | undefined, options: { fromTemplate: boolean }): Promise<PGlite> {
+export async function openPglite(
+  dataDir: string | undefined,
+  options: { fromTemplate: boolean },
+): Promise<PGlite> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const fresh = !dataDir || !existsSync(join(dataDir, 'PG_VERSION'));
   let loadDataDir: Blob | undefined;
@@ -60,7 +65,8 @@ const isVersionFile = (path: string) => path.replace(/^[./]+/, '') === 'PG_VERSI
 async function unpack(file: string, dataDir: string): Promise<void> {
   await extract({ file, cwd: dataDir, filter: (path) => !isVersionFile(path) });
   await extract({ file, cwd: dataDir, filter: isVersionFile });
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) throw new Error(`${file} holds no PG_VERSION: delete it to rebuild it`);
+  if (!existsSync(join(dataDir, 'PG_VERSION')))
+    throw new Error(`${file} holds no PG_VERSION: delete it to rebuild it`);
 }
 
 /** A template tarball: its cached file, or only in memory where the cache cannot be written. */
@@ -103,11 +109,14 @@ async function saveQuietly(path: string, template: Blob): Promise<boolean> {
 async function templateKey(): Promise<string> {
   // The package does not export its package.json: find it beside the entry point.
   const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-  const { version } = JSON.parse(await readFile(join(dirname(entry), '../package.json'), 'utf8')) as {
+  const { version } = JSON.parse(
+    await readFile(join(dirname(entry), '../package.json'), 'utf8'),
+  ) as {
     version: string;
   };
   const { migrationDirectories } = await readMigrations();
   const hash = createHash('sha256').update(version);
-  for (const { path, migrationFile } of migrationDirectories) hash.update(`\0${path}\0${migrationFile.content.value}`);
+  for (const { path, migrationFile } of migrationDirectories)
+    hash.update(`\0${path}\0${migrationFile.content.value}`);
   return hash.digest('hex').slice(0, 16);
 }

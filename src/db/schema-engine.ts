@@ -21,7 +21,9 @@ function initialiseWasm(): Promise<void> {
   initialised ??= (async () => {
     const entry = createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm');
     const bytes = await readFile(join(dirname(entry), 'schema_engine_bg.wasm'));
-    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': engineGlue });
+    const { instance } = await WebAssembly.instantiate(bytes, {
+      './schema_engine_bg.js': engineGlue,
+    });
     engineGlue.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
   })();

@@ -24,7 +24,11 @@ export interface Sweeper {
   stop(): Promise<void>;
 }
 
-export function startSweeper(prisma: PrismaClient, logger: Logger, options: SweeperOptions = {}): Sweeper {
+export function startSweeper(
+  prisma: PrismaClient,
+  logger: Logger,
+  options: SweeperOptions = {},
+): Sweeper {
   const { intervalMs = 60_000, batchSize = 1_000, maxBatches = 20 } = options;
   let running: Promise<number> | undefined;
   let stopped = false;

@@ -14,13 +14,19 @@ import type { Logger } from '../logger.js';
 const PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2037']);
 
 /** What PrismaPg maps socket errors (ECONNREFUSED, ECONNRESET, ETIMEDOUT) and SQLSTATE 53300 to. */
-const ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+const ADAPTER_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+]);
 
 /**
  * Class 08 (connection exception); 57P01-57P03: the server is shutting down, crashed, or not accepting
  * connections yet (pg_ctl stop, pg_terminate_backend, recovery); 53300: no connection slot free.
  */
-const isUnavailableSqlState = (code: string) => code.startsWith('08') || /^57P0[123]$/.test(code) || code === '53300';
+const isUnavailableSqlState = (code: string) =>
+  code.startsWith('08') || /^57P0[123]$/.test(code) || code === '53300';
 
 /** Socket errors of Node's net module that pg rethrows as they are (PrismaPg maps only some of them). */
 const SOCKET_CODES = new Set([
@@ -64,7 +70,10 @@ export function authenticationFailure(error: unknown): string | undefined {
 }
 
 /** The first label `reasonOf` finds in the error, its GraphQL originalError, `cause` or Prisma's driverAdapterError. */
-function firstInChain(error: unknown, reasonOf: (error: object) => string | undefined): string | undefined {
+function firstInChain(
+  error: unknown,
+  reasonOf: (error: object) => string | undefined,
+): string | undefined {
   const pending: unknown[] = [error];
   const seen = new Set<unknown>();
   while (pending.length > 0 && seen.size < 10) {
@@ -74,7 +83,8 @@ function firstInChain(error: unknown, reasonOf: (error: object) => string | unde
     const reason = reasonOf(current);
     if (reason) return reason;
     if (current instanceof GraphQLError) pending.push(current.originalError);
-    if (current instanceof Prisma.PrismaClientKnownRequestError) pending.push(current.meta?.driverAdapterError);
+    if (current instanceof Prisma.PrismaClientKnownRequestError)
+      pending.push(current.meta?.driverAdapterError);
     pending.push((current as { cause?: unknown }).cause);
   }
   return undefined;
@@ -98,7 +108,8 @@ function authenticationReasonOf(error: object): string | undefined {
       ? `authentication failed (${cause.code})`
       : undefined;
   }
-  if (error instanceof pg.DatabaseError && error.code?.startsWith('28')) return `authentication failed (${error.code})`;
+  if (error instanceof pg.DatabaseError && error.code?.startsWith('28'))
+    return `authentication failed (${error.code})`;
   return undefined;
 }
 
@@ -109,13 +120,16 @@ function reasonOf(error: object): string | undefined {
   if (isDriverAdapterError(error)) {
     const { cause } = error;
     if (ADAPTER_KINDS.has(cause.kind)) return `adapter ${cause.kind}`;
-    return cause.kind === 'postgres' && isUnavailableSqlState(cause.code) ? `postgres ${cause.code}` : undefined;
+    return cause.kind === 'postgres' && isUnavailableSqlState(cause.code)
+      ? `postgres ${cause.code}`
+      : undefined;
   }
   if (error instanceof pg.DatabaseError) {
     return error.code && isUnavailableSqlState(error.code) ? `postgres ${error.code}` : undefined;
   }
   const { code, syscall } = error as { code?: unknown; syscall?: unknown };
-  if (typeof code === 'string' && typeof syscall === 'string' && SOCKET_CODES.has(code)) return `socket ${code}`;
+  if (typeof code === 'string' && typeof syscall === 'string' && SOCKET_CODES.has(code))
+    return `socket ${code}`;
   if (error instanceof Error && PG_MESSAGES.has(error.message)) return `pg: ${error.message}`;
   return undefined;
 }

@@ -30,7 +30,9 @@ export async function waitForDatabase(
       // will reject it for the whole of DB_WAIT.
       const refused = authenticationFailure(error);
       if (refused) {
-        throw new DatabaseAuthenticationError(`DATABASE_URL: ${db.location} refused its credentials: ${refused}`);
+        throw new DatabaseAuthenticationError(
+          `DATABASE_URL: ${db.location} refused its credentials: ${refused}`,
+        );
       }
       if (Date.now() >= deadline) {
         // Prisma's message opens with a blank line and ends with the driver's reason: keep that last line.

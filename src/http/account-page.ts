@@ -44,9 +44,14 @@ export function useAccountPage({ dir = DEFAULT_DIR }: { dir?: string } = {}): Pl
       const file = asset ? join(dir, 'assets', asset) : join(dir, 'index.html');
       const body = await readFile(file).catch(() => null);
       if (!body) {
-        const message = asset ? 'Not found.' : 'The account page is not built: run `npm run build:web`.';
+        const message = asset
+          ? 'Not found.'
+          : 'The account page is not built: run `npm run build:web`.';
         return endResponse(
-          new fetchAPI.Response(message, { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }),
+          new fetchAPI.Response(message, {
+            status: 404,
+            headers: { 'content-type': 'text/plain; charset=utf-8' },
+          }),
         );
       }
       endResponse(

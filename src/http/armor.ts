@@ -18,7 +18,12 @@ import type { Config } from '../config.js';
 export function useArmor(limits: Config['graphql'], introspection: boolean): Plugin[] {
   const plugins: Plugin[] = [
     EnvelopArmorPlugin({
-      maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: false, ...asValidationError },
+      maxDepth: {
+        n: limits.maxDepth,
+        ignoreIntrospection: true,
+        flattenFragments: false,
+        ...asValidationError,
+      },
       maxAliases: { n: limits.maxAliases, ...asValidationError },
       // Counted while parsing, where there is no validation context: a thrown syntax error is already a 400.
       maxTokens: { n: limits.maxTokens },
@@ -69,7 +74,9 @@ function useNoSuggestions(): Plugin {
       setResult({
         ...result,
         errors: result.errors.map((error) =>
-          SUGGESTION.test(error.message) ? withMessage(error, error.message.replace(SUGGESTIONS, '')) : error,
+          SUGGESTION.test(error.message)
+            ? withMessage(error, error.message.replace(SUGGESTIONS, ''))
+            : error,
         ),
       });
     },

@@ -35,7 +35,9 @@ export function useJsonMediaTypes(): Plugin {
           throw badRequest('POST body sent invalid JSON.');
         });
         if (body === null || typeof body !== 'object') {
-          throw badRequest(`POST body is expected to be object but received ${body === null ? 'null' : typeof body}`);
+          throw badRequest(
+            `POST body is expected to be object but received ${body === null ? 'null' : typeof body}`,
+          );
         }
         return body as GraphQLParams | GraphQLParams[];
       });
@@ -43,7 +45,8 @@ export function useJsonMediaTypes(): Plugin {
   };
 }
 
-const badRequest = (message: string) => createGraphQLError(message, { extensions: { http: { status: 400 } } });
+const badRequest = (message: string) =>
+  createGraphQLError(message, { extensions: { http: { status: 400 } } });
 
 export interface CsrfOptions {
   allowedOrigins: readonly string[];
@@ -54,7 +57,12 @@ export interface CsrfOptions {
   production: boolean;
 }
 
-export function useCsrfGuard({ allowedOrigins, trustProxy, publicOrigin, production }: CsrfOptions): Plugin {
+export function useCsrfGuard({
+  allowedOrigins,
+  trustProxy,
+  publicOrigin,
+  production,
+}: CsrfOptions): Plugin {
   const allowed = new Set(allowedOrigins);
   const isOwn = (origin: string, request: Request, url: URL) =>
     origin === publicOrigin || (!production && origin === derivedOrigin(request, url, trustProxy));
@@ -65,7 +73,9 @@ export function useCsrfGuard({ allowedOrigins, trustProxy, publicOrigin, product
       if (SAFE_METHODS.has(request.method)) return;
 
       if (!EXECUTABLE_TYPES.has(mediaType(request))) {
-        return endResponse(refusal(fetchAPI, 415, 'FORBIDDEN', 'Only application/json requests are accepted.'));
+        return endResponse(
+          refusal(fetchAPI, 415, 'FORBIDDEN', 'Only application/json requests are accepted.'),
+        );
       }
       const origin = request.headers.get('origin');
       if (origin !== null) {

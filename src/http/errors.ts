@@ -35,7 +35,8 @@ export function maskedErrors(logger: Logger): YogaServerOptions<object, object>[
           error,
         );
       }
-      if (!isGraphQLError(error) || error.originalError) logger.error({ err: unwrap(error) }, 'unexpected error');
+      if (!isGraphQLError(error) || error.originalError)
+        logger.error({ err: unwrap(error) }, 'unexpected error');
       return withoutOriginalError(yogaMaskError(error, message, false));
     },
   };
@@ -48,7 +49,10 @@ function toGraphQLError(appError: AppError, error: unknown): GraphQLError {
   const http =
     status === undefined
       ? undefined
-      : { status, ...(retryAfter === undefined ? {} : { headers: { 'retry-after': String(retryAfter) } }) };
+      : {
+          status,
+          ...(retryAfter === undefined ? {} : { headers: { 'retry-after': String(retryAfter) } }),
+        };
   return new GraphQLError(appError.message, {
     ...(isGraphQLError(error) ? { nodes: error.nodes, path: error.path } : {}),
     extensions: {
@@ -85,7 +89,9 @@ function findAppError(error: unknown): AppError | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current; depth++) {
     if (current instanceof AppError) return current;
-    current = isGraphQLError(current) ? current.originalError : (current as { cause?: unknown }).cause;
+    current = isGraphQLError(current)
+      ? current.originalError
+      : (current as { cause?: unknown }).cause;
   }
   return undefined;
 }

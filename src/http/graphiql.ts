@@ -9,20 +9,38 @@ import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
  * nothing from elsewhere and runs under GRAPHIQL_CSP (no inline script, no eval, no framing).
  */
 
-const { version } = createRequire(import.meta.url)('@graphql-yoga/render-graphiql/package.json') as {
+const { version } = createRequire(import.meta.url)(
+  '@graphql-yoga/render-graphiql/package.json',
+) as {
   version: string;
 };
 
-type AssetName = 'js' | 'css' | 'favicon' | 'editorWorkerService' | 'jsonWorker' | 'graphqlWorker' | 'start';
+type AssetName =
+  | 'js'
+  | 'css'
+  | 'favicon'
+  | 'editorWorkerService'
+  | 'jsonWorker'
+  | 'graphqlWorker'
+  | 'start';
 
 /** The files under /assets/ (beside the account page's hashed ones), versioned so they can be cached for good. */
 const ASSETS: Record<AssetName, { path: string; type: string }> = {
   js: { path: `/assets/graphiql-${version}.js`, type: 'text/javascript; charset=utf-8' },
   css: { path: `/assets/graphiql-${version}.css`, type: 'text/css; charset=utf-8' },
   favicon: { path: `/assets/graphiql-${version}.ico`, type: 'image/x-icon' },
-  editorWorkerService: { path: `/assets/graphiql-${version}-editor.worker.js`, type: 'text/javascript; charset=utf-8' },
-  jsonWorker: { path: `/assets/graphiql-${version}-json.worker.js`, type: 'text/javascript; charset=utf-8' },
-  graphqlWorker: { path: `/assets/graphiql-${version}-graphql.worker.js`, type: 'text/javascript; charset=utf-8' },
+  editorWorkerService: {
+    path: `/assets/graphiql-${version}-editor.worker.js`,
+    type: 'text/javascript; charset=utf-8',
+  },
+  jsonWorker: {
+    path: `/assets/graphiql-${version}-json.worker.js`,
+    type: 'text/javascript; charset=utf-8',
+  },
+  graphqlWorker: {
+    path: `/assets/graphiql-${version}-graphql.worker.js`,
+    type: 'text/javascript; charset=utf-8',
+  },
   start: { path: `/assets/graphiql-${version}-start.js`, type: 'text/javascript; charset=utf-8' },
 };
 
@@ -75,7 +93,10 @@ const START = `{
 `;
 
 const BY_PATH = new Map(
-  Object.entries(ASSETS).map(([name, asset]) => [asset.path, { name: name as AssetName, ...asset }]),
+  Object.entries(ASSETS).map(([name, asset]) => [
+    asset.path,
+    { name: name as AssetName, ...asset },
+  ]),
 );
 
 /** Serves GraphiQL's files; the bundle (9 MB of strings) is loaded on the first request for one. */

@@ -2,7 +2,13 @@ import type { Plugin } from 'graphql-yoga';
 import { GRAPHIQL_CSP } from './graphiql.js';
 
 /** Response headers every answer carries; GraphQL answers are never cached by browsers or proxies. */
-export function useSecurityHeaders({ hsts, graphqlEndpoint }: { hsts: boolean; graphqlEndpoint: string }): Plugin {
+export function useSecurityHeaders({
+  hsts,
+  graphqlEndpoint,
+}: {
+  hsts: boolean;
+  graphqlEndpoint: string;
+}): Plugin {
   return {
     onResponse({ request, response }) {
       const headers = response.headers;

@@ -33,11 +33,16 @@ export function hostnameOf(value: string | null | undefined): string | null {
 
 /** The host the client asked for: behind a trusted proxy, the one the proxy forwards (it sets X-Forwarded-Host). */
 export function requestedHost(request: Request, trustProxy: boolean): string | null {
-  const forwarded = trustProxy ? request.headers.get('x-forwarded-host')?.split(',')[0]?.trim() : undefined;
+  const forwarded = trustProxy
+    ? request.headers.get('x-forwarded-host')?.split(',')[0]?.trim()
+    : undefined;
   return forwarded || request.headers.get('host');
 }
 
-export function hostCheck({ allowedHosts, trustProxy }: HostOptions): (request: Request) => boolean {
+export function hostCheck({
+  allowedHosts,
+  trustProxy,
+}: HostOptions): (request: Request) => boolean {
   const allowed = new Set(allowedHosts);
   return (request) => {
     const name = hostnameOf(requestedHost(request, trustProxy));
@@ -50,7 +55,9 @@ export function useHostCheck(isAllowed: (request: Request) => boolean): Plugin {
     onRequest({ request, url, endResponse, fetchAPI }) {
       if (PROBES.has(url.pathname) || isAllowed(request)) return;
       // 421 Misdirected Request: this server is not the one that name is meant for.
-      endResponse(refusal(fetchAPI, 421, 'FORBIDDEN', 'This server does not answer to that host name.'));
+      endResponse(
+        refusal(fetchAPI, 421, 'FORBIDDEN', 'This server does not answer to that host name.'),
+      );
     },
   };
 }

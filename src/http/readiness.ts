@@ -5,7 +5,13 @@ import type { Plugin } from 'graphql-yoga';
  * the same but tests a URLPattern on every request that is not for it: about 5% of the CPU of a
  * signed-in request (bench: auth tax); an exact path comparison is all this needs.
  */
-export function useReadiness({ endpoint, check }: { endpoint: string; check: () => Promise<boolean> }): Plugin {
+export function useReadiness({
+  endpoint,
+  check,
+}: {
+  endpoint: string;
+  check: () => Promise<boolean>;
+}): Plugin {
   return {
     async onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname !== endpoint) return;

@@ -5,7 +5,12 @@ import { ERROR_MESSAGES, type ErrorCode } from '../errors.js';
  * The answer of a guard that stops a request before GraphQL runs: a GraphQL-shaped JSON error with a
  * code from the table, never cached.
  */
-export function refusal(fetchAPI: FetchAPI, status: number, code: ErrorCode, message: string = ERROR_MESSAGES[code]) {
+export function refusal(
+  fetchAPI: FetchAPI,
+  status: number,
+  code: ErrorCode,
+  message: string = ERROR_MESSAGES[code],
+) {
   return new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },

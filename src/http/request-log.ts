@@ -35,7 +35,8 @@ export function useRequestLog(logger: Logger): Plugin<Context> {
     onParams({ request, params }) {
       const entry = entries.get(request);
       // Client-chosen text: bounded, and only ever written as a JSON string.
-      if (entry && typeof params.operationName === 'string') entry.operation = params.operationName.slice(0, 100);
+      if (entry && typeof params.operationName === 'string')
+        entry.operation = params.operationName.slice(0, 100);
     },
     onParse({ context }) {
       const entry = entries.get(context.request);
@@ -89,7 +90,8 @@ export function useRequestLog(logger: Logger): Plugin<Context> {
 
 function firstErrorCode(result: unknown): string | undefined {
   const first = (Array.isArray(result) ? result[0] : result) as ExecutionResult | undefined;
-  const error = first && typeof first === 'object' && 'errors' in first ? first.errors?.[0] : undefined;
+  const error =
+    first && typeof first === 'object' && 'errors' in first ? first.errors?.[0] : undefined;
   if (!error) return undefined;
   const code = error.extensions?.code;
   return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
@@ -102,7 +104,10 @@ function firstErrorCode(result: unknown): string | undefined {
  * with a stack each time; maskedErrors (http/errors.ts) already logs each at the level it deserves.
  */
 export function yogaLogger(logger: Logger): YogaLogger {
-  const quietest = Math.max(logger.levels.values[logger.level] ?? 0, logger.levels.values.info ?? 30);
+  const quietest = Math.max(
+    logger.levels.values[logger.level] ?? 0,
+    logger.levels.values.info ?? 30,
+  );
   const level = logger.level === 'silent' ? 'silent' : (logger.levels.labels[quietest] ?? 'info');
   const child = logger.child({ component: 'yoga' }, { level });
   return {

@@ -12,11 +12,15 @@ import { refusal } from './refusal.js';
 const READ = new Set(['GET', 'HEAD']);
 
 /** The methods a path we serve answers (`any` at the endpoint: Yoga answers 405 to the ones it does not take). */
-function routeMethods(pathname: string, graphqlEndpoint: string): ReadonlySet<string> | 'any' | undefined {
+function routeMethods(
+  pathname: string,
+  graphqlEndpoint: string,
+): ReadonlySet<string> | 'any' | undefined {
   if (pathname === graphqlEndpoint) return 'any';
   // Liveness, readiness, and the account page with its hashed assets (http/account-page.ts checks the names).
   if (pathname === '/health' || pathname === '/ready') return READ;
-  if (pathname === '/' || pathname === '/index.html' || /^\/assets\/[^/]+$/.test(pathname)) return READ;
+  if (pathname === '/' || pathname === '/index.html' || /^\/assets\/[^/]+$/.test(pathname))
+    return READ;
   return undefined;
 }
 
@@ -44,7 +48,9 @@ export function isServedRoute(
   return methods === 'any' || methods?.has(method) === true;
 }
 
-export function useServedRoutes(options: RouteOptions): Plugin<Record<string, unknown>, RawRequestContext> {
+export function useServedRoutes(
+  options: RouteOptions,
+): Plugin<Record<string, unknown>, RawRequestContext> {
   return {
     onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (isServedRoute(request.method, url, serverContext, options)) return;

@@ -6,7 +6,11 @@ import {
   presentedDeviceValue,
   sessionCookie,
 } from '../auth/cookies.js';
-import { type DeviceCookie, newDeviceCookieValue, verifyDeviceCookie } from '../auth/device-cookies.js';
+import {
+  type DeviceCookie,
+  newDeviceCookieValue,
+  verifyDeviceCookie,
+} from '../auth/device-cookies.js';
 import { signToken } from '../auth/tokens.js';
 
 /**
@@ -39,7 +43,10 @@ export class SessionCookieIntent {
 
   /** The device cookie this request presented, when its signature verifies. */
   presentedDevice(): DeviceCookie | undefined {
-    return verifyDeviceCookie(presentedDeviceValue(this.requestHeaders, this.settings), this.secrets);
+    return verifyDeviceCookie(
+      presentedDeviceValue(this.requestHeaders, this.settings),
+      this.secrets,
+    );
   }
 
   get setCookieHeaders(): string[] {
@@ -65,7 +72,8 @@ export function cookieIntentFor(
 export function useSessionCookie(): Plugin {
   return {
     onResponse({ request, response }) {
-      for (const header of intents.get(request)?.setCookieHeaders ?? []) response.headers.append('set-cookie', header);
+      for (const header of intents.get(request)?.setCookieHeaders ?? [])
+        response.headers.append('set-cookie', header);
     },
   };
 }

@@ -14,7 +14,8 @@ export function useVariableErrors(): Plugin {
     onExecute() {
       return {
         onExecuteDone({ result, setResult }) {
-          if (isAsyncIterable(result) || result.data !== undefined || !result.errors?.length) return;
+          if (isAsyncIterable(result) || result.data !== undefined || !result.errors?.length)
+            return;
           setResult({ ...result, errors: result.errors.map(asBadUserInput) });
         },
       };

@@ -100,9 +100,17 @@ export function createLimits(limits: Config['limits'], store: LimitStore): Limit
   const signInAccount = limiter('signin_account', limits.signInPerAccount, limits.signInWindowMs);
   const signInIp = limiter('signin_ip', limits.signInPerIp, limits.signInWindowMs);
   const signUpIp = limiter('signup_ip', limits.signUpPerIp, limits.signUpWindowMs);
-  const forgetAddress = limiter('forget_address', limits.forgotPasswordPerAddress, limits.forgotPasswordWindowMs);
+  const forgetAddress = limiter(
+    'forget_address',
+    limits.forgotPasswordPerAddress,
+    limits.forgotPasswordWindowMs,
+  );
   const resetIp = limiter('reset_ip', limits.resetPerIp, limits.resetWindowMs);
-  const resetAccount = limiter('reset_account', limits.resetPerAccount, limits.resetAccountWindowMs);
+  const resetAccount = limiter(
+    'reset_account',
+    limits.resetPerAccount,
+    limits.resetAccountWindowMs,
+  );
   // Same numbers as the account's: the browser that may skip the account's limit still cannot guess freely.
   const signInDevice = limiter('signin_device', limits.signInPerAccount, limits.signInWindowMs);
 
@@ -115,7 +123,9 @@ export function createLimits(limits: Config['limits'], store: LimitStore): Limit
     const left = await counter.reward(key);
     if (store.kind !== 'postgres' || left.consumedPoints > 0) return;
     // Only while it is still at zero: an attempt counted in between keeps its point.
-    await store.pool.query(`DELETE FROM ${RATE_LIMIT_TABLE} WHERE key = $1 AND points <= 0`, [counter.getKey(key)]);
+    await store.pool.query(`DELETE FROM ${RATE_LIMIT_TABLE} WHERE key = $1 AND points <= 0`, [
+      counter.getKey(key),
+    ]);
   };
 
   return {
@@ -125,8 +135,13 @@ export function createLimits(limits: Config['limits'], store: LimitStore): Limit
       const [owner, ownerKey] =
         device === undefined ? [signInAccount, digest(account)] : [signInDevice, digest(device)];
       const ipKey = clientKey(ip);
-      const [byOwner, byIp] = await Promise.allSettled([owner.consume(ownerKey), signInIp.consume(ipKey)]);
-      const refusals = [byOwner, byIp].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+      const [byOwner, byIp] = await Promise.allSettled([
+        owner.consume(ownerKey),
+        signInIp.consume(ipKey),
+      ]);
+      const refusals = [byOwner, byIp].flatMap((r) =>
+        r.status === 'rejected' ? [r.reason as unknown] : [],
+      );
       if (refusals.length) {
         // A refused attempt checks no password, so it is no failure: give back what the other counter took.
         if (byOwner.status === 'fulfilled') await giveBack(owner, ownerKey);
@@ -214,7 +229,8 @@ function refusal(reason: unknown): unknown {
   return reason instanceof RateLimiterRes ? rateLimited(reason.msBeforeNext / 1000) : reason;
 }
 
-const waitMs = (reason: unknown) => (reason instanceof RateLimiterRes ? reason.msBeforeNext : Number.POSITIVE_INFINITY);
+const waitMs = (reason: unknown) =>
+  reason instanceof RateLimiterRes ? reason.msBeforeNext : Number.POSITIVE_INFINITY;
 
 /** Names and addresses are hashed: the counters table then holds no personal data and fits its key column. */
 function digest(value: string): string {
@@ -238,6 +254,11 @@ function expandIPv6(address: string): string[] {
   const parts = (text: string | undefined) => (text ? text.split(':') : []);
   const left = parts(head);
   const right = parts(tail);
-  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
-  return groups.map((group) => (group.includes('.') ? group : Number.parseInt(group, 16).toString(16)));
+  const groups =
+    tail === undefined
+      ? left
+      : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return groups.map((group) =>
+    group.includes('.') ? group : Number.parseInt(group, 16).toString(16),
+  );
 }

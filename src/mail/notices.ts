@@ -27,15 +27,25 @@ export class SecurityNotices {
   async rememberDevice(db: OutboxDb, userId: string, client: ClientInfo): Promise<boolean> {
     const fingerprint = deviceFingerprint(client);
     // ON CONFLICT DO NOTHING decides atomically, so two parallel sign-ins from a new pair send one notice.
-    const { count } = await db.knownDevice.createMany({ data: [{ userId, fingerprint }], skipDuplicates: true });
+    const { count } = await db.knownDevice.createMany({
+      data: [{ userId, fingerprint }],
+      skipDuplicates: true,
+    });
     if (count === 0) {
-      await db.knownDevice.updateMany({ where: { userId, fingerprint }, data: { lastSeenAt: this.now() } });
+      await db.knownDevice.updateMany({
+        where: { userId, fingerprint },
+        data: { lastSeenAt: this.now() },
+      });
     }
     return count > 0;
   }
 
   /** After a successful sign-in: a notice when the pair is new to the account. */
-  async signedIn(db: OutboxDb, user: NoticeRecipient & { id: string }, client: ClientInfo): Promise<void> {
+  async signedIn(
+    db: OutboxDb,
+    user: NoticeRecipient & { id: string },
+    client: ClientInfo,
+  ): Promise<void> {
     const isNew = await this.rememberDevice(db, user.id, client);
     if (isNew && this.settings.notifyNewSignIn && (await this.withinCap(db, user)))
       await this.outbox.enqueue(db, newSignInMail(user, this.event(client)));

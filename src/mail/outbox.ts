@@ -24,13 +24,19 @@ export class MailOutbox {
   /** `secrets`: the first seals; all open (rotation keeps queued mail readable). */
   constructor(secrets: readonly string[]) {
     if (secrets.length === 0) throw new Error('no secret to seal mail with');
-    this.keys = secrets.map((secret) => Buffer.from(hkdfSync('sha256', secret, '', 'sessiongraph mail outbox', 32)));
+    this.keys = secrets.map((secret) =>
+      Buffer.from(hkdfSync('sha256', secret, '', 'sessiongraph mail outbox', 32)),
+    );
   }
 
   /** Writes the message in the caller's transaction; call wake() once that transaction has committed. */
   async enqueue(db: OutboxDb, message: MailMessage): Promise<void> {
     await db.mailOutbox.create({
-      data: { to: message.to, subject: message.subject, body: this.seal({ text: message.text, html: message.html }) },
+      data: {
+        to: message.to,
+        subject: message.subject,
+        body: this.seal({ text: message.text, html: message.html }),
+      },
       select: { id: true },
     });
   }
@@ -81,9 +87,10 @@ export class MailOutbox {
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
         decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-        const plain = Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString(
-          'utf8',
-        );
+        const plain = Buffer.concat([
+          decipher.update(Buffer.from(data, 'base64url')),
+          decipher.final(),
+        ]).toString('utf8');
         return JSON.parse(plain) as MailBody;
       } catch {}
     }

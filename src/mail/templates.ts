@@ -29,7 +29,12 @@ export interface AccountEvent {
 
 const PRODUCT = 'sessiongraph';
 
-export function resetCodeMail(to: Recipient, code: string, link: string, lifetimeMs: number): MailMessage {
+export function resetCodeMail(
+  to: Recipient,
+  code: string,
+  link: string,
+  lifetimeMs: number,
+): MailMessage {
   const lifetime = formatLifetime(lifetimeMs);
   const text = [
     `Hello ${greetingName(to)},`,
@@ -53,7 +58,9 @@ export function resetCodeMail(to: Recipient, code: string, link: string, lifetim
     `<p style="margin:24px 0"><a href="${escapeHtml(link)}" style="background:#111;color:#fff;padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:bold">Choose a new password</a></p>`,
     paragraph('Or enter this code on the reset form:'),
     `<p style="font-family:ui-monospace,Menlo,Consolas,monospace;font-size:36px;font-weight:bold;letter-spacing:8px;margin:24px 0">${escapeHtml(code)}</p>`,
-    paragraph(`The code expires in <strong>${lifetime}</strong> and works once, and so does the link.`),
+    paragraph(
+      `The code expires in <strong>${lifetime}</strong> and works once, and so does the link.`,
+    ),
     paragraph(
       `If you did not ask for this, ignore this e-mail: your password stays as it is. Never share this code or link; ${PRODUCT} will never ask you for them.`,
     ),
@@ -85,7 +92,13 @@ export function newSignInMail(to: Recipient, event: AccountEvent): MailMessage {
   );
 }
 
-function noticeMail(to: Recipient, subject: string, lead: string, event: AccountEvent, advice: string): MailMessage {
+function noticeMail(
+  to: Recipient,
+  subject: string,
+  lead: string,
+  event: AccountEvent,
+  advice: string,
+): MailMessage {
   const facts: [string, string][] = [
     ['When', formatWhen(event.at)],
     ['Browser', describeDevice(event.userAgent)],
@@ -93,7 +106,15 @@ function noticeMail(to: Recipient, subject: string, lead: string, event: Account
   ];
   // The sender may have chosen the name (anyone can sign up with another's address): quoted, not ours.
   const greeting = `Hello ${quoted(greetingName(to), QUOTED_MAX)},`;
-  const text = [greeting, '', lead, '', ...facts.map(([label, value]) => `${label}: ${value}`), '', advice].join('\n');
+  const text = [
+    greeting,
+    '',
+    lead,
+    '',
+    ...facts.map(([label, value]) => `${label}: ${value}`),
+    '',
+    advice,
+  ].join('\n');
   const html = layout(subject, [
     paragraph(escapeHtml(greeting)),
     paragraph(escapeHtml(lead)),
@@ -176,7 +197,9 @@ export function quoted(text: string, max: number): string {
   const chars = [...flat];
   const cut = chars.slice(0, max - 1).join('');
   const short = chars.length > max ? `${cut.trimEnd()}…` : flat;
-  const inert = short.replace(/:\/\//g, '[:]//').replace(/(?<=[\p{L}\p{N}])\.(?=[\p{L}\p{N}])/gu, '[.]');
+  const inert = short
+    .replace(/:\/\//g, '[:]//')
+    .replace(/(?<=[\p{L}\p{N}])\.(?=[\p{L}\p{N}])/gu, '[.]');
   return `"${inert}"`;
 }
 

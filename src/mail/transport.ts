@@ -38,7 +38,10 @@ export function createMailTransport(config: Pick<Config, 'mail'>, logger: Logger
     };
   }
 
-  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }, { from });
+  const transporter = nodemailer.createTransport(
+    { streamTransport: true, buffer: true, newline: 'unix' },
+    { from },
+  );
   let announced = false;
   return {
     async send(mail) {

@@ -138,7 +138,8 @@ export class MailWorker {
         this.current = undefined;
         // While the database is away, poll ever less often (up to 30 s) rather than log every second.
         const poll = this.options.pollIntervalMs;
-        if (this.failedRounds > 0) this.schedule(Math.max(poll, Math.min(30_000, poll * 2 ** this.failedRounds)));
+        if (this.failedRounds > 0)
+          this.schedule(Math.max(poll, Math.min(30_000, poll * 2 ** this.failedRounds)));
         else this.schedule(this.wokenDuringRound ? 0 : poll);
         this.wokenDuringRound = false;
       });
@@ -177,7 +178,11 @@ export class MailWorker {
     const body = row.body === null ? undefined : this.outbox.open(row.body);
     if (!body) {
       // Retrying cannot help: the secret that sealed it is gone from SESSION_SECRET.
-      await this.markFailed(row, 'the body cannot be opened with any configured SESSION_SECRET', true);
+      await this.markFailed(
+        row,
+        'the body cannot be opened with any configured SESSION_SECRET',
+        true,
+      );
       return false;
     }
     try {
@@ -203,7 +208,11 @@ export class MailWorker {
         where: stillOurs,
         data: { status: 'failed', lastError },
       });
-      if (count > 0) this.logger.error({ mailId: row.id, attempts: row.attempts, reason: lastError }, 'mail given up');
+      if (count > 0)
+        this.logger.error(
+          { mailId: row.id, attempts: row.attempts, reason: lastError },
+          'mail given up',
+        );
       return;
     }
     const backoff = Math.min(this.retryCapMs, this.options.retryBaseMs * 2 ** (row.attempts - 1));

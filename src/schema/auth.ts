@@ -5,12 +5,14 @@ import type { Session as SessionRow, User as UserRow } from '../generated/prisma
 import { Session } from './session.js';
 import { User } from './user.js';
 
-export const AuthPayload = builder.objectRef<{ user: UserRow; session: SessionRow }>('AuthPayload').implement({
-  fields: (t) => ({
-    user: t.field({ type: User, resolve: (p) => p.user }),
-    session: t.field({ type: Session, resolve: (p) => ({ ...p.session, user: p.user }) }),
-  }),
-});
+export const AuthPayload = builder
+  .objectRef<{ user: UserRow; session: SessionRow }>('AuthPayload')
+  .implement({
+    fields: (t) => ({
+      user: t.field({ type: User, resolve: (p) => p.user }),
+      session: t.field({ type: Session, resolve: (p) => ({ ...p.session, user: p.user }) }),
+    }),
+  });
 
 const SignUpInput = builder.inputType('SignUpInput', {
   fields: (t) => ({
@@ -53,7 +55,10 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) =>
       adoptSession(
         context,
-        await context.services.accounts.signUp({ ...input, keepSignedIn: input.keepSignedIn ?? false }, context.client),
+        await context.services.accounts.signUp(
+          { ...input, keepSignedIn: input.keepSignedIn ?? false },
+          context.client,
+        ),
       ),
   }),
   signIn: t.field({

@@ -39,7 +39,8 @@ export function decodeCursor(field: string, cursor: string): KeysetPosition {
     if (typeof iso === 'string' && ISO_DATE.test(iso) && typeof id === 'string' && UUID.test(id)) {
       const createdAt = new Date(iso);
       // Round-trips only when every part is in range (no 2024-02-30).
-      if (!Number.isNaN(createdAt.getTime()) && createdAt.toISOString() === iso) return { createdAt, id };
+      if (!Number.isNaN(createdAt.getTime()) && createdAt.toISOString() === iso)
+        return { createdAt, id };
     }
   } catch {}
   throw badInput(field, 'The cursor is not valid.');

@@ -8,7 +8,9 @@ const ForgetPasswordInput = builder.inputType('ForgetPasswordInput', {
 const ResetPasswordInput = builder.inputType('ResetPasswordInput', {
   fields: (t) => ({
     email: t.string(),
-    otp: t.string({ description: 'The 6-digit code from the e-mail, or the token of the link in it.' }),
+    otp: t.string({
+      description: 'The 6-digit code from the e-mail, or the token of the link in it.',
+    }),
     newPassword: t.string(),
     keepSignedIn: t.boolean({ required: false, defaultValue: false }),
   }),
@@ -16,7 +18,8 @@ const ResetPasswordInput = builder.inputType('ResetPasswordInput', {
 
 builder.mutationFields((t) => ({
   forgetPassword: t.boolean({
-    description: 'E-mails a one-time code to the address when it has an account; true whether or not it has.',
+    description:
+      'E-mails a one-time code to the address when it has an account; true whether or not it has.',
     args: { input: t.arg({ type: ForgetPasswordInput }) },
     resolve: async (_root, { input }, context) => {
       await context.services.recovery.requestReset(input.email);
@@ -25,7 +28,8 @@ builder.mutationFields((t) => ({
   }),
   resetPassword: t.field({
     type: AuthPayload,
-    description: 'Sets a new password with the e-mailed code, ends every session of the user and starts a new one.',
+    description:
+      'Sets a new password with the e-mailed code, ends every session of the user and starts a new one.',
     args: { input: t.arg({ type: ResetPasswordInput }) },
     resolve: async (_root, { input }, context) =>
       adoptSession(

@@ -20,7 +20,8 @@ export const Session = builder.prismaObject('Session', {
 });
 
 /** The viewer's session with its user attached, so `session { user }` needs no further query. */
-const currentSession = ({ viewer }: Context) => (viewer ? { ...viewer.session, user: viewer.user } : null);
+const currentSession = ({ viewer }: Context) =>
+  viewer ? { ...viewer.session, user: viewer.user } : null;
 
 builder.queryFields((t) => ({
   session: t.field({
@@ -32,7 +33,8 @@ builder.queryFields((t) => ({
   sessions: t.withAuth({ signedIn: true }).prismaField({
     type: [Session],
     description: "The viewer's live sessions, most recently seen first.",
-    resolve: (query, _root, _args, { viewer, services }) => services.sessions.listLive(viewer.user.id, query),
+    resolve: (query, _root, _args, { viewer, services }) =>
+      services.sessions.listLive(viewer.user.id, query),
   }),
 }));
 
@@ -61,6 +63,7 @@ builder.mutationFields((t) => ({
   }),
   revokeOtherSessions: t.withAuth({ signedIn: true }).int({
     description: 'Ends every other session of the viewer; returns how many.',
-    resolve: (_root, _args, { viewer, services }) => services.sessions.endOthers(viewer.user.id, viewer.session.id),
+    resolve: (_root, _args, { viewer, services }) =>
+      services.sessions.endOthers(viewer.user.id, viewer.session.id),
   }),
 }));

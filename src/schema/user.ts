@@ -20,12 +20,14 @@ export const User = builder.prismaObject('User', {
     email: t.exposeString('email'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     activeSessionCount: t.int({
-      resolve: async (user, _args, { loaders }) => (await loaders.sessionStats.load(user.id)).activeSessionCount,
+      resolve: async (user, _args, { loaders }) =>
+        (await loaders.sessionStats.load(user.id)).activeSessionCount,
     }),
     lastSeenAt: t.field({
       type: 'DateTime',
       nullable: true,
-      resolve: async (user, _args, { loaders }) => (await loaders.sessionStats.load(user.id)).lastSeenAt,
+      resolve: async (user, _args, { loaders }) =>
+        (await loaders.sessionStats.load(user.id)).lastSeenAt,
     }),
     role: t.expose('role', { type: Role, authScopes: ownerOrAdmin }),
   }),
@@ -76,7 +78,10 @@ builder.queryFields((t) => ({
       const prisma = prismaFor(context);
       const rows = await prisma.user.findMany({
         where: after && {
-          OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }],
+          OR: [
+            { createdAt: { gt: after.createdAt } },
+            { createdAt: after.createdAt, id: { gt: after.id } },
+          ],
         },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         take: first + 1,

@@ -48,7 +48,13 @@ export class TestClient {
       else this.jar.set(cookie.name, cookie.value ?? '');
     }
     const body = (await response.json()) as { data?: T | null; errors?: GraphQLResponse['errors'] };
-    return { status: response.status, headers: response.headers, data: body.data, errors: body.errors, setCookies };
+    return {
+      status: response.status,
+      headers: response.headers,
+      data: body.data,
+      errors: body.errors,
+      setCookies,
+    };
   }
 
   /** The session cookie's value (whatever its name), or undefined when signed out. */
@@ -65,4 +71,5 @@ export class TestClient {
 }
 
 /** The code of the first error, for terse assertions. */
-export const errorCode = (response: GraphQLResponse<unknown>) => response.errors?.[0]?.extensions?.code;
+export const errorCode = (response: GraphQLResponse<unknown>) =>
+  response.errors?.[0]?.extensions?.code;

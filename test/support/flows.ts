@@ -13,14 +13,25 @@ export interface Account {
 
 export function newAccount(overrides: Partial<Account> = {}): Account {
   const tag = randomBytes(4).toString('hex');
-  return { name: `user_${tag}`, email: `user_${tag}@example.test`, password: `pw-${tag}-long-enough`, ...overrides };
+  return {
+    name: `user_${tag}`,
+    email: `user_${tag}@example.test`,
+    password: `pw-${tag}-long-enough`,
+    ...overrides,
+  };
 }
 
 export const SIGN_UP = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { ${AUTH_PAYLOAD} } }`;
 export const SIGN_IN = `mutation SignIn($input: SignInInput!) { signIn(input: $input) { ${AUTH_PAYLOAD} } }`;
 
 export interface AuthPayload {
-  user: { id: string; name: string; displayName: string | null; email: string; activeSessionCount: number };
+  user: {
+    id: string;
+    name: string;
+    displayName: string | null;
+    email: string;
+    activeSessionCount: number;
+  };
   session: {
     id: string;
     createdAt: string;
@@ -32,7 +43,10 @@ export interface AuthPayload {
 }
 
 /** Signs a fresh account up through the API; throws if the server refuses. */
-export async function signUp(client: TestClient, overrides: Partial<Account> & { keepSignedIn?: boolean } = {}) {
+export async function signUp(
+  client: TestClient,
+  overrides: Partial<Account> & { keepSignedIn?: boolean } = {},
+) {
   const { keepSignedIn, ...rest } = overrides;
   const account = newAccount(rest);
   const response = await client.request<{ signUp: AuthPayload }>(SIGN_UP, {

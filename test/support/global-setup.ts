@@ -13,7 +13,8 @@ export default function setup(): void {
   npm('build:template');
 }
 
-const npm = (script: string) => execFileSync('npm', ['run', script, '--silent'], { cwd: ROOT, stdio: 'inherit' });
+const npm = (script: string) =>
+  execFileSync('npm', ['run', script, '--silent'], { cwd: ROOT, stdio: 'inherit' });
 
 function compiledIsFresh(): boolean {
   const compiled = join(ROOT, 'dist/server.js');

@@ -19,7 +19,10 @@ export interface RawRequest {
   body?: string | Uint8Array;
 }
 
-export function rawRequest(origin: string, { method = 'GET', path, headers = {}, body }: RawRequest) {
+export function rawRequest(
+  origin: string,
+  { method = 'GET', path, headers = {}, body }: RawRequest,
+) {
   const { hostname, port } = new URL(origin);
   return new Promise<RawResponse>((resolve, reject) => {
     const req = request({ host: hostname, port, method, path, headers }, (res) => {
@@ -43,8 +46,8 @@ export function rawRequest(origin: string, { method = 'GET', path, headers = {},
 /** The parsed error code of a JSON refusal, or undefined when the body is not one. */
 export function refusalCode(response: RawResponse): unknown {
   try {
-    return (JSON.parse(response.body) as { errors?: { extensions?: { code?: unknown } }[] }).errors?.[0]?.extensions
-      ?.code;
+    return (JSON.parse(response.body) as { errors?: { extensions?: { code?: unknown } }[] })
+      .errors?.[0]?.extensions?.code;
   } catch {
     return undefined;
   }

@@ -3,7 +3,8 @@ import { AUTH_PAYLOAD, type AuthPayload } from './flows.js';
 import type { TestServer } from './server.js';
 import { codeIn, type TestSmtp } from './smtp.js';
 
-export const FORGET_PASSWORD = 'mutation Forget($input: ForgetPasswordInput!) { forgetPassword(input: $input) }';
+export const FORGET_PASSWORD =
+  'mutation Forget($input: ForgetPasswordInput!) { forgetPassword(input: $input) }';
 export const RESET_PASSWORD = `mutation Reset($input: ResetPasswordInput!) { resetPassword(input: $input) { ${AUTH_PAYLOAD} } }`;
 export const CHANGE_PASSWORD = `mutation Change($input: ChangePasswordInput!) { changePassword(input: $input) { ${AUTH_PAYLOAD} } }`;
 
@@ -39,14 +40,21 @@ export function resetPassword(client: TestClient, input: ResetInput, options: Re
 }
 
 /** Asks for a code through the API and reads it from the mail that arrives. */
-export async function requestCode(client: TestClient, smtp: TestSmtp, email: string): Promise<string> {
+export async function requestCode(
+  client: TestClient,
+  smtp: TestSmtp,
+  email: string,
+): Promise<string> {
   const after = smtp.mark();
   const response = await forgetPassword(client, email);
   if (response.data?.forgetPassword !== true)
     throw new Error(`forgetPassword failed: ${JSON.stringify(response.errors)}`);
-  const mail = await smtp.waitFor((m) => m.to.includes(email.toLowerCase()) && RESET_SUBJECT.test(m.subject), {
-    after,
-  });
+  const mail = await smtp.waitFor(
+    (m) => m.to.includes(email.toLowerCase()) && RESET_SUBJECT.test(m.subject),
+    {
+      after,
+    },
+  );
   return codeIn(mail);
 }
 
@@ -60,9 +68,12 @@ export async function outboxSettled(server: TestServer, timeoutMs = 10_000): Pro
   const deadline = Date.now() + timeoutMs;
   const prisma = server.booted.db.prisma;
   for (;;) {
-    const waiting = await prisma.mailOutbox.count({ where: { status: { in: ['pending', 'sending'] } } });
+    const waiting = await prisma.mailOutbox.count({
+      where: { status: { in: ['pending', 'sending'] } },
+    });
     if (waiting === 0) return;
-    if (Date.now() > deadline) throw new Error(`${waiting} mail(s) still in the outbox after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`${waiting} mail(s) still in the outbox after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

@@ -51,7 +51,10 @@ export interface ServerProcess extends RunningProcess {
  * Starts the server on a free port with the environment a user would give it (on top of a test secret,
  * a throwaway DATA_DIR and LOG_LEVEL=warn) and waits until /ready answers 200.
  */
-export async function spawnServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+export async function spawnServer(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<ServerProcess> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'sg-process-'));
   const { child, output, exited } = runServerProcess({

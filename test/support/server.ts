@@ -58,7 +58,11 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   });
   const queries: string[] = [];
   const booted = await boot(config, createLogger(config, options.logStream), {
-    ...(options.hasher ? { hasher: options.hasher } : options.realHasher ? {} : { hasher: fastHasher() }),
+    ...(options.hasher
+      ? { hasher: options.hasher }
+      : options.realHasher
+        ? {}
+        : { hasher: fastHasher() }),
     onQuery: (sql) => queries.push(sql),
   });
   const server: Server = createServer(booted.app.yoga);

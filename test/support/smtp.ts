@@ -66,7 +66,10 @@ export class TestSmtp {
   }
 
   /** The first message (at or after `after`) the predicate accepts, waiting for it to arrive. */
-  async waitFor(predicate: (mail: ReceivedMail) => boolean, options: WaitOptions = {}): Promise<ReceivedMail> {
+  async waitFor(
+    predicate: (mail: ReceivedMail) => boolean,
+    options: WaitOptions = {},
+  ): Promise<ReceivedMail> {
     const { after = 0, timeoutMs = 10_000 } = options;
     const find = () => this.messages.slice(after).find(predicate);
     const found = find();
@@ -80,7 +83,11 @@ export class TestSmtp {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`no matching mail within ${timeoutMs} ms (received ${this.messages.length} in all)`));
+        reject(
+          new Error(
+            `no matching mail within ${timeoutMs} ms (received ${this.messages.length} in all)`,
+          ),
+        );
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
@@ -102,7 +109,9 @@ export class TestSmtp {
       const matching = this.messages.slice(after).filter(predicate);
       if (matching.length >= count) return matching;
       if (Date.now() > deadline) {
-        throw new Error(`expected ${count} matching mails within ${timeoutMs} ms, got ${matching.length}`);
+        throw new Error(
+          `expected ${count} matching mails within ${timeoutMs} ms, got ${matching.length}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }

@@ -22,10 +22,16 @@ async function gql<T>(query: string, variables: Record<string, unknown> = {}): P
   const response = await fetch('/graphql', {
     method: 'POST',
     credentials: 'same-origin',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+    },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json().catch(() => ({}))) as { data?: T | null; errors?: GraphQLErrorBody[] };
+  const body = (await response.json().catch(() => ({}))) as {
+    data?: T | null;
+    errors?: GraphQLErrorBody[];
+  };
   const error = body.errors?.[0];
   if (error) {
     const retry = error.extensions?.retryAfter;
@@ -54,11 +60,13 @@ interface Device {
 }
 
 const ME = 'query Me { me { id name displayName email } }';
-const SESSIONS = 'query Sessions { sessions { id current userAgent ip createdAt lastSeenAt keepSignedIn } }';
+const SESSIONS =
+  'query Sessions { sessions { id current userAgent ip createdAt lastSeenAt keepSignedIn } }';
 const AUTH = 'user { id } session { id }';
 const SIGN_UP = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { ${AUTH} } }`;
 const SIGN_IN = `mutation SignIn($input: SignInInput!) { signIn(input: $input) { ${AUTH} } }`;
-const FORGET = 'mutation ForgetPassword($input: ForgetPasswordInput!) { forgetPassword(input: $input) }';
+const FORGET =
+  'mutation ForgetPassword($input: ForgetPasswordInput!) { forgetPassword(input: $input) }';
 const RESET = `mutation ResetPassword($input: ResetPasswordInput!) { resetPassword(input: $input) { ${AUTH} } }`;
 const REVOKE = 'mutation RevokeSession($id: ID!) { revokeSession(id: $id) }';
 const REVOKE_OTHERS = 'mutation RevokeOtherSessions { revokeOtherSessions }';
@@ -82,8 +90,12 @@ function fail(error: unknown) {
 }
 
 /** Runs an action from a form or button: one at a time, errors shown, the view refreshed after. */
-async function act(control: HTMLButtonElement | HTMLFormElement, action: () => Promise<string | undefined>) {
-  const buttons = control instanceof HTMLFormElement ? [...control.querySelectorAll('button')] : [control];
+async function act(
+  control: HTMLButtonElement | HTMLFormElement,
+  action: () => Promise<string | undefined>,
+) {
+  const buttons =
+    control instanceof HTMLFormElement ? [...control.querySelectorAll('button')] : [control];
   for (const button of buttons) button.disabled = true;
   try {
     const done = await action();
@@ -147,7 +159,10 @@ function deviceItem(device: Device): HTMLLIElement {
   return item;
 }
 
-function onSubmit(id: string, action: (data: FormData, form: HTMLFormElement) => Promise<string | undefined>) {
+function onSubmit(
+  id: string,
+  action: (data: FormData, form: HTMLFormElement) => Promise<string | undefined>,
+) {
   const form = byId<HTMLFormElement>(id);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
