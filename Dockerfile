@@ -2,7 +2,7 @@
 
 # Build stage: every dependency, to compile the server (esbuild) into dist/, the account page (Vite) into
 # web/dist and the migrated PGlite template into node_modules/.cache/sessiongraph.
-FROM node:22-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -10,12 +10,12 @@ COPY . .
 RUN npm run build
 
 # Runtime dependencies only (tsx stays for `npm run db:migrate`).
-FROM node:22-bookworm-slim AS deps
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-FROM node:22-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=4000 \
