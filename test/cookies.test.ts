@@ -1,10 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from './support/client.js';
-import { createTestDatabase, type TestDatabase, testDatabaseKind } from './support/database.js';
+import { sharedStorage } from './support/database.js';
 import { newAccount, SIGN_UP, signIn, signUp, UNLIMITED } from './support/flows.js';
 import { startServer, TEST_SECRET, type TestServer } from './support/server.js';
 
@@ -226,28 +223,6 @@ describe('the session cookie with COOKIE_SECURE=true', () => {
     });
   });
 });
-
-/**
- * One database shared by servers started one after another (as after a redeploy): embedded PGlite in
- * a shared DATA_DIR, or one PostgreSQL database.
- */
-async function sharedStorage(): Promise<{
-  database: TestDatabase;
-  env: Record<string, string>;
-  remove(): Promise<void>;
-}> {
-  if (testDatabaseKind === 'postgres') {
-    const database = await createTestDatabase();
-    return { database, env: {}, remove: () => database.drop() };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'sessiongraph-shared-'));
-  return {
-    // An empty DATABASE_URL means the embedded default: PGlite in DATA_DIR.
-    database: { url: '', drop: async () => {} },
-    env: { DATA_DIR: dir },
-    remove: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
 
 describe('SESSION_SECRET rotation', () => {
   it('a cookie signed with the old secret works while it is listed after the new one, and no longer once removed', async () => {

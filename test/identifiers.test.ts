@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from './support/client.js';
-import { createTestDatabase, type TestDatabase, testDatabaseKind } from './support/database.js';
+import { sharedStorage } from './support/database.js';
 import { newAccount, SIGN_UP, signIn, UNLIMITED } from './support/flows.js';
 import { startServer, type TestServer } from './support/server.js';
 
@@ -135,25 +132,6 @@ describe('names in other scripts are accepted and sign in in another case', () =
     });
   }
 });
-
-/** One database that servers started one after another share, as across a deploy. */
-async function sharedStorage(): Promise<{
-  database: TestDatabase;
-  env: Record<string, string>;
-  remove(): Promise<void>;
-}> {
-  if (testDatabaseKind === 'postgres') {
-    const database = await createTestDatabase();
-    return { database, env: {}, remove: () => database.drop() };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'sessiongraph-identifiers-'));
-  return {
-    // An empty DATABASE_URL means the embedded default: PGlite in DATA_DIR.
-    database: { url: '', drop: async () => {} },
-    env: { DATA_DIR: dir },
-    remove: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
 
 describe('name skeletons of users written before them', () => {
   it('are filled in at start; of two look-alikes the older keeps its skeleton, the newer is logged, and the start goes on', async () => {

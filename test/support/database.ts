@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 
 /**
@@ -39,4 +42,26 @@ async function withAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>
   } finally {
     await client.end();
   }
+}
+
+/**
+ * One database shared by servers started one after another (as after a redeploy): embedded PGlite in
+ * a shared DATA_DIR, or one PostgreSQL database.
+ */
+export async function sharedStorage(): Promise<{
+  database: TestDatabase;
+  env: Record<string, string>;
+  remove(): Promise<void>;
+}> {
+  if (testDatabaseKind === 'postgres') {
+    const database = await createTestDatabase();
+    return { database, env: {}, remove: () => database.drop() };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'sessiongraph-shared-'));
+  return {
+    // An empty DATABASE_URL means the embedded default: PGlite in DATA_DIR.
+    database: { url: '', drop: async () => {} },
+    env: { DATA_DIR: dir },
+    remove: async () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
