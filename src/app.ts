@@ -19,6 +19,7 @@ import { maskedErrors } from './http/errors.js';
 import { renderGraphiQL, useGraphiQLAssets } from './http/graphiql.js';
 import { useSecurityHeaders } from './http/headers.js';
 import { hostCheck, useHostCheck } from './http/hosts.js';
+import { useQueryStringJson } from './http/query-string.js';
 import { useReadiness } from './http/readiness.js';
 import { useRequestLog, yogaLogger } from './http/request-log.js';
 import { isServedRoute, useServedRoutes } from './http/routes.js';
@@ -149,6 +150,7 @@ export function createApp({ config, db, logger, hasher, sessionSync }: AppDeps):
         production: config.production,
       }),
       useJsonMediaTypes(),
+      useQueryStringJson(),
       ...(config.http.graphiql ? [useGraphiQLAssets()] : []),
       useAccountPage(),
       useBodyLimit({ maxBytes: config.http.maxBodyBytes }),

@@ -75,3 +75,19 @@ describe('out-of-range input', () => {
     expect(errorLines()).toEqual([]);
   });
 });
+
+describe('a GET whose query string carries broken JSON', () => {
+  for (const name of ['variables', 'extensions']) {
+    it(`answers 400 BAD_USER_INPUT naming ${name}, and nothing is logged as an error`, async () => {
+      logLines.length = 0;
+      const url = new URL(server.graphqlUrl);
+      url.searchParams.set('query', '{ me { id } }');
+      url.searchParams.set(name, '{');
+      const response = await fetch(url, { headers: { accept: 'application/json' } });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { errors: { extensions: unknown }[] };
+      expect(body.errors[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: name });
+      expect(errorLines()).toEqual([]);
+    });
+  }
+});

@@ -97,14 +97,25 @@ export function nameLookupKey(raw: string): string {
 /**
  * UTS #39 skeleton(): NFD, default-ignorables removed, each character replaced by its prototype from
  * Unicode's confusables.txt (the unhomoglyph package's copy), NFD again. Equal skeletons look alike.
- * Taken from the name as typed, since that is how it is shown: lower-casing first would turn a capital
- * "I" into "i" and miss that it looks like "l".
+ */
+function skeleton(text: string): string {
+  const decomposed = text.normalize('NFD').replace(/\p{Default_Ignorable_Code_Point}/gu, '');
+  return unhomoglyph(decomposed).normalize('NFD');
+}
+
+/**
+ * The uniqueness key of a name. Names compare without case and show as typed, so two names are one
+ * when any casing of one looks like any casing of the other: the skeleton of the upper case (a capital
+ * "I" looks like "l"; Greek "ΝΙΚΕ" like "NIKE", the same name as "nike"), lower-cased and mapped again,
+ * because prototypes are not closed under case ("TOM" lower-cases to "tom", which maps on to "torn").
  */
 export function nameSkeleton(name: string): string {
-  const decomposed = name.normalize('NFD').replace(/\p{Default_Ignorable_Code_Point}/gu, '');
-  // Lower-cased once more: prototypes may be capitals ("0" → "O"), and names compare without case.
-  return unhomoglyph(decomposed).toLowerCase().normalize('NFD');
+  return skeleton(skeleton(name.toUpperCase()).toLowerCase());
 }
+
+// UTS #39 §5.4: a run of many non-spacing marks, or the same mark twice, stacks into a look-alike.
+const MARK_RUN = /\p{Mn}{5,}/u;
+const REPEATED_MARK = /(\p{Mn})\1/u;
 
 export function normaliseName(
   field: string,
@@ -119,19 +130,23 @@ export function normaliseName(
   const nameKey = nameLookupKey(name);
   // Lower-casing can lengthen a name ("İ" becomes "i̇"), and the key column holds NAME_MAX characters.
   if (length(nameKey) > NAME_MAX) throw tooLong();
-  const skeleton = nameSkeleton(name);
-  if (length(skeleton) > NAME_SKELETON_MAX) throw tooLong();
+  const key = nameSkeleton(name);
+  if (length(key) > NAME_SKELETON_MAX) throw tooLong();
   const identifier = (text: string) =>
     [...text].every(isIdentifierCodePoint) &&
     !(ARABIC_INDIC_DIGIT.test(text) && EXTENDED_ARABIC_INDIC_DIGIT.test(text)) &&
     satisfiesBidiRule(text);
+  const decomposed = name.normalize('NFD');
+  if (MARK_RUN.test(decomposed) || REPEATED_MARK.test(decomposed)) {
+    throw badInput(field, 'The name stacks too many accents on one letter.');
+  }
   if (!identifier(name) || !identifier(nameKey)) {
     throw badInput(
       field,
       'The name may hold letters, digits and ASCII punctuation only: no spaces or invisible characters.',
     );
   }
-  return { name, nameKey, nameSkeleton: skeleton };
+  return { name, nameKey, nameSkeleton: key };
 }
 
 export function normaliseEmail(field: string, raw: string): { email: string; emailKey: string } {

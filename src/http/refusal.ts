@@ -10,8 +10,10 @@ export function refusal(
   status: number,
   code: ErrorCode,
   message: string = ERROR_MESSAGES[code],
+  details: { field?: string } = {},
 ) {
-  return new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+  const extensions = { code, ...details };
+  return new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions }] }), {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
   });
