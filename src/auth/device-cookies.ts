@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { isCanonicalBase64url } from './tokens.js';
 
 /**
  * OWASP's device cookies: a browser that has signed in to an account carries `<userId>.<nonce>.<HMAC>`,
@@ -37,16 +38,15 @@ export function verifyDeviceCookie(
   if (parts?.length !== 3) return undefined;
   const [userId = '', nonce = '', signature = ''] = parts;
   // Only the encoding we write: a padded or other-alphabet spelling of the same bytes is refused.
-  if (!userId || !isCanonical(nonce, NONCE_BYTES) || !isCanonical(signature, MAC_BYTES))
+  if (
+    !userId ||
+    !isCanonicalBase64url(nonce, NONCE_BYTES) ||
+    !isCanonicalBase64url(signature, MAC_BYTES)
+  )
     return undefined;
   const given = Buffer.from(signature, 'base64url');
   for (const secret of secrets) {
     if (timingSafeEqual(given, mac(userId, nonce, secret))) return { userId, nonce };
   }
   return undefined;
-}
-
-function isCanonical(text: string, bytes: number): boolean {
-  const decoded = Buffer.from(text, 'base64url');
-  return decoded.length === bytes && decoded.toString('base64url') === text;
 }

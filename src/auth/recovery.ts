@@ -212,17 +212,18 @@ function resetLink(publicUrl: URL, email: string, token: string): string {
   return link.href;
 }
 
-/** HMAC-SHA256 of the code bound to its user, hex (64 characters). */
-export function codeMac(secret: string, userId: string, code: string): string {
-  return createHmac('sha256', secret).update(`password-reset:${userId}:${code}`).digest('hex');
+/** HMAC-SHA256 of a reset secret bound to its user and its kind, hex (64 characters). */
+function resetMac(kind: string, secret: string, userId: string, value: string): string {
+  return createHmac('sha256', secret).update(`${kind}:${userId}:${value}`).digest('hex');
 }
 
-/** HMAC-SHA256 of the link's token bound to its user, hex; its own label, so no code MAC can pass for it. */
-export function linkMac(secret: string, userId: string, token: string): string {
-  return createHmac('sha256', secret)
-    .update(`password-reset-link:${userId}:${token}`)
-    .digest('hex');
-}
+/** The mailed code's MAC. */
+export const codeMac = (secret: string, userId: string, code: string) =>
+  resetMac('password-reset', secret, userId, code);
+
+/** The link token's MAC: a label of its own, so no code's MAC can pass for it. */
+export const linkMac = (secret: string, userId: string, token: string) =>
+  resetMac('password-reset-link', secret, userId, token);
 
 function sameHex(stored: string | undefined, candidate: string): boolean {
   const a = Buffer.from(stored ?? '', 'hex');

@@ -29,11 +29,16 @@ export function signToken(token: string, secrets: readonly string[]): string {
 }
 
 /**
- * 32 bytes (a token, or an HMAC-SHA256) in canonical base64url: 43 characters of its alphabet, no
- * padding, and a last character whose two unused low bits are zero. Node's decoder also takes `=`, `+`,
- * `/` and stray bits, so several spellings would decode to one signature.
+ * Whether `text` is exactly how we write `bytes` bytes in base64url: no padding, no `+` or `/`, and no
+ * stray bits in the last character. Node's decoder takes all of those, so without this several spellings
+ * would decode to one signed value; with it, a value has one accepted form.
  */
-const CANONICAL_32_BYTES = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+export function isCanonicalBase64url(text: string, bytes: number): boolean {
+  const decoded = Buffer.from(text, 'base64url');
+  return decoded.length === bytes && decoded.toString('base64url') === text;
+}
+
+const MAC_BYTES = 32;
 
 /** The token inside a cookie value whose signature verifies with any secret; undefined otherwise. */
 export function verifySignedToken(value: string, secrets: readonly string[]): string | undefined {
@@ -43,7 +48,8 @@ export function verifySignedToken(value: string, secrets: readonly string[]): st
   const signature = value.slice(dot + 1);
   // A forged value is rejected here, before any database lookup, so it can never create a record. Only
   // the spelling we issue verifies: one signed value has exactly one accepted form.
-  if (!CANONICAL_32_BYTES.test(token) || !CANONICAL_32_BYTES.test(signature)) return undefined;
+  if (!isCanonicalBase64url(token, TOKEN_BYTES) || !isCanonicalBase64url(signature, MAC_BYTES))
+    return undefined;
   const given = Buffer.from(signature, 'base64url');
   for (const secret of secrets) {
     const expected = mac(token, secret);
