@@ -5,11 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { normaliseEmail } from '../src/auth/validation.js';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { normaliseEmail } from '../src/core/auth/validation.js';
+import { notifyChange } from '../src/core/sessions/sync.js';
 import { type Database, openDatabase } from '../src/db/client.js';
 import { DataDirLockedError } from '../src/db/data-dir-lock.js';
-import { notifyChange } from '../src/db/notify.js';
 import { databaseUnavailableReason } from '../src/db/unavailable.js';
 import { AppError } from '../src/errors.js';
 import type { Role } from '../src/generated/prisma/enums.js';

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { generate } from '@graphql-codegen/cli';
 import { printSchema } from 'graphql';
-import { codegenConfig, GENERATED_DIR, SCHEMA_FILE } from '../codegen.js';
+import { codegenConfig, GENERATED_DIR, SCHEMA_FILE, TEST_GENERATED_DIR } from '../codegen.js';
 import { schema } from '../src/schema/index.js';
 
 /**
@@ -33,7 +33,7 @@ if (!process.argv.includes('--check')) {
     );
     process.exit(1);
   }
-  console.log(`${SCHEMA_FILE} and ${GENERATED_DIR} are up to date`);
+  console.log(`${SCHEMA_FILE}, ${GENERATED_DIR} and ${TEST_GENERATED_DIR} are up to date`);
 }
 
 function readOrNull(path: string): string | null {

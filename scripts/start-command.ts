@@ -6,17 +6,43 @@ import { readFileSync } from 'node:fs';
  */
 export const ROOT = new URL('..', import.meta.url).pathname;
 
-export function startCommand(): { command: string; args: string[] } {
+export interface StartCommand {
+  command: string;
+  args: string[];
+}
+
+const NODE_LINE = /\bexec node((?: --?[\w-]+(?:=\S+)?)*) dist\/server\.js$/;
+
+/**
+ * The script's own shell line (its environment defaults included), without npm and its prestart
+ * build (the callers build first). `exec` makes the shell become node: the pid is the server's.
+ * `nodeFlags` replaces the flags the script passes to node (the bench compares with and without them).
+ */
+export function startCommand(options: { nodeFlags?: readonly string[] } = {}): StartCommand {
   const { scripts } = JSON.parse(
     readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
   ) as {
     scripts: { start: string };
   };
-  // The script's own shell line (its environment defaults included), without npm and its prestart
-  // build (the callers build first). `exec` makes the shell become node: the pid is the server's.
-  if (!/\bexec node .*dist\/server\.js$/.test(scripts.start))
+  if (!NODE_LINE.test(scripts.start))
     throw new Error(
       'npm start no longer ends in `exec node … dist/server.js`: update scripts/start-command.ts',
     );
-  return { command: '/bin/sh', args: ['-c', scripts.start] };
+  const line = options.nodeFlags
+    ? scripts.start.replace(
+        NODE_LINE,
+        ['exec node', ...options.nodeFlags, 'dist/server.js'].join(' '),
+      )
+    : scripts.start;
+  return { command: '/bin/sh', args: ['-c', line] };
+}
+
+/** The flags `npm start` passes to node, as written in package.json. */
+export function startNodeFlags(): string[] {
+  const { scripts } = JSON.parse(
+    readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+  ) as {
+    scripts: { start: string };
+  };
+  return (NODE_LINE.exec(scripts.start)?.[1] ?? '').split(' ').filter(Boolean);
 }

@@ -1,16 +1,18 @@
-import { type App, createApp } from './app.js';
-import { backfillNameSkeletons } from './auth/name-skeletons.js';
-import type { PasswordHasher } from './auth/password.js';
-import { SessionCache } from './auth/session-cache.js';
 import type { Config } from './config.js';
+import { backfillNameSkeletons } from './core/auth/name-skeletons.js';
+import type { PasswordHasher } from './core/auth/password.js';
+import { createMailTransport } from './core/mail/transport.js';
+import { notifiedWake } from './core/mail/wake.js';
+import { MailWorker } from './core/mail/worker.js';
+import { SessionCache } from './core/sessions/cache.js';
+import { startSweeper } from './core/sessions/sweeping.js';
+import { pgBus } from './core/sessions/sync.js';
 import { type Database, type DatabaseOptions, openDatabase } from './db/client.js';
+import { startListener } from './db/listener.js';
 import { applyMigrations, pendingMigrations } from './db/migrations.js';
-import { type InvalidationBus, startPgBus } from './db/notify.js';
-import { startSweeper } from './db/sweeper.js';
 import { waitForDatabase } from './db/wait.js';
+import { type App, createApp } from './http/app.js';
 import type { Logger } from './logger.js';
-import { createMailTransport } from './mail/transport.js';
-import { MailWorker } from './mail/worker.js';
 
 export interface Booted {
   app: App;
@@ -24,6 +26,8 @@ export interface Booted {
 /** Database up, migrations applied, app built: what server.ts and the tests share. */
 export interface BootOptions extends DatabaseOptions {
   hasher?: PasswordHasher;
+  /** The clock of every session, code and notice rule; tests move it instead of sleeping. */
+  now?: () => Date;
 }
 
 export async function boot(
@@ -52,17 +56,21 @@ export async function boot(
     throw error;
   }
   const cache = new SessionCache({ max: config.sessions.cacheSize });
-  // On PostgreSQL other instances may share the sessions table: their changes arrive by LISTEN/NOTIFY.
-  const bus: InvalidationBus | undefined =
+  // On PostgreSQL other instances may share the database: session changes and committed mail are
+  // announced by NOTIFY and heard on one LISTEN connection. Embedded, this process is the only one.
+  const listener =
     config.database.kind === 'postgres'
-      ? startPgBus({ url: config.database.url, cache, logger })
+      ? startListener({ url: config.database.url, logger })
       : undefined;
+  const bus = listener ? pgBus(listener, cache) : undefined;
   const app = createApp({
     config,
     db,
     logger,
     sessionSync: { cache, ...(bus ? { bus } : {}) },
+    ...(listener ? { mailWake: notifiedWake(listener) } : {}),
     ...(options.hasher ? { hasher: options.hasher } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const sweeper = startSweeper(db.prisma, logger);
   const mail = new MailWorker(
@@ -83,6 +91,7 @@ export async function boot(
       await app.services.sessions.close().catch(() => {});
       app.close();
       await bus?.close();
+      await listener?.close();
       await db.close();
     },
   };

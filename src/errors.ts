@@ -1,6 +1,7 @@
 /**
  * The one table of expected failures. Auth code throws AppError; the GraphQL layer turns it into a
- * GraphQLError with `extensions.code` (and `field` / `retryAfter`). Anything else is masked.
+ * GraphQLError with `extensions.code` (and `field` / `retryAfter`). Anything else is masked. Guards that
+ * answer before GraphQL runs (host, route, CSRF, body size, start-up) write the same shape from here.
  */
 export const ERROR_MESSAGES = {
   BAD_USER_INPUT: 'The input is not valid.',
@@ -11,11 +12,27 @@ export const ERROR_MESSAGES = {
   NOT_FOUND: 'No such session.',
   FORBIDDEN: 'You are not allowed to do this.',
   RATE_LIMITED: 'Too many attempts. Try again later.',
-  // HTTP 503 with Retry-After while the database cannot be reached (server.ts gives start-up this code too).
+  // HTTP 503 with Retry-After while the database cannot be reached, and while the server starts.
   UNAVAILABLE: 'Temporarily unavailable. Try again shortly.',
+  REQUEST_ENTITY_TOO_LARGE: 'The request body is too large.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
+
+/** Codes answered with an HTTP status of their own; the rest keep GraphQL's usual 200. */
+export const ERROR_STATUS: Partial<Record<ErrorCode, number>> = {
+  UNAVAILABLE: 503,
+  REQUEST_ENTITY_TOO_LARGE: 413,
+};
+
+/** A GraphQL-shaped error response body, for answers given before (or without) GraphQL. */
+export function errorBody(
+  code: ErrorCode,
+  message: string = ERROR_MESSAGES[code],
+  details: { field?: string; retryAfter?: number } = {},
+): string {
+  return JSON.stringify({ errors: [{ message, extensions: { code, ...details } }] });
+}
 
 export interface ErrorDetails {
   field?: string;

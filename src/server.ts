@@ -1,9 +1,11 @@
-import { createServer, type RequestListener } from 'node:http';
+import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Booted, boot } from './boot.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
 import { DatabaseAuthenticationError, DatabaseUnreachableError } from './db/wait.js';
+import { errorBody } from './errors.js';
+import { createHttpServer } from './http/node-server.js';
 import { createLogger } from './logger.js';
 
 const ONE_LINE_ERRORS = [DatabaseUnreachableError, DatabaseAuthenticationError, DataDirLockedError];
@@ -18,11 +20,9 @@ let handler: RequestListener = (req, res) => {
   res.setHeader('cache-control', 'no-store');
   if (path === '/health') return void res.writeHead(200).end();
   res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' });
-  res.end(
-    JSON.stringify({ errors: [{ message: 'Starting up.', extensions: { code: 'UNAVAILABLE' } }] }),
-  );
+  res.end(errorBody('UNAVAILABLE', 'Starting up.', { retryAfter: 1 }));
 };
-const server = createServer((req, res) => handler(req, res));
+const server = createHttpServer((req, res) => handler(req, res));
 await listenOrExit();
 const { port } = server.address() as AddressInfo;
 logger.info(`listening on ${config.host}:${port}; /ready answers 503 until the database is up`);

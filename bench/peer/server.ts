@@ -5,7 +5,7 @@ import pg from 'pg';
 
 /**
  * The setup most Express users reach for: express-session with connect-pg-simple, serving "who am I"
- * from the same PostgreSQL and the same users table as sessiongraph. Started by bench/run.ts.
+ * from the same PostgreSQL and the same users table as sessiongraph. Started by bench/servers.ts.
  */
 
 declare module 'express-session' {

@@ -6,6 +6,7 @@ import type { DatabaseConfig } from '../config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { openPglite, pgliteAdapter } from './pglite-template.js';
+import { pgliteStatements, postgresStatements, type RunStatement } from './statements.js';
 
 export interface Database {
   prisma: PrismaClient;
@@ -15,6 +16,8 @@ export interface Database {
   location: string;
   /** PostgreSQL only: the pool under Prisma, for stores that speak SQL themselves (rate-limit counters). */
   pool?: pg.Pool;
+  /** Named statements below the ORM, for hot paths (see statements.ts). */
+  run: RunStatement;
   close(): Promise<void>;
 }
 
@@ -65,6 +68,7 @@ export async function openDatabase(
       adapterFactory: new PrismaPg(migrationPool),
       location: describePostgresUrl(config.url),
       pool,
+      run: postgresStatements(pool, options.onQuery),
       close: async () => {
         await prisma.$disconnect();
         await pool.end();
@@ -88,6 +92,7 @@ export async function openDatabase(
     prisma,
     adapterFactory,
     location: dataDir ? `embedded PGlite at ${dataDir}` : 'in-memory PGlite',
+    run: pgliteStatements(pglite, options.onQuery),
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();

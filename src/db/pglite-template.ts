@@ -11,7 +11,7 @@ import { extract } from 'tar';
 import { applyMigrations, readMigrations } from './migrations.js';
 
 /**
- * A fresh PGlite database costs an initdb (about 3 s of WebAssembly and 800 MB of peak memory here) and
+ * A fresh PGlite database costs an initdb (seconds of WebAssembly and a large peak of memory) and
  * then the migrations. Both give the same bytes every time for one PGlite version and one migrations
  * folder, so they are done once into a template tarball kept beside the dependencies, and every new
  * database after that is unpacked from it (under a second).
@@ -27,7 +27,7 @@ export const pgliteAdapter = (pglite: PGlite) =>
 
 /**
  * PostgreSQL's default 128 MB of shared buffers, which PGlite keeps in its WebAssembly memory and
- * touches at start-up, was about a third of the server's resident memory; 16 MB holds the hot rows of a
+ * touches at start-up, is a large share of the server's resident memory; 16 MB holds the hot rows of a
  * sessions table (and the session cache keeps most reads from reaching it at all).
  */
 const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
@@ -42,8 +42,8 @@ export async function openPglite(
   let loadDataDir: Blob | undefined;
   if (fresh && options.fromTemplate) {
     const template = await migratedTemplate();
-    // Streamed to disk by node-tar. PGlite's own loader reads the 40 MB into memory twice (the file, then
-    // each entry), which stayed resident long after the start: about 100 MB of the server's memory.
+    // Streamed to disk by node-tar. PGlite's own loader reads the tarball into memory twice (the file,
+    // then each entry), which stayed resident long after the start.
     if (dataDir && 'file' in template) await unpack(template.file, dataDir);
     else loadDataDir = 'file' in template ? await openAsBlob(template.file) : template.blob;
   }
@@ -85,7 +85,7 @@ async function buildTemplate(): Promise<Blob> {
   try {
     await pglite.waitReady;
     await applyMigrations(pgliteAdapter(pglite));
-    // Kept uncompressed (about 40 MB): unpacking the gzip form costs more at every start than the disk it saves.
+    // Kept uncompressed: unpacking the gzip form costs more at every start than the disk it saves.
     return await pglite.dumpDataDir('none');
   } finally {
     await pglite.close();

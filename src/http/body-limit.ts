@@ -1,4 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
+import { refusal } from './refusal.js';
+import { markReplaced } from './replaced-requests.js';
 
 /**
  * Request bodies over `maxBytes` are answered 413 before anything parses them. A declared
@@ -11,24 +13,14 @@ export function useBodyLimit({ maxBytes }: { maxBytes: number }): Plugin {
       if (!request.body || request.method === 'GET' || request.method === 'HEAD') return;
       const tooLarge = () =>
         endResponse(
-          new fetchAPI.Response(
-            JSON.stringify({
-              errors: [
-                {
-                  message: `The request body is over ${maxBytes} bytes.`,
-                  extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' },
-                },
-              ],
-            }),
-            {
-              status: 413,
-              // The unread rest of the body would otherwise have to be drained before the next request.
-              headers: {
-                'content-type': 'application/json; charset=utf-8',
-                'cache-control': 'no-store',
-                connection: 'close',
-              },
-            },
+          refusal(
+            fetchAPI,
+            413,
+            'REQUEST_ENTITY_TOO_LARGE',
+            `The request body is over ${maxBytes} bytes.`,
+            {},
+            // The unread rest of the body would otherwise have to be drained before the next request.
+            { connection: 'close' },
           ),
         );
 
@@ -40,14 +32,14 @@ export function useBodyLimit({ maxBytes }: { maxBytes: number }): Plugin {
       const body = await readAtMost(request.body, maxBytes);
       if (!body) return tooLarge();
       // Same request, body now in memory; the signal still tells when the client goes away.
-      setRequest(
-        new fetchAPI.Request(request.url, {
-          method: request.method,
-          headers: request.headers,
-          body,
-          signal: request.signal,
-        }),
-      );
+      const replacement = new fetchAPI.Request(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body,
+        signal: request.signal,
+      });
+      markReplaced(replacement, request);
+      setRequest(replacement);
     },
   };
 }

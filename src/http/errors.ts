@@ -1,13 +1,10 @@
 import { GraphQLError } from 'graphql';
 import { type YogaServerOptions, maskError as yogaMaskError } from 'graphql-yoga';
 import { databaseUnavailableReason, outageReporter } from '../db/unavailable.js';
-import { AppError, type ErrorCode } from '../errors.js';
+import { AppError, ERROR_STATUS } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 const isGraphQLError = (error: unknown): error is GraphQLError => error instanceof GraphQLError;
-
-/** Codes answered with an HTTP status of their own; the rest keep GraphQL's usual 200. */
-const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAVAILABLE: 503 };
 
 /**
  * Long enough for a database restart or failover, and no sooner than one connection attempt (the pool
@@ -44,7 +41,7 @@ export function maskedErrors(logger: Logger): YogaServerOptions<object, object>[
 
 function toGraphQLError(appError: AppError, error: unknown): GraphQLError {
   const { field, retryAfter } = appError.details;
-  const status = HTTP_STATUS[appError.code];
+  const status = ERROR_STATUS[appError.code];
   // Yoga takes the response's status and headers from `http` and leaves it out of the body.
   const http =
     status === undefined

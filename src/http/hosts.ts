@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { hostnameOf } from '../config/hostname.js';
 import { refusal } from './refusal.js';
 
 /**
@@ -16,20 +17,6 @@ export interface HostOptions {
 
 // Orchestrators probe with the pod's IP as Host; these two answer a status, reveal and change nothing.
 const PROBES = new Set(['/health', '/ready']);
-
-/**
- * The host name of a `Host` value (`name[:port]`, `[v6]:port`), normalised as a URL would (lower case,
- * IDNA, IPv6 in brackets), or null when it is not a bare host: no browser sends a path, user info or
- * spaces there.
- */
-export function hostnameOf(value: string | null | undefined): string | null {
-  if (!value || /[\s/\\?#@]/.test(value)) return null;
-  try {
-    return new URL(`http://${value}`).hostname || null;
-  } catch {
-    return null;
-  }
-}
 
 /** The host the client asked for: behind a trusted proxy, the one the proxy forwards (it sets X-Forwarded-Host). */
 export function requestedHost(request: Request, trustProxy: boolean): string | null {

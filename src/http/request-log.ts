@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type ExecutionResult, getOperationAST } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
-import type { Context } from '../context.js';
 import type { Logger } from '../logger.js';
+import type { Context } from '../schema/context.js';
+import { originalRequest } from './replaced-requests.js';
 
 /**
  * One JSON line per request: request id, operation name, duration, outcome and user id. The line is
@@ -33,13 +34,13 @@ export function useRequestLog(logger: Logger): Plugin<Context> {
       });
     },
     onParams({ request, params }) {
-      const entry = entries.get(request);
+      const entry = entries.get(originalRequest(request));
       // Client-chosen text: bounded, and only ever written as a JSON string.
       if (entry && typeof params.operationName === 'string')
         entry.operation = params.operationName.slice(0, 100);
     },
     onParse({ context }) {
-      const entry = entries.get(context.request);
+      const entry = entries.get(originalRequest(context.request));
       return ({ result }) => {
         // With several operations the client named one, and onParams has it already.
         if (entry && !entry.operation && result && !(result instanceof Error)) {
@@ -48,7 +49,7 @@ export function useRequestLog(logger: Logger): Plugin<Context> {
       };
     },
     onExecute({ args }) {
-      const entry = entries.get(args.contextValue.request);
+      const entry = entries.get(originalRequest(args.contextValue.request));
       if (!entry) return;
       return {
         // Read after execution: signUp/signIn set the viewer, and logout leaves the id of who left.
@@ -58,17 +59,17 @@ export function useRequestLog(logger: Logger): Plugin<Context> {
       };
     },
     onContextBuilding({ context }) {
-      const entry = entries.get(context.request);
+      const entry = entries.get(originalRequest(context.request));
       return ({ context: built }) => {
         if (entry && built.viewer) entry.userId = built.viewer.user.id;
       };
     },
     onResultProcess({ request, result }) {
-      const entry = entries.get(request);
+      const entry = entries.get(originalRequest(request));
       if (entry) entry.code = firstErrorCode(result);
     },
     onResponse({ request, response }) {
-      const entry = entries.get(request);
+      const entry = entries.get(originalRequest(request));
       if (!entry) return;
       response.headers.set('x-request-id', entry.id);
       const path = new URL(request.url).pathname;

@@ -1,78 +1,11 @@
 import type { Plugin } from 'graphql-yoga';
-import {
-  type CookieSettings,
-  clearedSessionCookie,
-  deviceCookie,
-  presentedDeviceValue,
-  sessionCookie,
-} from '../auth/cookies.js';
-import {
-  type DeviceCookie,
-  newDeviceCookieValue,
-  verifyDeviceCookie,
-} from '../auth/device-cookies.js';
-import { signToken } from '../auth/tokens.js';
+import { setCookieHeadersFor } from '../schema/cookie-intent.js';
 
-/**
- * Resolvers never touch headers: they record what the session cookie (and the device cookie) should
- * become, and the response hook below writes the Set-Cookie headers with the fixed attributes.
- */
-export class SessionCookieIntent {
-  private header: string | undefined;
-  private deviceHeader: string | undefined;
-
-  constructor(
-    private readonly settings: CookieSettings,
-    private readonly secrets: readonly string[],
-    private readonly requestHeaders: Headers,
-  ) {}
-
-  /** Sends the signed token; `maxAgeSeconds` undefined makes a browser-session cookie. */
-  set(token: string, maxAgeSeconds: number | undefined): void {
-    this.header = sessionCookie(this.settings, signToken(token, this.secrets), maxAgeSeconds);
-  }
-
-  clear(): void {
-    this.header = clearedSessionCookie(this.settings);
-  }
-
-  /** Gives this browser a fresh device cookie for the user it just proved it holds. */
-  rememberDevice(userId: string): void {
-    this.deviceHeader = deviceCookie(this.settings, newDeviceCookieValue(userId, this.secrets));
-  }
-
-  /** The device cookie this request presented, when its signature verifies. */
-  presentedDevice(): DeviceCookie | undefined {
-    return verifyDeviceCookie(
-      presentedDeviceValue(this.requestHeaders, this.settings),
-      this.secrets,
-    );
-  }
-
-  get setCookieHeaders(): string[] {
-    return [this.header, this.deviceHeader].filter((header) => header !== undefined);
-  }
-}
-
-const intents = new WeakMap<Request, SessionCookieIntent>();
-
-export function cookieIntentFor(
-  request: Request,
-  settings: CookieSettings,
-  secrets: readonly string[],
-): SessionCookieIntent {
-  let intent = intents.get(request);
-  if (!intent) {
-    intent = new SessionCookieIntent(settings, secrets, request.headers);
-    intents.set(request, intent);
-  }
-  return intent;
-}
-
+/** Writes what the resolvers recorded for the session and device cookies (schema/cookie-intent.ts). */
 export function useSessionCookie(): Plugin {
   return {
     onResponse({ request, response }) {
-      for (const header of intents.get(request)?.setCookieHeaders ?? [])
+      for (const header of setCookieHeadersFor(request))
         response.headers.append('set-cookie', header);
     },
   };

@@ -1,7 +1,7 @@
-import type { SignedIn } from '../auth/accounts.js';
-import { builder } from '../builder.js';
-import { type Context, setViewer } from '../context.js';
+import type { SignedIn } from '../core/auth/accounts.js';
 import type { Session as SessionRow, User as UserRow } from '../generated/prisma/client.js';
+import { builder } from './builder.js';
+import { type Context, setViewer } from './context.js';
 import { Session } from './session.js';
 import { User } from './user.js';
 

@@ -1,5 +1,5 @@
-import { builder } from '../builder.js';
 import { badInput } from '../errors.js';
+import { builder } from './builder.js';
 
 export interface PageInfoShape {
   hasNextPage: boolean;

@@ -1,5 +1,5 @@
-import { builder } from '../builder.js';
 import { AuthPayload, adoptSession } from './auth.js';
+import { builder } from './builder.js';
 
 const ForgetPasswordInput = builder.inputType('ForgetPasswordInput', {
   fields: (t) => ({ email: t.string() }),

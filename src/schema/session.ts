@@ -1,6 +1,6 @@
-import { builder } from '../builder.js';
-import { type Context, setViewer } from '../context.js';
 import { AppError } from '../errors.js';
+import { builder } from './builder.js';
+import { type Context, setViewer } from './context.js';
 
 export const Session = builder.prismaObject('Session', {
   fields: (t) => ({

@@ -1,7 +1,7 @@
-import { builder } from '../builder.js';
-import { prismaFor } from '../context.js';
 import type { User as UserRow } from '../generated/prisma/client.js';
 import { Role as RoleValues } from '../generated/prisma/enums.js';
+import { builder } from './builder.js';
+import { prismaFor } from './context.js';
 import { checkPageSize, decodeCursor, encodeCursor, PageInfo } from './pagination.js';
 
 export const Role = builder.enumType(RoleValues, { name: 'Role' });

@@ -1,15 +1,26 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { createPostgresDatabase } from './private-postgres.js';
+
+export type DatabaseKind = 'pglite' | 'postgres';
 
 /**
- * Which database a test server runs on. The vitest project decides (see vitest.config.ts): the
- * `pglite` project uses an in-memory PGlite per server, the `postgres` project a fresh database on
- * TEST_DATABASE_URL's server per test file, dropped afterwards.
+ * Which database a test server runs on unless the test says otherwise. The vitest project decides
+ * (see vitest.config.ts): an in-memory PGlite per server, or (the `postgres` project) a fresh database
+ * on TEST_DATABASE_URL's server, dropped afterwards.
  */
-export const testDatabaseKind = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+export const testDatabaseKind: DatabaseKind =
+  process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+
+/** Whether a PostgreSQL server was given (TEST_DATABASE_URL), for tests that need one whatever the project. */
+export const postgresAvailable = Boolean(process.env.TEST_DATABASE_URL);
+
+/** Every engine this run can test on, for a test of the process that runs once per engine. */
+export const databaseKinds: DatabaseKind[] = [
+  'pglite',
+  ...(postgresAvailable ? ['postgres' as const] : []),
+];
 
 export interface TestDatabase {
   /** The DATABASE_URL to give the server. */
@@ -17,44 +28,26 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-  if (testDatabaseKind === 'pglite') return { url: 'memory:', drop: async () => {} };
+export async function createTestDatabase(
+  kind: DatabaseKind = testDatabaseKind,
+): Promise<TestDatabase> {
+  if (kind === 'pglite') return { url: 'memory:', drop: async () => {} };
   const adminUrl = process.env.TEST_DATABASE_URL;
-  if (!adminUrl) throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL');
-  const name = `sg_test_${randomBytes(6).toString('hex')}`;
-  await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: () =>
-      withAdmin(adminUrl, (client) =>
-        client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-      ).then(() => {}),
-  };
-}
-
-async function withAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+  if (!adminUrl) throw new Error('a PostgreSQL test database needs TEST_DATABASE_URL');
+  return createPostgresDatabase(adminUrl);
 }
 
 /**
  * One database shared by servers started one after another (as after a redeploy): embedded PGlite in
  * a shared DATA_DIR, or one PostgreSQL database.
  */
-export async function sharedStorage(): Promise<{
+export async function sharedStorage(kind: DatabaseKind = testDatabaseKind): Promise<{
   database: TestDatabase;
   env: Record<string, string>;
   remove(): Promise<void>;
 }> {
-  if (testDatabaseKind === 'postgres') {
-    const database = await createTestDatabase();
+  if (kind === 'postgres') {
+    const database = await createTestDatabase(kind);
     return { database, env: {}, remove: () => database.drop() };
   }
   const dir = mkdtempSync(join(tmpdir(), 'sessiongraph-shared-'));

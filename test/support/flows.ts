@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { TestClient } from './client.js';
+import { SIGN_IN, SIGN_UP } from './operations.js';
 
+export { CURRENT_SESSION, ME, SESSIONS, SIGN_IN, SIGN_UP } from './operations.js';
+
+/** The fields of test/support/operations.ts's fragments, for documents a test builds itself. */
 export const USER_FIELDS = 'id name displayName email createdAt activeSessionCount lastSeenAt';
 export const SESSION_FIELDS = 'id createdAt lastSeenAt expiresAt keepSignedIn userAgent ip current';
 export const AUTH_PAYLOAD = `user { ${USER_FIELDS} } session { ${SESSION_FIELDS} }`;
@@ -21,27 +25,6 @@ export function newAccount(overrides: Partial<Account> = {}): Account {
   };
 }
 
-export const SIGN_UP = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { ${AUTH_PAYLOAD} } }`;
-export const SIGN_IN = `mutation SignIn($input: SignInInput!) { signIn(input: $input) { ${AUTH_PAYLOAD} } }`;
-
-export interface AuthPayload {
-  user: {
-    id: string;
-    name: string;
-    displayName: string | null;
-    email: string;
-    activeSessionCount: number;
-  };
-  session: {
-    id: string;
-    createdAt: string;
-    lastSeenAt: string;
-    expiresAt: string;
-    keepSignedIn: boolean;
-    current: boolean;
-  };
-}
-
 /** Signs a fresh account up through the API; throws if the server refuses. */
 export async function signUp(
   client: TestClient,
@@ -49,7 +32,7 @@ export async function signUp(
 ) {
   const { keepSignedIn, ...rest } = overrides;
   const account = newAccount(rest);
-  const response = await client.request<{ signUp: AuthPayload }>(SIGN_UP, {
+  const response = await client.request(SIGN_UP, {
     input: { ...account, ...(keepSignedIn === undefined ? {} : { keepSignedIn }) },
   });
   if (!response.data?.signUp) throw new Error(`signUp failed: ${JSON.stringify(response.errors)}`);
@@ -60,7 +43,7 @@ export async function signIn(
   client: TestClient,
   by: { name?: string; email?: string; password: string; keepSignedIn?: boolean },
 ) {
-  return client.request<{ signIn: AuthPayload }>(SIGN_IN, { input: by });
+  return client.request(SIGN_IN, { input: by });
 }
 
 /** Abuse limits high enough that a test file's own traffic (one IP, many sign-ins) is never throttled. */
@@ -69,7 +52,3 @@ export const UNLIMITED = {
   RATE_LIMIT_SIGNIN_IP: '100000',
   RATE_LIMIT_SIGNUP_IP: '100000',
 };
-
-export const ME = `{ me { ${USER_FIELDS} } }`;
-export const CURRENT_SESSION = `{ session { ${SESSION_FIELDS} user { id } } }`;
-export const SESSIONS = `{ sessions { ${SESSION_FIELDS} } }`;

@@ -1,9 +1,52 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { freePort } from './ports.js';
+
+export interface PostgresDatabase {
+  /** The DATABASE_URL to give the server. */
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh, empty database on the PostgreSQL server `adminUrl` points at (the tests' TEST_DATABASE_URL,
+ * the bench's BENCH_DATABASE_URL), dropped with its connections when done.
+ */
+export async function createPostgresDatabase(
+  adminUrl: string,
+  prefix = 'sg_test',
+): Promise<PostgresDatabase> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () =>
+      withClient(adminUrl, (client) =>
+        client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+      ).then(() => {}),
+  };
+}
+
+/** One connection for the work, closed afterwards whatever happens. */
+export async function withClient<T>(
+  url: string,
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
 
 /**
  * A throwaway PostgreSQL cluster of our own, for tests that stop and start the database. The shared

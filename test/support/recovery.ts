@@ -1,12 +1,10 @@
+import type { ResetPasswordInput } from '../generated/graphql.js';
 import type { RequestOptions, TestClient } from './client.js';
-import { AUTH_PAYLOAD, type AuthPayload } from './flows.js';
+import { FORGET_PASSWORD, RESET_PASSWORD } from './operations.js';
 import type { TestServer } from './server.js';
 import { codeIn, type TestSmtp } from './smtp.js';
 
-export const FORGET_PASSWORD =
-  'mutation Forget($input: ForgetPasswordInput!) { forgetPassword(input: $input) }';
-export const RESET_PASSWORD = `mutation Reset($input: ResetPasswordInput!) { resetPassword(input: $input) { ${AUTH_PAYLOAD} } }`;
-export const CHANGE_PASSWORD = `mutation Change($input: ChangePasswordInput!) { changePassword(input: $input) { ${AUTH_PAYLOAD} } }`;
+export { CHANGE_PASSWORD, FORGET_PASSWORD, RESET_PASSWORD } from './operations.js';
 
 export const RESET_SUBJECT = /password reset code/i;
 export const CHANGED_SUBJECT = /password was changed/i;
@@ -25,18 +23,15 @@ export function mailEnv(smtp: TestSmtp): Record<string, string> {
 }
 
 export function forgetPassword(client: TestClient, email: string) {
-  return client.request<{ forgetPassword: boolean }>(FORGET_PASSWORD, { input: { email } });
+  return client.request(FORGET_PASSWORD, { input: { email } });
 }
 
-export interface ResetInput {
-  email: string;
-  otp: string;
-  newPassword: string;
-  keepSignedIn?: boolean;
-}
-
-export function resetPassword(client: TestClient, input: ResetInput, options: RequestOptions = {}) {
-  return client.request<{ resetPassword: AuthPayload }>(RESET_PASSWORD, { input }, options);
+export function resetPassword(
+  client: TestClient,
+  input: ResetPasswordInput,
+  options: RequestOptions = {},
+) {
+  return client.request(RESET_PASSWORD, { input }, options);
 }
 
 /** Asks for a code through the API and reads it from the mail that arrives. */

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, startCommand } from '../../scripts/start-command.js';
+import { ROOT, type StartCommand, startCommand } from '../../scripts/start-command.js';
 import { freePort } from './ports.js';
 import { TEST_SECRET } from './server.js';
 
@@ -20,9 +20,15 @@ export interface RunningProcess {
   exited: Promise<number | string>;
 }
 
-/** Starts the server with exactly this environment (plus PATH and HOME), and nothing else. */
-export function runServerProcess(env: Record<string, string>): RunningProcess {
-  const { command, args } = startCommand();
+/**
+ * Starts the server with exactly this environment (plus PATH and HOME), and nothing else; `start` is
+ * `npm start`'s line unless the caller changes node's flags (the bench compares with and without them).
+ */
+export function runServerProcess(
+  env: Record<string, string>,
+  start: StartCommand = startCommand(),
+): RunningProcess {
+  const { command, args } = start;
   let output = '';
   const child = spawn(command, args, {
     cwd: ROOT,
@@ -54,17 +60,21 @@ export interface ServerProcess extends RunningProcess {
 export async function spawnServer(
   env: Record<string, string>,
   timeoutMs = 60_000,
+  start: StartCommand = startCommand(),
 ): Promise<ServerProcess> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'sg-process-'));
-  const { child, output, exited } = runServerProcess({
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    DATA_DIR: dataDir,
-    SESSION_SECRET: TEST_SECRET,
-    LOG_LEVEL: 'warn',
-    ...env,
-  });
+  const { child, output, exited } = runServerProcess(
+    {
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      SESSION_SECRET: TEST_SECRET,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    start,
+  );
   const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -1,0 +1,218 @@
+import { uniqueViolation } from '../../db/errors.js';
+import { AppError, badInput } from '../../errors.js';
+import type { Prisma, PrismaClient, Session, User } from '../../generated/prisma/client.js';
+import type { Attempt, Limits } from '../limits/limits.js';
+import type { ClientInfo, IssuedSession, SessionStore } from '../sessions/store.js';
+import type { DeviceCookie } from './device-cookies.js';
+import type { SecurityNotices } from './notices.js';
+import type { PasswordHasher } from './password.js';
+import {
+  checkPassword,
+  nameLookupKey,
+  normaliseDisplayName,
+  normaliseEmail,
+  normaliseName,
+} from './validation.js';
+
+/** Sign-up, sign-in and password change: the account rules, free of GraphQL. */
+
+export interface SignUpInput {
+  name: string;
+  email: string;
+  password: string;
+  displayName?: string | null;
+  keepSignedIn: boolean;
+}
+
+export interface SignInInput {
+  name?: string | null;
+  email?: string | null;
+  password: string;
+  keepSignedIn: boolean;
+}
+
+/** The client as sign-in sees it: with the device cookie it presented, when that one verified. */
+export interface SignInClient extends ClientInfo {
+  device?: DeviceCookie | undefined;
+}
+
+export interface SignedIn extends IssuedSession {
+  user: User;
+}
+
+export interface AccountDeps {
+  prisma: PrismaClient;
+  hasher: PasswordHasher;
+  sessions: SessionStore;
+  limits: Limits;
+  /** Security e-mail ("new sign-in", "password changed") and the account's known devices. */
+  notices: SecurityNotices;
+}
+
+export class Accounts {
+  constructor(private readonly deps: AccountDeps) {}
+
+  async signUp(input: SignUpInput, client: ClientInfo): Promise<SignedIn> {
+    const { name, nameKey, nameSkeleton } = normaliseName('name', input.name);
+    const { email, emailKey } = normaliseEmail('email', input.email);
+    const displayName = normaliseDisplayName('displayName', input.displayName);
+    const password = checkPassword('password', input.password);
+    const { prisma, hasher, sessions, limits } = this.deps;
+    // Shed before any query when no hash could start in time: a storm must cost next to nothing.
+    hasher.admit(client.ip);
+    // Counted before the taken-check too, so sign-up cannot be used to enumerate names at will.
+    await limits.signUp(client.ip);
+
+    // Checked before hashing so a taken name costs no argon2 work; the unique indexes still decide races.
+    const taken = await prisma.user.findFirst({
+      // A name that looks like a taken one (same confusable skeleton) is taken too: no second "аdmin".
+      where: { OR: [{ nameKey }, { nameSkeleton }, { emailKey }] },
+      select: { nameKey: true, nameSkeleton: true },
+    });
+    if (taken)
+      throw conflict(
+        taken.nameKey === nameKey || taken.nameSkeleton === nameSkeleton ? 'name' : 'email',
+      );
+
+    const passwordHash = await hasher.hash(password, client.ip);
+    try {
+      return await prisma.$transaction(async (tx) => {
+        const user = await tx.user.create({
+          data: { name, nameKey, nameSkeleton, email, emailKey, displayName, passwordHash },
+        });
+        // The first browser and IP become known, so signing in again from them sends no notice.
+        await this.deps.notices.rememberDevice(tx, user.id, client);
+        return { user, ...(await sessions.start(user.id, input.keepSignedIn, client, tx)) };
+      });
+    } catch (error) {
+      const field = uniqueViolation(error);
+      if (field) throw conflict(field.includes('name') ? 'name' : 'email');
+      throw error;
+    }
+  }
+
+  /** Resolves the account named by exactly one of name / e-mail, or fails with one uniform error. */
+  async verifyCredentials(
+    input: Pick<SignInInput, 'name' | 'email' | 'password'>,
+    client: SignInClient,
+  ): Promise<User> {
+    const { name, email } = input;
+    if ((name == null) === (email == null)) {
+      throw badInput(name == null ? 'name' : 'email', 'Give exactly one of name or e-mail.');
+    }
+    const { prisma, hasher } = this.deps;
+    hasher.admit(client.ip);
+    const where =
+      name != null
+        ? { nameKey: nameLookupKey(name) }
+        : { emailKey: (email ?? '').trim().toLowerCase() };
+    // PostgreSQL text cannot hold NUL, so no account has one; asking would fail the query instead.
+    const user = Object.values(where)[0]?.includes('\0')
+      ? null
+      : await prisma.user.findUnique({ where });
+    // Counted before the hash is checked, so parallel guesses cannot all slip in under the limit. Keyed
+    // by the identifier as given, known or not: failures by name then say nothing about the e-mail.
+    // A device cookie for this very account counts against that browser instead (lockout is no weapon).
+    const device = user && client.device?.userId === user.id ? client.device.nonce : undefined;
+    const attempt = await this.deps.limits.signIn(JSON.stringify(where), client.ip, device);
+    const ok = await this.checkPassword(attempt, user, input.password, client.ip);
+    if (!user || !ok) throw new AppError('INVALID_CREDENTIALS');
+    await attempt.succeeded();
+    return user;
+  }
+
+  private async checkPassword(
+    attempt: Attempt,
+    user: User | null,
+    password: string,
+    client: string | null,
+  ): Promise<boolean> {
+    const { hasher } = this.deps;
+    try {
+      // Unknown accounts still pay for a hash, so timing does not reveal which names exist.
+      return user
+        ? await hasher.verify(user.passwordHash, password, client)
+        : await hasher.verifyDummy(password, client);
+    } catch (error) {
+      // Shed by the hash queue: no password was checked, so it is no failure.
+      await attempt.cancel();
+      throw error;
+    }
+  }
+
+  async signIn(input: SignInInput, client: SignInClient, replacing?: Session): Promise<SignedIn> {
+    const user = await this.verifyCredentials(input, client);
+    const { prisma, sessions, notices } = this.deps;
+    const signedIn = await prisma.$transaction(async (tx) => {
+      // First, so the row lock is held before anything else is touched (no lock-order deadlock).
+      await lockCredential(tx, user);
+      // Signing in while signed in replaces the old session rather than leaving it alive.
+      if (replacing) await sessions.end(replacing.id, tx);
+      await notices.signedIn(tx, user, client);
+      return { user, ...(await sessions.start(user.id, input.keepSignedIn, client, tx)) };
+    });
+    notices.wake();
+    return signedIn;
+  }
+
+  /** Sets a new password, ends every other session, and rotates the current one. */
+  async changePassword(
+    viewer: { user: User; session: Session },
+    currentPassword: string,
+    newPassword: string,
+    client: ClientInfo,
+  ): Promise<SignedIn> {
+    checkPassword('newPassword', newPassword);
+    const { prisma, hasher, sessions } = this.deps;
+    hasher.admit(client.ip);
+    // A stolen cookie must not turn into unlimited guesses at the password: same counters as sign-in.
+    const attempt = await this.deps.limits.signIn(viewer.user.id, client.ip);
+    if (!(await this.checkPassword(attempt, viewer.user, currentPassword, client.ip)))
+      throw new AppError('INVALID_CREDENTIALS');
+    await attempt.succeeded();
+    const passwordHash = await hasher.hash(newPassword, client.ip);
+    const changed = await prisma.$transaction(async (tx) => {
+      // Conditional on the credential the current password was checked against: a reset or another
+      // change that committed meanwhile ended this session too, and must not be overwritten.
+      const [user] = await tx.user.updateManyAndReturn({
+        where: { id: viewer.user.id, credentialVersion: viewer.user.credentialVersion },
+        data: { passwordHash, credentialVersion: { increment: 1 } },
+      });
+      if (!user) throw new AppError('UNAUTHENTICATED');
+      // After the UPDATE, which waits for sign-ins holding the row: those that committed first are ended here.
+      await sessions.endOthers(user.id, viewer.session.id, tx);
+      const rotated = await sessions.rotate(viewer.session, tx);
+      if (!rotated) throw new AppError('UNAUTHENTICATED');
+      await this.deps.notices.passwordChanged(tx, user, client);
+      return { user, ...rotated };
+    });
+    this.deps.notices.wake();
+    return changed;
+  }
+}
+
+/**
+ * A sign-in checked its password against the user row as it read it; a change or reset may have
+ * committed since. Re-reads the credential version under a share lock held to commit: a change that
+ * commits first makes this fail, and one that comes later waits for this transaction and then ends
+ * the session it created (its session DELETE follows its UPDATE).
+ */
+async function lockCredential(
+  tx: Prisma.TransactionClient,
+  user: Pick<User, 'id' | 'credentialVersion'>,
+) {
+  const rows = await tx.$queryRaw<{ credential_version: number }[]>`
+    SELECT credential_version FROM users WHERE id = ${user.id}::uuid FOR SHARE`;
+  if (rows[0]?.credential_version !== user.credentialVersion)
+    throw new AppError('INVALID_CREDENTIALS');
+}
+
+function conflict(field: 'name' | 'email') {
+  return new AppError(
+    'CONFLICT',
+    field === 'name' ? 'That name is already taken.' : 'That e-mail is already registered.',
+    {
+      field,
+    },
+  );
+}

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { Config } from '../../config.js';
+import type { Limits } from '../limits/limits.js';
+import type { MailOutbox, OutboxDb } from '../mail/outbox.js';
+import { newSignInMail, passwordChangedMail, type Recipient } from '../mail/templates.js';
+import type { ClientInfo } from '../sessions/store.js';
+
+/**
+ * The security notices mature products send: "your password was changed" and "new sign-in to your
+ * account". Each is enqueued in the caller's transaction, so it goes out exactly when the change commits.
+ */
+
+export type NoticeSettings = Pick<Config['mail'], 'notifyPasswordChanged' | 'notifyNewSignIn'>;
+
+/** A notice's recipient, with the normalised address its notices are counted under. */
+export type NoticeRecipient = Recipient & { emailKey: string };
+
+export class SecurityNotices {
+  constructor(
+    private readonly outbox: MailOutbox,
+    private readonly settings: NoticeSettings,
+    private readonly limits: Pick<Limits, 'notice'>,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Records the user agent + IP pair as the account's own; true when it had not been seen before. */
+  async rememberDevice(db: OutboxDb, userId: string, client: ClientInfo): Promise<boolean> {
+    const fingerprint = deviceFingerprint(client);
+    // ON CONFLICT DO NOTHING decides atomically, so two parallel sign-ins from a new pair send one notice.
+    const { count } = await db.knownDevice.createMany({
+      data: [{ userId, fingerprint }],
+      skipDuplicates: true,
+    });
+    if (count === 0) {
+      await db.knownDevice.updateMany({
+        where: { userId, fingerprint },
+        data: { lastSeenAt: this.now() },
+      });
+    }
+    return count > 0;
+  }
+
+  /** After a successful sign-in: a notice when the pair is new to the account. */
+  async signedIn(
+    db: OutboxDb,
+    user: NoticeRecipient & { id: string },
+    client: ClientInfo,
+  ): Promise<void> {
+    const isNew = await this.rememberDevice(db, user.id, client);
+    if (isNew && this.settings.notifyNewSignIn && (await this.withinCap(db, user)))
+      await this.outbox.enqueue(db, newSignInMail(user, this.event(client)));
+  }
+
+  async passwordChanged(db: OutboxDb, user: NoticeRecipient, client: ClientInfo): Promise<void> {
+    if (this.settings.notifyPasswordChanged && (await this.withinCap(db, user)))
+      await this.outbox.enqueue(db, passwordChangedMail(user, this.event(client)));
+  }
+
+  /**
+   * Anyone can sign up with someone else's address and then trigger notices at will: capped per address
+   * so they cannot be turned into a mail cannon. Over the cap the notice is dropped without a word.
+   */
+  private withinCap(db: OutboxDb, user: NoticeRecipient): Promise<boolean> {
+    return this.limits.notice(db, user.emailKey);
+  }
+
+  /** Call after the transaction that enqueued has committed. */
+  wake(): void {
+    this.outbox.wake();
+  }
+
+  private event(client: ClientInfo) {
+    return { at: this.now(), userAgent: client.userAgent, ip: client.ip };
+  }
+}
+
+export function deviceFingerprint(client: ClientInfo): string {
+  return createHash('sha256')
+    .update(`${client.userAgent ?? ''}\n${client.ip ?? ''}`)
+    .digest('hex');
+}

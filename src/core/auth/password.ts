@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { hash as argon2Hash, argon2id, verify as argon2Verify, type HashOptions } from 'argon2';
+import PQueue from 'p-queue';
+import { rateLimited } from '../../errors.js';
+import { HashProcess } from './hash-process.js';
+
+/**
+ * `client` (the caller's IP, null when unknown) is who a hash is for: no client may hold more than its
+ * share of the hasher, or one address sending correct sign-ins as fast as it can would queue out everyone.
+ */
+export interface PasswordHasher {
+  /**
+   * Throws RATE_LIMITED at once when a hash could not start in time, or when this client already has
+   * its share waiting or running; callers check before other work.
+   */
+  admit(client: string | null): void;
+  hash(password: string, client: string | null): Promise<string>;
+  /** False for a wrong password; never throws for a malformed stored hash. */
+  verify(hash: string, password: string, client: string | null): Promise<boolean>;
+  /** Spends the same time as a real verify, for accounts that do not exist. */
+  verifyDummy(password: string, client: string | null): Promise<false>;
+  close(): void;
+}
+
+export interface Argon2Params {
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+/** OWASP's minimum for argon2id (m=19 MiB, t=2, p=1). */
+export const OWASP_ARGON2: Argon2Params = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+
+export interface HasherLimits {
+  /** Hashes computed at once. */
+  concurrency: number;
+  /** Hashes allowed to wait at most; beyond it callers are shed at once instead of queueing without bound. */
+  queue: number;
+  /** Hashes one client may have waiting or running at once. */
+  perClient: number;
+  /** A hash that would start later than this is refused (RATE_LIMITED) rather than left to queue. */
+  maxWaitMs: number;
+  /** How much lower than the server argon2 runs (nice, 0-19); 0 hashes in-process on libuv's pool. */
+  nice: number;
+  /** With nice above 0, on Linux: the hash process runs in the idle scheduling class (SCHED_IDLE). */
+  idleClass?: boolean;
+}
+
+/** Where argon2 runs: libuv's pool in this process, or a niced child process. */
+interface Argon2Runner {
+  hash(password: string, options: HashOptions): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+  close(): void;
+}
+
+const inProcess: Argon2Runner = {
+  hash: (password, options) => argon2Hash(password, options),
+  verify: (hash, password) => argon2Verify(hash, password).catch(() => false),
+  close: () => {},
+};
+
+export function createArgon2Hasher(params: Argon2Params, limits: HasherLimits): PasswordHasher {
+  const options: HashOptions = { type: argon2id as HashOptions['type'], ...params };
+  const runner: Argon2Runner =
+    limits.nice > 0
+      ? new HashProcess({ nice: limits.nice, idleClass: limits.idleClass ?? false })
+      : inProcess;
+  const work = new PQueue({ concurrency: limits.concurrency });
+  // A moving average of one hash, as it runs here and now (a niced hash slows down when the CPU is busy).
+  let averageMs = 0;
+  const expectedWaitMs = () => ((work.size + work.pending) / limits.concurrency) * averageMs;
+
+  // Waiting and running hashes per client; a client leaves the map with its last hash.
+  const held = new Map<string, number>();
+  const admit = (client: string | null) => {
+    if (work.size >= limits.queue || expectedWaitMs() > limits.maxWaitMs) throw rateLimited(1);
+    if ((held.get(client ?? '') ?? 0) >= limits.perClient) throw rateLimited(1);
+  };
+  const bounded = async <T>(client: string | null, task: () => Promise<T>): Promise<T> => {
+    admit(client);
+    const key = client ?? '';
+    held.set(key, (held.get(key) ?? 0) + 1);
+    const queuedAt = performance.now();
+    try {
+      return await work.add(async () => {
+        // The estimate can be wrong (a burst of slow hashes): nobody waits much past the limit anyway.
+        if (performance.now() - queuedAt > limits.maxWaitMs) throw rateLimited(1);
+        const started = performance.now();
+        try {
+          return await task();
+        } finally {
+          const took = performance.now() - started;
+          averageMs = averageMs === 0 ? took : averageMs * 0.8 + took * 0.2;
+        }
+      });
+    } finally {
+      const left = (held.get(key) ?? 1) - 1;
+      if (left > 0) held.set(key, left);
+      else held.delete(key);
+    }
+  };
+  let dummy: Promise<string> | undefined;
+  const verify = (hash: string, password: string, client: string | null) =>
+    bounded(client, () => runner.verify(hash, password));
+
+  return {
+    admit,
+    hash: (password, client) => bounded(client, () => runner.hash(password, options)),
+    verify,
+    async verifyDummy(password, client) {
+      // Same parameters as real hashes, so an unknown account costs what a wrong password costs.
+      dummy ??= runner.hash(randomBytes(16).toString('hex'), options).catch((error: unknown) => {
+        dummy = undefined;
+        throw error;
+      });
+      await verify(await dummy, password, client);
+      return false;
+    },
+    close: () => runner.close(),
+  };
+}

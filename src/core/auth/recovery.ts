@@ -1,0 +1,235 @@
+import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../../errors.js';
+import type { PrismaClient, Session } from '../../generated/prisma/client.js';
+import type { Limits } from '../limits/limits.js';
+import type { MailOutbox } from '../mail/outbox.js';
+import { resetCodeMail } from '../mail/templates.js';
+import type { ClientInfo, SessionStore } from '../sessions/store.js';
+import type { SignedIn } from './accounts.js';
+import type { SecurityNotices } from './notices.js';
+import type { PasswordHasher } from './password.js';
+import { checkPassword, normaliseEmail } from './validation.js';
+
+/**
+ * Password recovery by a 6-digit code sent by e-mail, and a link with a 128-bit token in the same mail.
+ * Both are stored only as HMACs keyed with the server secret (a plain hash of a million possibilities
+ * falls to a dump at once), live OTP_TTL, are replaced by a newer request and spent by one reset. The
+ * code serves MAX_CHECKS checks, and the account has a budget of wrong codes across every code it is
+ * sent; the token, which nobody can guess, is outside both, so burning them cannot lock a victim out of
+ * recovery. Nothing here signs anyone in except a successful reset.
+ */
+
+export interface RecoveryDeps {
+  prisma: PrismaClient;
+  hasher: PasswordHasher;
+  sessions: SessionStore;
+  outbox: MailOutbox;
+  notices: SecurityNotices;
+  limits: Pick<Limits, 'forgetPassword' | 'resetPassword' | 'resetCodeBudget'>;
+  /** The first keys new codes; all verify, so rotating SESSION_SECRET does not void codes in flight. */
+  secrets: readonly string[];
+  otpTtlMs: number;
+  /** PUBLIC_URL: the mailed link opens the account page there. */
+  publicUrl: URL;
+  now?: () => Date;
+}
+
+export interface ResetPasswordInput {
+  email: string;
+  otp: string;
+  newPassword: string;
+  keepSignedIn: boolean;
+}
+
+/** Checks a code allows, right or wrong: five wrong tries burn it. */
+export const MAX_CHECKS = 5;
+const OTP_FORMAT = /^\d{6}$/;
+/** 128 random bits in base64url. */
+const TOKEN_BYTES = 16;
+const TOKEN_FORMAT = /^[A-Za-z0-9_-]{22}$/;
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+/** A reset mail goes out within about this long, at a moment unrelated to the request (see requestReset). */
+const RESET_MAIL_WAKE_MS = 1_000;
+// Spent on unknown addresses, so they cost the same HMAC and template work as known ones.
+const DECOY = { id: NIL_UUID, name: 'someone', displayName: null, email: 'nobody@invalid.invalid' };
+
+export class Recovery {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: RecoveryDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** forgetPassword: mails a fresh code to a known address; does the same work, minus the mail, otherwise. */
+  async requestReset(rawEmail: string): Promise<void> {
+    const { emailKey } = normaliseEmail('email', rawEmail);
+    const { prisma, outbox, secrets, otpTtlMs, limits } = this.deps;
+    // Counted for unknown addresses too; past the limit a known address takes the unknown path below.
+    const allowed = await limits.forgetPassword(emailKey);
+    const found = await prisma.user.findUnique({
+      where: { emailKey },
+      select: { id: true, name: true, displayName: true, email: true },
+    });
+    // A new code must not renew the guesses: past the account's wrong-code budget nothing is mailed.
+    // Asked for unknown addresses too, so that both paths cost the same queries.
+    const exhausted = await limits.resetCodeBudget(found?.id ?? `unknown:${emailKey}`).exhausted();
+    const user = allowed && !exhausted ? found : null;
+    const recipient = user ?? DECOY;
+    const code = randomInt(0, 1_000_000).toString().padStart(6, '0');
+    const token = randomBytes(TOKEN_BYTES).toString('base64url');
+    const secret = secrets[0] as string;
+    const codeHash = codeMac(secret, recipient.id, code);
+    const tokenHash = linkMac(secret, recipient.id, token);
+    const message = resetCodeMail(
+      recipient,
+      code,
+      resetLink(this.deps.publicUrl, recipient.email, token),
+      otpTtlMs,
+    );
+    const now = this.now();
+    const expiresAt = new Date(now.getTime() + otpTtlMs);
+
+    await prisma.$transaction(async (tx) => {
+      // Neither path waits for the WAL flush, whose cost varies more than anything else here. A code
+      // lost to a crash in the next few hundred milliseconds costs the user one more request.
+      await tx.$executeRaw`SET LOCAL synchronous_commit = off`;
+      if (!user) {
+        // Two writes that leave nothing behind: timing must not tell which addresses have accounts.
+        await outbox.rehearse(tx, message);
+        return;
+      }
+      // One live code per user: a new request overwrites the old one and its attempt count.
+      await tx.passwordResetCode.upsert({
+        where: { userId: user.id },
+        create: { userId: user.id, codeHash, tokenHash, createdAt: now, expiresAt },
+        update: { codeHash, tokenHash, attempts: 0, createdAt: now, expiresAt },
+      });
+      await outbox.enqueue(tx, message);
+    });
+    // Not wake(): the worker's work must never line up in time with the request, or it would tell a
+    // known address from an unknown one. Both paths ask for a wake at a random moment within a second.
+    outbox.wakeWithin(RESET_MAIL_WAKE_MS);
+  }
+
+  /**
+   * Sets the new password, consumes the code (or link), ends every session of the user and starts a new
+   * one, all in one transaction. Any failure about the code is INVALID_OTP, whatever the reason.
+   */
+  async resetPassword(
+    input: ResetPasswordInput,
+    client: ClientInfo,
+    replacing?: Session,
+  ): Promise<SignedIn> {
+    const { emailKey } = normaliseEmail('email', input.email);
+    // Checked first, so a typo in the new password does not spend one of the code's checks.
+    const newPassword = checkPassword('newPassword', input.newPassword);
+    const otp = input.otp.trim();
+    const { prisma, hasher, sessions, notices, limits } = this.deps;
+    // Shed before a check of the code is spent when no hash could start in time.
+    hasher.admit(client.ip);
+    // Wrong codes and tokens count against the client's IP as well.
+    const attempt = await limits.resetPassword(client.ip);
+
+    const user = await prisma.user.findUnique({ where: { emailKey }, select: { id: true } });
+    const proof = user ? await this.prove(user.id, otp) : null;
+    if (!user || !proof) throw new AppError('INVALID_OTP');
+    await attempt.succeeded();
+
+    const passwordHash = await hasher.hash(newPassword, client.ip);
+    const signedIn = await prisma.$transaction(async (tx) => {
+      // Conditional on the hash we checked: of parallel resets with one code or link exactly one deletes
+      // the row (spending both), and a code replaced or expired meanwhile fails here.
+      const { count } = await tx.passwordResetCode.deleteMany({
+        where: { userId: user.id, ...proof, expiresAt: { gt: this.now() } },
+      });
+      if (count === 0) throw new AppError('INVALID_OTP');
+      // A new credential version: sign-ins that checked the old password before this commits fail.
+      const updated = await tx.user.update({
+        where: { id: user.id },
+        data: { passwordHash, credentialVersion: { increment: 1 } },
+      });
+      // After the UPDATE, which waits for sign-ins holding the row: those that committed first are ended here.
+      await sessions.endAll(user.id, tx);
+      // A session of another account on this browser is replaced, as sign-in does.
+      if (replacing) await sessions.end(replacing.id, tx);
+      const issued = await sessions.start(user.id, input.keepSignedIn, client, tx);
+      await notices.rememberDevice(tx, user.id, client);
+      await notices.passwordChanged(tx, updated, client);
+      return { user: updated, ...issued };
+    });
+    notices.wake();
+    return signedIn;
+  }
+
+  /** The stored hash `otp` matched, as a condition on the row, or null when it is neither code nor link. */
+  private prove(userId: string, otp: string): Promise<Proof | null> {
+    if (OTP_FORMAT.test(otp)) return this.proveCode(userId, otp);
+    if (TOKEN_FORMAT.test(otp)) return this.proveLink(userId, otp);
+    return Promise.resolve(null);
+  }
+
+  private async proveCode(userId: string, code: string): Promise<Proof | null> {
+    const { prisma, secrets, limits } = this.deps;
+    // The account's budget across every code it is sent, claimed before the check like the code's own.
+    const budget = await limits.resetCodeBudget(userId).claim();
+    if (!budget) return null;
+    // Each check is claimed before it is made, atomically: parallel guesses cannot get past MAX_CHECKS.
+    const claimed = await prisma.passwordResetCode.updateManyAndReturn({
+      where: { userId, attempts: { lt: MAX_CHECKS }, expiresAt: { gt: this.now() } },
+      data: { attempts: { increment: 1 } },
+      select: { codeHash: true },
+    });
+    const stored = claimed[0]?.codeHash;
+    // No live code: nothing was checked, so it is no wrong code.
+    if (!stored) {
+      await budget.cancel();
+      return null;
+    }
+    if (!secrets.some((secret) => sameHex(stored, codeMac(secret, userId, code)))) return null;
+    await budget.succeeded();
+    return { codeHash: stored };
+  }
+
+  private async proveLink(userId: string, token: string): Promise<Proof | null> {
+    const { prisma, secrets } = this.deps;
+    // No check is claimed: 128 random bits are not guessed, and the link must still work once someone
+    // has burnt the code's checks or the account's budget.
+    const row = await prisma.passwordResetCode.findFirst({
+      where: { userId, expiresAt: { gt: this.now() } },
+      select: { tokenHash: true },
+    });
+    const stored = row?.tokenHash;
+    if (!stored || !secrets.some((secret) => sameHex(stored, linkMac(secret, userId, token))))
+      return null;
+    return { tokenHash: stored };
+  }
+}
+
+type Proof = { codeHash: string } | { tokenHash: string };
+
+/** The account page's reset form, filled in by the link. */
+function resetLink(publicUrl: URL, email: string, token: string): string {
+  const link = new URL(publicUrl);
+  // In the fragment, which browsers send to no server and leave out of Referer: the token stays out of logs.
+  link.hash = `reset?${new URLSearchParams({ email, token })}`;
+  return link.href;
+}
+
+/** HMAC-SHA256 of a reset secret bound to its user and its kind, hex (64 characters). */
+function resetMac(kind: string, secret: string, userId: string, value: string): string {
+  return createHmac('sha256', secret).update(`${kind}:${userId}:${value}`).digest('hex');
+}
+
+/** The mailed code's MAC. */
+export const codeMac = (secret: string, userId: string, code: string) =>
+  resetMac('password-reset', secret, userId, code);
+
+/** The link token's MAC: a label of its own, so no code's MAC can pass for it. */
+export const linkMac = (secret: string, userId: string, token: string) =>
+  resetMac('password-reset-link', secret, userId, token);
+
+function sameHex(stored: string | undefined, candidate: string): boolean {
+  const a = Buffer.from(stored ?? '', 'hex');
+  const b = Buffer.from(candidate, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,264 @@
+import { createHash } from 'node:crypto';
+import { isIPv4, isIPv6 } from 'node:net';
+import type pg from 'pg';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRes,
+  type RateLimiterStoreAbstract,
+} from 'rate-limiter-flexible';
+import type { Config } from '../../config.js';
+import { rateLimited } from '../../errors.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+
+/**
+ * The abuse limits of API.md, on rate-limiter-flexible. On PostgreSQL the counters live in the
+ * `rate_limits` table (created by a migration), so every instance behind a load balancer shares them;
+ * on the embedded database they live in this process's memory (except the notice counters, which are
+ * written in the transaction that enqueues the notice, in that table on either database).
+ *
+ * Every guarded attempt takes its point BEFORE the work it guards (the password or code check): the
+ * store's increment is atomic (one upsert; one synchronous step in memory), so N parallel guesses get
+ * N distinct counts and only the first `limit` of them ever reach the check. Attempts that turn out
+ * not to be failures give their point back.
+ */
+
+/** A counted attempt whose outcome is not known yet. */
+export interface Attempt {
+  /** It was not a failure: the IP gets its point back and, for sign-in, the account starts afresh. */
+  succeeded(): Promise<void>;
+  /** It never reached the check (e.g. shed by the hash queue): every point goes back. */
+  cancel(): Promise<void>;
+}
+
+export interface Limits {
+  /**
+   * Counts a sign-in (or current-password) attempt against the account and the client IP; throws
+   * RATE_LIMITED when either has used its failures for the window, whatever the password.
+   * `account` is the identifier as given (normalised name or e-mail, whether or not such a user
+   * exists), or the user id for a current-password check. With `device` (the nonce of a valid device
+   * cookie for this very account) the failures count against that browser instead of the account.
+   */
+  signIn(account: string, ip: string | null, device?: string): Promise<Attempt>;
+  /** Counts a sign-up from this IP; throws RATE_LIMITED past the limit. */
+  signUp(ip: string | null): Promise<void>;
+  /**
+   * Counts a recovery mail to this (normalised) address; false once the address had its share for
+   * the window: the caller still answers `true` but sends nothing.
+   */
+  forgetPassword(emailKey: string): Promise<boolean>;
+  /** Counts a reset-code check against the IP; throws RATE_LIMITED past the limit. Succeed it on a good code. */
+  resetPassword(ip: string | null): Promise<Attempt>;
+  /** The wrong reset codes of one account (its user id) across every code it is sent. */
+  resetCodeBudget(account: string): ResetCodeBudget;
+  /**
+   * Counts a security notice to this (normalised) address in the caller's transaction; false once the
+   * address had its share for the window: the notice is then dropped.
+   */
+  notice(db: NoticeCounterDb, emailKey: string): Promise<boolean>;
+}
+
+/** The transaction that enqueues the notice: its count commits (or rolls back) with the mail. */
+export type NoticeCounterDb = Pick<PrismaClient, '$queryRaw'>;
+
+export interface ResetCodeBudget {
+  /** Whether the account has no wrong codes left for the window; counts nothing. */
+  exhausted(): Promise<boolean>;
+  /** Counts a code check before it is made; null once the budget is spent. Succeed it on a right code. */
+  claim(): Promise<Attempt | null>;
+}
+
+export type LimitStore = { kind: 'memory' } | { kind: 'postgres'; pool: pg.Pool };
+
+export const RATE_LIMIT_TABLE = 'rate_limits';
+
+export function createLimits(limits: Config['limits'], store: LimitStore): Limits {
+  let sweeperStarted = false;
+  const limiter = (
+    keyPrefix: string,
+    points: number,
+    windowMs: number,
+  ): RateLimiterAbstract | RateLimiterStoreAbstract => {
+    const duration = Math.max(1, Math.ceil(windowMs / 1000));
+    if (store.kind === 'memory') return new RateLimiterMemory({ keyPrefix, points, duration });
+    // One sweeper is enough: it deletes every expired row of the shared table, whatever its prefix.
+    const clearExpiredByTimeout = !sweeperStarted;
+    sweeperStarted = true;
+    return new RateLimiterPostgres({
+      storeClient: store.pool,
+      storeType: 'pool',
+      tableName: RATE_LIMIT_TABLE,
+      tableCreated: true,
+      clearExpiredByTimeout,
+      keyPrefix,
+      points,
+      duration,
+    });
+  };
+
+  const signInAccount = limiter('signin_account', limits.signInPerAccount, limits.signInWindowMs);
+  const signInIp = limiter('signin_ip', limits.signInPerIp, limits.signInWindowMs);
+  const signUpIp = limiter('signup_ip', limits.signUpPerIp, limits.signUpWindowMs);
+  const forgetAddress = limiter(
+    'forget_address',
+    limits.forgotPasswordPerAddress,
+    limits.forgotPasswordWindowMs,
+  );
+  const resetIp = limiter('reset_ip', limits.resetPerIp, limits.resetWindowMs);
+  const resetAccount = limiter(
+    'reset_account',
+    limits.resetPerAccount,
+    limits.resetAccountWindowMs,
+  );
+  // Same numbers as the account's: the browser that may skip the account's limit still cannot guess freely.
+  const signInDevice = limiter('signin_device', limits.signInPerAccount, limits.signInWindowMs);
+
+  /**
+   * Gives a point back. A counter back at zero is deleted, not kept: a storm of shed or refused attempts
+   * would otherwise leave a row per key in the shared table until its window ends. (In memory a zero
+   * counter is a few bytes that expire with their window.)
+   */
+  const giveBack = async (counter: RateLimiterAbstract, key: string): Promise<void> => {
+    const left = await counter.reward(key);
+    if (store.kind !== 'postgres' || left.consumedPoints > 0) return;
+    // Only while it is still at zero: an attempt counted in between keeps its point.
+    await store.pool.query(`DELETE FROM ${RATE_LIMIT_TABLE} WHERE key = $1 AND points <= 0`, [
+      counter.getKey(key),
+    ]);
+  };
+
+  return {
+    async signIn(account, ip, device) {
+      // A browser that signed in to the account before is never refused by the account's counter, so an
+      // attacker's failures cannot lock its owner out (OWASP device cookies); that browser has its own.
+      const [owner, ownerKey] =
+        device === undefined ? [signInAccount, digest(account)] : [signInDevice, digest(device)];
+      const ipKey = clientKey(ip);
+      const [byOwner, byIp] = await Promise.allSettled([
+        owner.consume(ownerKey),
+        signInIp.consume(ipKey),
+      ]);
+      const refusals = [byOwner, byIp].flatMap((r) =>
+        r.status === 'rejected' ? [r.reason as unknown] : [],
+      );
+      if (refusals.length) {
+        // A refused attempt checks no password, so it is no failure: give back what the other counter took.
+        if (byOwner.status === 'fulfilled') await giveBack(owner, ownerKey);
+        if (byIp.status === 'fulfilled') await giveBack(signInIp, ipKey);
+        // Both may refuse: the caller should wait for the later of the two.
+        const [longest] = [...refusals].sort((a, b) => waitMs(b) - waitMs(a));
+        throw refusal(longest);
+      }
+      return {
+        async succeeded() {
+          await Promise.all([owner.delete(ownerKey), giveBack(signInIp, ipKey)]);
+        },
+        async cancel() {
+          await Promise.all([giveBack(owner, ownerKey), giveBack(signInIp, ipKey)]);
+        },
+      };
+    },
+
+    async signUp(ip) {
+      await signUpIp.consume(clientKey(ip)).catch((reason: unknown) => {
+        throw refusal(reason);
+      });
+    },
+
+    async forgetPassword(emailKey) {
+      try {
+        await forgetAddress.consume(digest(emailKey));
+        return true;
+      } catch (reason) {
+        if (reason instanceof RateLimiterRes) return false;
+        throw reason;
+      }
+    },
+
+    async resetPassword(ip) {
+      const key = clientKey(ip);
+      await resetIp.consume(key).catch((reason: unknown) => {
+        throw refusal(reason);
+      });
+      const back = () => giveBack(resetIp, key);
+      return { succeeded: back, cancel: back };
+    },
+
+    resetCodeBudget(account) {
+      const key = digest(account);
+      return {
+        async exhausted() {
+          const used = await resetAccount.get(key);
+          return (used?.consumedPoints ?? 0) >= limits.resetPerAccount;
+        },
+        async claim() {
+          try {
+            await resetAccount.consume(key);
+          } catch (reason) {
+            if (reason instanceof RateLimiterRes) return null;
+            throw reason;
+          }
+          const back = () => giveBack(resetAccount, key);
+          return { succeeded: back, cancel: back };
+        },
+      };
+    },
+
+    async notice(db, emailKey) {
+      // Counted in the transaction that enqueues the notice, in the shared table on either database: a
+      // second connection from the pool while the transaction holds one could starve the pool. The
+      // upsert is the library's fixed window (an expired row starts afresh), and its row lock makes
+      // parallel notices to one address count one after another.
+      const key = `notices_address:${digest(emailKey)}`;
+      const now = Date.now();
+      const expire = BigInt(now + limits.noticesWindowMs);
+      const [row] = await db.$queryRaw<{ points: number }[]>`
+        INSERT INTO rate_limits (key, points, expire) VALUES (${key}, 1, ${expire})
+        ON CONFLICT (key) DO UPDATE SET
+          points = CASE WHEN rate_limits.expire <= ${BigInt(now)} THEN 1 ELSE rate_limits.points + 1 END,
+          expire = CASE WHEN rate_limits.expire <= ${BigInt(now)} THEN ${expire} ELSE rate_limits.expire END
+        RETURNING points`;
+      return (row?.points ?? Number.POSITIVE_INFINITY) <= limits.noticesPerAddress;
+    },
+  };
+}
+
+/** The store's answer over the limit becomes RATE_LIMITED; a store failure stays an (unexpected) error. */
+function refusal(reason: unknown): unknown {
+  return reason instanceof RateLimiterRes ? rateLimited(reason.msBeforeNext / 1000) : reason;
+}
+
+const waitMs = (reason: unknown) =>
+  reason instanceof RateLimiterRes ? reason.msBeforeNext : Number.POSITIVE_INFINITY;
+
+/** Names and addresses are hashed: the counters table then holds no personal data and fits its key column. */
+function digest(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}
+
+/**
+ * The counter key of a client address. An IPv6 client usually holds a whole /64, so it is counted per
+ * /64: otherwise rotating through its own addresses would give it fresh counters for free.
+ */
+export function clientKey(ip: string | null): string {
+  if (!ip) return 'unknown';
+  const address = ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  if (isIPv4(address)) return address;
+  if (!isIPv6(address)) return digest(address);
+  return `${expandIPv6(address).slice(0, 4).join(':')}::/64`;
+}
+
+function expandIPv6(address: string): string[] {
+  const [head = '', tail] = address.replace(/%.*$/, '').toLowerCase().split('::');
+  const parts = (text: string | undefined) => (text ? text.split(':') : []);
+  const left = parts(head);
+  const right = parts(tail);
+  const groups =
+    tail === undefined
+      ? left
+      : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return groups.map((group) =>
+    group.includes('.') ? group : Number.parseInt(group, 16).toString(16),
+  );
+}

@@ -1,0 +1,242 @@
+import type { RunStatement } from '../../db/statements.js';
+import type { Prisma, PrismaClient, Session, User } from '../../generated/prisma/client.js';
+import { type CachedSession, SessionCache, type SessionChange } from './cache.js';
+import { sessionWithUser } from './lookup.js';
+import { type InvalidationBus, inProcessBus } from './sync.js';
+import { hashToken, newToken, type VerifiedToken } from './tokens.js';
+import { TouchBatch } from './touches.js';
+
+/**
+ * Every session rule in one place: lifetimes, sliding expiry, rotation and revocation. The server's
+ * clock decides expiry; the cookie's Max-Age only tells the browser when to forget it.
+ */
+
+export interface SessionPolicy {
+  idleTtlMs: number;
+  rememberTtlMs: number;
+  absoluteTtlMs: number;
+  /** lastSeenAt and the sliding expiry are written at most this often, so most reads cost no write. */
+  touchIntervalMs: number;
+}
+
+export interface ClientInfo {
+  userAgent: string | null;
+  ip: string | null;
+}
+
+export interface IssuedSession {
+  /** The raw token, for the cookie; it exists nowhere else. */
+  token: string;
+  session: Session;
+}
+
+export interface LiveSession {
+  session: Session;
+  user: User;
+  /** The expiry moved forward on this request (a persistent cookie should be re-sent). */
+  extended: boolean;
+}
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+/** The per-process side of sessions; by default a cache that only this process invalidates (PGlite). */
+export interface SessionSyncOptions {
+  cache?: SessionCache;
+  bus?: InvalidationBus;
+  onTouchError?: (error: unknown) => void;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class SessionStore {
+  readonly cache: SessionCache;
+  private readonly bus: InvalidationBus;
+  private readonly touches: TouchBatch;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly run: RunStatement,
+    private readonly policy: SessionPolicy,
+    private readonly now: () => Date = () => new Date(),
+    sync: SessionSyncOptions = {},
+  ) {
+    this.cache = sync.cache ?? new SessionCache();
+    this.bus = sync.bus ?? inProcessBus(this.cache);
+    this.touches = new TouchBatch(prisma, {
+      // Well inside the shortest lifetime, so a slid expiry reaches the row before the old one passes.
+      flushMs: Math.min(policy.touchIntervalMs, policy.idleTtlMs / 4, 1_000),
+      onLost: (sessions) => this.cache.invalidate({ sessions }),
+      ...(sync.onTouchError ? { onError: sync.onTouchError } : {}),
+    });
+  }
+
+  /** Writes pending touches; call before closing the database. */
+  close(): Promise<void> {
+    return this.touches.close();
+  }
+
+  /** Writes pending touches now, rather than at the end of the batch interval. */
+  flushTouches(): Promise<void> {
+    return this.touches.flush();
+  }
+
+  ttlMs(keepSignedIn: boolean): number {
+    return keepSignedIn ? this.policy.rememberTtlMs : this.policy.idleTtlMs;
+  }
+
+  /** Seconds until a persistent cookie should be forgotten; undefined for a browser-session cookie. */
+  cookieMaxAge(session: Pick<Session, 'keepSignedIn' | 'expiresAt'>): number | undefined {
+    if (!session.keepSignedIn) return undefined;
+    // Rounded up: a cookie issued now says the full lifetime (30 days, not 30 days less a second).
+    return Math.max(0, Math.ceil((session.expiresAt.getTime() - this.now().getTime()) / 1000));
+  }
+
+  private nextExpiry(keepSignedIn: boolean, absoluteExpiresAt: Date, now: Date): Date {
+    return new Date(
+      Math.min(now.getTime() + this.ttlMs(keepSignedIn), absoluteExpiresAt.getTime()),
+    );
+  }
+
+  async start(
+    userId: string,
+    keepSignedIn: boolean,
+    client: ClientInfo,
+    db: Db = this.prisma,
+  ): Promise<IssuedSession> {
+    const now = this.now();
+    const absoluteExpiresAt = new Date(now.getTime() + this.policy.absoluteTtlMs);
+    const token = newToken();
+    const session = await db.session.create({
+      data: {
+        userId,
+        tokenHash: hashToken(token),
+        keepSignedIn,
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt: this.nextExpiry(keepSignedIn, absoluteExpiresAt, now),
+        absoluteExpiresAt,
+        userAgent: client.userAgent?.slice(0, 512) ?? null,
+        ip: client.ip?.slice(0, 64) ?? null,
+      },
+    });
+    return { token, session };
+  }
+
+  /**
+   * The live session behind a token, with its user; slides its expiry when due. Served from the cache
+   * when possible, so a plain authenticated request costs no SQL; the touch is written later, batched.
+   */
+  async validate({ hash: tokenHash }: VerifiedToken): Promise<LiveSession | null> {
+    const now = this.now();
+    let found = this.cache.get(tokenHash);
+    // A cached expiry may be older than the row (another instance slid it): only the row may say "expired".
+    if (!found || found.session.expiresAt <= now)
+      found = (await this.load(tokenHash, now)) ?? undefined;
+    if (!found) return null;
+    const { session, user } = found;
+
+    const halfLifeLeft =
+      session.expiresAt.getTime() - now.getTime() < this.ttlMs(session.keepSignedIn) / 2;
+    const touchDue = now.getTime() - session.lastSeenAt.getTime() >= this.policy.touchIntervalMs;
+    if (!halfLifeLeft && !touchDue) return { session, user, extended: false };
+
+    const expiresAt = halfLifeLeft
+      ? this.nextExpiry(session.keepSignedIn, session.absoluteExpiresAt, now)
+      : session.expiresAt;
+    const touched = { ...session, lastSeenAt: now, expiresAt };
+    // The batch writes it conditionally on the token hash: a session revoked or rotated meanwhile stays dead.
+    this.touches.add(touched);
+    this.cache.refresh(touched);
+    return {
+      session: touched,
+      user,
+      extended: expiresAt.getTime() !== session.expiresAt.getTime(),
+    };
+  }
+
+  private async load(tokenHash: string, now: Date): Promise<CachedSession | null> {
+    const ticket = this.cache.ticket();
+    const entry = await sessionWithUser(this.run, tokenHash);
+    if (!entry || entry.session.expiresAt <= now) return null;
+    this.cache.set(ticket, entry);
+    return entry;
+  }
+
+  /** Runs a write and announces it in one transaction, so every instance hears of it exactly when it commits. */
+  private changing<T>(db: Db, change: SessionChange, write: (db: Db) => Promise<T>): Promise<T> {
+    const run = async (tx: Db) => {
+      const result = await write(tx);
+      await this.bus.publish(change, tx);
+      return result;
+    };
+    return db === this.prisma ? this.prisma.$transaction((tx) => run(tx)) : run(db);
+  }
+
+  /** For code outside this module that alters a user row (profile, password): cached copies must go. */
+  userChanged(userId: string, db: Db = this.prisma): Promise<void> {
+    return this.changing(db, { users: [userId] }, async () => {});
+  }
+
+  /** A new token for the same session (fixation defence); the old token stops working at once. */
+  async rotate(session: Session, db: Db = this.prisma): Promise<IssuedSession | null> {
+    const now = this.now();
+    const token = newToken();
+    const expiresAt = this.nextExpiry(session.keepSignedIn, session.absoluteExpiresAt, now);
+    const { count } = await this.changing(db, { sessions: [session.id] }, (tx) =>
+      tx.session.updateMany({
+        where: { id: session.id, tokenHash: session.tokenHash, expiresAt: { gt: now } },
+        data: { tokenHash: hashToken(token), lastSeenAt: now, expiresAt },
+      }),
+    );
+    if (count === 0) return null;
+    return {
+      token,
+      session: { ...session, tokenHash: hashToken(token), lastSeenAt: now, expiresAt },
+    };
+  }
+
+  async end(sessionId: string, db: Db = this.prisma): Promise<boolean> {
+    const { count } = await this.changing(db, { sessions: [sessionId] }, (tx) =>
+      tx.session.deleteMany({ where: { id: sessionId } }),
+    );
+    return count > 0;
+  }
+
+  /** Ends one of the user's live sessions; false when it is not theirs or not live. */
+  async endOwn(userId: string, sessionId: string): Promise<boolean> {
+    // Not a UUID cannot be a session id; asking the database would only earn a type error.
+    if (!UUID.test(sessionId)) return false;
+    const { count } = await this.changing(this.prisma, { sessions: [sessionId] }, (tx) =>
+      tx.session.deleteMany({ where: { id: sessionId, userId, expiresAt: { gt: this.now() } } }),
+    );
+    return count > 0;
+  }
+
+  async endOthers(userId: string, keepSessionId: string, db: Db = this.prisma): Promise<number> {
+    const { count } = await this.changing(db, { users: [userId] }, (tx) =>
+      tx.session.deleteMany({
+        where: { userId, id: { not: keepSessionId }, expiresAt: { gt: this.now() } },
+      }),
+    );
+    return count;
+  }
+
+  async endAll(userId: string, db: Db = this.prisma): Promise<number> {
+    const { count } = await this.changing(db, { users: [userId] }, (tx) =>
+      tx.session.deleteMany({ where: { userId } }),
+    );
+    return count;
+  }
+
+  /** `query` lets the GraphQL layer fold the relations it will read into the same statement. */
+  listLive(
+    userId: string,
+    query: Pick<Prisma.SessionFindManyArgs, 'include' | 'select'> = {},
+  ): Promise<Session[]> {
+    return this.prisma.session.findMany({
+      ...query,
+      where: { userId, expiresAt: { gt: this.now() } },
+      orderBy: [{ lastSeenAt: 'desc' }, { createdAt: 'desc' }],
+    });
+  }
+}

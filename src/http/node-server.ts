@@ -1,0 +1,67 @@
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type ErrorCode, errorBody } from '../errors.js';
+
+/**
+ * What Node's HTTP server hands over before Yoga sees a request. A request target that is not a path
+ * (`GET http://host/x`, `OPTIONS *`) cannot become a URL in Yoga's adapter, which would answer 500 with
+ * its stack trace; a request Node cannot parse gets a bare 400. Both get our JSON error shape instead.
+ */
+
+const JSON_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+};
+
+function answer(res: ServerResponse, status: number, code: ErrorCode, message: string): void {
+  const body = errorBody(code, message);
+  res.writeHead(status, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(body) }).end(body);
+}
+
+/** Passes requests whose target is a path on to `handler`; refuses the others. */
+function pathTargetsOnly(handler: RequestListener): RequestListener {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    // Only the origin form (RFC 9112 3.2.1) names one of our routes; proxies' forms are not for us.
+    if (req.url?.startsWith('/')) return handler(req, res);
+    answer(res, 404, 'NOT_FOUND', 'Not found.');
+  };
+}
+
+/** Node's own answers to what it cannot parse, kept, in our shape. */
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'The request took too long to arrive.'],
+  HPE_HEADER_OVERFLOW: [
+    431,
+    'Request Header Fields Too Large',
+    'The request headers are too large.',
+  ],
+};
+
+/** Malformed HTTP (bad lengths, bad chunks, bad header bytes) gets a JSON error and the socket closes. */
+function answerClientErrors(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
+    const [status, reason, message] = CLIENT_ERRORS[error.code ?? ''] ?? [
+      400,
+      'Bad Request',
+      'The HTTP request is malformed.',
+    ];
+    const body = errorBody('BAD_USER_INPUT', message);
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncache-control: no-store\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  });
+}
+
+/** The Node server every instance (and every test server) listens with. */
+export function createHttpServer(handler: RequestListener): Server {
+  const server = createServer(pathTargetsOnly(handler));
+  answerClientErrors(server);
+  return server;
+}

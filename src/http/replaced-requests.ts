@@ -1,0 +1,15 @@
+/**
+ * A plugin that hands Yoga a new Request (the body limit, once it has read a chunked body) must not
+ * make the request a new one for plugins that key state by it (the request log): they look up the
+ * request it replaced through here.
+ */
+const replaced = new WeakMap<Request, Request>();
+
+export function markReplaced(next: Request, previous: Request): void {
+  replaced.set(next, originalRequest(previous));
+}
+
+/** The request as it first arrived. */
+export function originalRequest(request: Request): Request {
+  return replaced.get(request) ?? request;
+}

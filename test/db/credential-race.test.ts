@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PasswordHasher } from '../../src/core/auth/password.js';
+import { errorCode, TestClient } from '../support/client.js';
+import { signIn, signUp, UNLIMITED } from '../support/flows.js';
+import { CHANGE_PASSWORD, mailEnv, requestCode, resetPassword } from '../support/recovery.js';
+import { fastHasher, startServer, type TestServer } from '../support/server.js';
+import { TestSmtp } from '../support/smtp.js';
+
+/**
+ * API.md, "Changes to part one": once a password change or reset has answered, no session
+ * authenticated under the previous password exists. The race: sign-ins whose hash check of the old
+ * password is under way while the change commits. The gate holds those checks until the change has
+ * answered, so the interleaving is arranged, not hoped for.
+ */
+
+/** The fast test hasher, except that the next `count` verify calls wait at a gate until released. */
+class GatedHasher implements PasswordHasher {
+  private readonly inner = fastHasher();
+  private toHold = 0;
+  private readonly held: (() => void)[] = [];
+  private full: (() => void) | undefined;
+
+  /** Holds the next `count` verify calls; resolves once all of them are waiting at the gate. */
+  hold(count: number): Promise<void> {
+    this.toHold = count;
+    return new Promise((resolve) => {
+      this.full = resolve;
+    });
+  }
+
+  /** Lets every held call finish its check. */
+  release(): void {
+    for (const go of this.held.splice(0)) go();
+  }
+
+  admit(client: string | null): void {
+    this.inner.admit(client);
+  }
+  hash(password: string, client: string | null): Promise<string> {
+    return this.inner.hash(password, client);
+  }
+  async verify(hash: string, password: string, client: string | null): Promise<boolean> {
+    if (this.toHold > 0) {
+      this.toHold--;
+      await new Promise<void>((resolve) => {
+        this.held.push(resolve);
+        if (this.toHold === 0) this.full?.();
+      });
+    }
+    return this.inner.verify(hash, password, client);
+  }
+  verifyDummy(password: string, client: string | null): Promise<false> {
+    return this.inner.verifyDummy(password, client);
+  }
+  close(): void {
+    this.inner.close();
+  }
+}
+
+const SIGN_INS = 4;
+
+let smtp: TestSmtp;
+let server: TestServer;
+const gate = new GatedHasher();
+beforeAll(async () => {
+  smtp = await TestSmtp.start();
+  server = await startServer({ hasher: gate, env: { ...UNLIMITED, ...mailEnv(smtp) } });
+});
+afterAll(async () => {
+  gate.release();
+  await server?.close();
+  await smtp?.stop();
+});
+
+const client = () => new TestClient(server);
+const sessionIds = async (userId: string) =>
+  (await server.booted.db.prisma.session.findMany({ where: { userId }, select: { id: true } })).map(
+    (s) => s.id,
+  );
+
+/** Starts SIGN_INS sign-ins with `password` and resolves once every one is inside its hash check. */
+async function signInsHeldInVerify(email: string, password: string) {
+  const allHeld = gate.hold(SIGN_INS);
+  const signIns = Array.from({ length: SIGN_INS }, () => signIn(client(), { email, password }));
+  await allHeld;
+  return signIns;
+}
+
+describe('a sign-in racing a credential change', () => {
+  it('sign-ins whose check of the old password began before changePassword answered all fail, and leave no session', async () => {
+    const changer = client();
+    const { account, user } = await signUp(changer);
+    const signIns = await signInsHeldInVerify(account.email, account.password);
+
+    const changed = await changer.request(CHANGE_PASSWORD, {
+      input: { currentPassword: account.password, newPassword: 'a-changed-passphrase' },
+    });
+    expect(changed.errors).toBeUndefined();
+    gate.release();
+
+    const answers = await Promise.all(signIns);
+    expect(answers.map(errorCode)).toEqual(Array(SIGN_INS).fill('INVALID_CREDENTIALS'));
+    expect(answers.flatMap((answer) => answer.setCookies)).toEqual([]);
+    expect(await sessionIds(user.id)).toEqual([changed.data?.changePassword.session.id]);
+  });
+
+  it('sign-ins whose check of the old password began before resetPassword answered all fail, and leave no session', async () => {
+    const { account, user } = await signUp(client());
+    const code = await requestCode(client(), smtp, account.email);
+    const signIns = await signInsHeldInVerify(account.email, account.password);
+
+    const reset = await resetPassword(client(), {
+      email: account.email,
+      otp: code,
+      newPassword: 'a-reset-passphrase',
+    });
+    expect(reset.errors).toBeUndefined();
+    gate.release();
+
+    const answers = await Promise.all(signIns);
+    expect(answers.map(errorCode)).toEqual(Array(SIGN_INS).fill('INVALID_CREDENTIALS'));
+    expect(answers.flatMap((answer) => answer.setCookies)).toEqual([]);
+    expect(await sessionIds(user.id)).toEqual([reset.data?.resetPassword.session.id]);
+  });
+});

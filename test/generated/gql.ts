@@ -1,0 +1,200 @@
+/* eslint-disable */
+import * as types from './graphql.js';
+
+
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query MeIdName {\n    me {\n      id\n      name\n    }\n  }\n": typeof types.MeIdNameDocument,
+    "\n        query MeDisplayName {\n          me {\n            displayName\n          }\n        }\n      ": typeof types.MeDisplayNameDocument,
+    "\n  query UsersDirectory {\n    users {\n      totalCount\n      edges {\n        node {\n          ...UserFields\n        }\n      }\n    }\n  }\n": typeof types.UsersDirectoryDocument,
+    "\n  query UsersWithRoles {\n    users {\n      edges {\n        node {\n          id\n          role\n        }\n      }\n    }\n  }\n": typeof types.UsersWithRolesDocument,
+    "\n  query MeRole {\n    me {\n      id\n      role\n    }\n  }\n": typeof types.MeRoleDocument,
+    "\n        mutation LogoutThenRevokeOthers {\n          logout\n          revokeOtherSessions\n        }\n      ": typeof types.LogoutThenRevokeOthersDocument,
+    "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...UserFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      totalCount\n    }\n  }\n": typeof types.UsersPageDocument,
+    "\n  query UsersFirstPage {\n    users {\n      edges {\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": typeof types.UsersFirstPageDocument,
+    "\n  query UsersActivity($first: Int) {\n    users(first: $first) {\n      edges {\n        node {\n          activeSessionCount\n          lastSeenAt\n        }\n      }\n    }\n  }\n": typeof types.UsersActivityDocument,
+    "\n  mutation SignUpFull($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...UserFields\n      }\n      session {\n        ...SessionFields\n        user {\n          id\n        }\n      }\n    }\n  }\n": typeof types.SignUpFullDocument,
+    "\n        query SessionsCurrent {\n          sessions {\n            current\n          }\n        }\n      ": typeof types.SessionsCurrentDocument,
+    "\n        query MeAndSessionIds {\n          me {\n            id\n            name\n          }\n          sessions {\n            id\n          }\n        }\n      ": typeof types.MeAndSessionIdsDocument,
+    "\n  fragment UserFields on User {\n    id\n    name\n    displayName\n    email\n    createdAt\n    activeSessionCount\n    lastSeenAt\n  }\n": typeof types.UserFieldsFragmentDoc,
+    "\n  fragment SessionFields on Session {\n    id\n    createdAt\n    lastSeenAt\n    expiresAt\n    keepSignedIn\n    userAgent\n    ip\n    current\n  }\n": typeof types.SessionFieldsFragmentDoc,
+    "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      ...UserFields\n    }\n    session {\n      ...SessionFields\n    }\n  }\n": typeof types.AuthPayloadFieldsFragmentDoc,
+    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.SignUpDocument,
+    "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.SignInDocument,
+    "\n  query Me {\n    me {\n      ...UserFields\n    }\n  }\n": typeof types.MeDocument,
+    "\n  query CurrentSession {\n    session {\n      ...SessionFields\n      user {\n        id\n      }\n    }\n  }\n": typeof types.CurrentSessionDocument,
+    "\n  query Sessions {\n    sessions {\n      ...SessionFields\n    }\n  }\n": typeof types.SessionsDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
+    "\n  mutation RefreshSession {\n    refreshSession {\n      ...SessionFields\n    }\n  }\n": typeof types.RefreshSessionDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": typeof types.RevokeSessionDocument,
+    "\n  mutation RevokeOtherSessions {\n    revokeOtherSessions\n  }\n": typeof types.RevokeOtherSessionsDocument,
+    "\n  mutation ForgetPassword($input: ForgetPasswordInput!) {\n    forgetPassword(input: $input)\n  }\n": typeof types.ForgetPasswordDocument,
+    "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.ResetPasswordDocument,
+    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.ChangePasswordDocument,
+    "\n  query MeId {\n    me {\n      id\n    }\n  }\n": typeof types.MeIdDocument,
+    "\n  query MeAndSessionId {\n    me {\n      id\n    }\n    session {\n      id\n    }\n  }\n": typeof types.MeAndSessionIdDocument,
+};
+const documents: Documents = {
+    "\n  query MeIdName {\n    me {\n      id\n      name\n    }\n  }\n": types.MeIdNameDocument,
+    "\n        query MeDisplayName {\n          me {\n            displayName\n          }\n        }\n      ": types.MeDisplayNameDocument,
+    "\n  query UsersDirectory {\n    users {\n      totalCount\n      edges {\n        node {\n          ...UserFields\n        }\n      }\n    }\n  }\n": types.UsersDirectoryDocument,
+    "\n  query UsersWithRoles {\n    users {\n      edges {\n        node {\n          id\n          role\n        }\n      }\n    }\n  }\n": types.UsersWithRolesDocument,
+    "\n  query MeRole {\n    me {\n      id\n      role\n    }\n  }\n": types.MeRoleDocument,
+    "\n        mutation LogoutThenRevokeOthers {\n          logout\n          revokeOtherSessions\n        }\n      ": types.LogoutThenRevokeOthersDocument,
+    "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...UserFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      totalCount\n    }\n  }\n": types.UsersPageDocument,
+    "\n  query UsersFirstPage {\n    users {\n      edges {\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": types.UsersFirstPageDocument,
+    "\n  query UsersActivity($first: Int) {\n    users(first: $first) {\n      edges {\n        node {\n          activeSessionCount\n          lastSeenAt\n        }\n      }\n    }\n  }\n": types.UsersActivityDocument,
+    "\n  mutation SignUpFull($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...UserFields\n      }\n      session {\n        ...SessionFields\n        user {\n          id\n        }\n      }\n    }\n  }\n": types.SignUpFullDocument,
+    "\n        query SessionsCurrent {\n          sessions {\n            current\n          }\n        }\n      ": types.SessionsCurrentDocument,
+    "\n        query MeAndSessionIds {\n          me {\n            id\n            name\n          }\n          sessions {\n            id\n          }\n        }\n      ": types.MeAndSessionIdsDocument,
+    "\n  fragment UserFields on User {\n    id\n    name\n    displayName\n    email\n    createdAt\n    activeSessionCount\n    lastSeenAt\n  }\n": types.UserFieldsFragmentDoc,
+    "\n  fragment SessionFields on Session {\n    id\n    createdAt\n    lastSeenAt\n    expiresAt\n    keepSignedIn\n    userAgent\n    ip\n    current\n  }\n": types.SessionFieldsFragmentDoc,
+    "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      ...UserFields\n    }\n    session {\n      ...SessionFields\n    }\n  }\n": types.AuthPayloadFieldsFragmentDoc,
+    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": types.SignUpDocument,
+    "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": types.SignInDocument,
+    "\n  query Me {\n    me {\n      ...UserFields\n    }\n  }\n": types.MeDocument,
+    "\n  query CurrentSession {\n    session {\n      ...SessionFields\n      user {\n        id\n      }\n    }\n  }\n": types.CurrentSessionDocument,
+    "\n  query Sessions {\n    sessions {\n      ...SessionFields\n    }\n  }\n": types.SessionsDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
+    "\n  mutation RefreshSession {\n    refreshSession {\n      ...SessionFields\n    }\n  }\n": types.RefreshSessionDocument,
+    "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": types.RevokeSessionDocument,
+    "\n  mutation RevokeOtherSessions {\n    revokeOtherSessions\n  }\n": types.RevokeOtherSessionsDocument,
+    "\n  mutation ForgetPassword($input: ForgetPasswordInput!) {\n    forgetPassword(input: $input)\n  }\n": types.ForgetPasswordDocument,
+    "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": types.ResetPasswordDocument,
+    "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n": types.ChangePasswordDocument,
+    "\n  query MeId {\n    me {\n      id\n    }\n  }\n": types.MeIdDocument,
+    "\n  query MeAndSessionId {\n    me {\n      id\n    }\n    session {\n      id\n    }\n  }\n": types.MeAndSessionIdDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MeIdName {\n    me {\n      id\n      name\n    }\n  }\n"): typeof import('./graphql.js').MeIdNameDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n        query MeDisplayName {\n          me {\n            displayName\n          }\n        }\n      "): typeof import('./graphql.js').MeDisplayNameDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsersDirectory {\n    users {\n      totalCount\n      edges {\n        node {\n          ...UserFields\n        }\n      }\n    }\n  }\n"): typeof import('./graphql.js').UsersDirectoryDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsersWithRoles {\n    users {\n      edges {\n        node {\n          id\n          role\n        }\n      }\n    }\n  }\n"): typeof import('./graphql.js').UsersWithRolesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MeRole {\n    me {\n      id\n      role\n    }\n  }\n"): typeof import('./graphql.js').MeRoleDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n        mutation LogoutThenRevokeOthers {\n          logout\n          revokeOtherSessions\n        }\n      "): typeof import('./graphql.js').LogoutThenRevokeOthersDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...UserFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      totalCount\n    }\n  }\n"): typeof import('./graphql.js').UsersPageDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsersFirstPage {\n    users {\n      edges {\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n"): typeof import('./graphql.js').UsersFirstPageDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsersActivity($first: Int) {\n    users(first: $first) {\n      edges {\n        node {\n          activeSessionCount\n          lastSeenAt\n        }\n      }\n    }\n  }\n"): typeof import('./graphql.js').UsersActivityDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignUpFull($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...UserFields\n      }\n      session {\n        ...SessionFields\n        user {\n          id\n        }\n      }\n    }\n  }\n"): typeof import('./graphql.js').SignUpFullDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n        query SessionsCurrent {\n          sessions {\n            current\n          }\n        }\n      "): typeof import('./graphql.js').SessionsCurrentDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n        query MeAndSessionIds {\n          me {\n            id\n            name\n          }\n          sessions {\n            id\n          }\n        }\n      "): typeof import('./graphql.js').MeAndSessionIdsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment UserFields on User {\n    id\n    name\n    displayName\n    email\n    createdAt\n    activeSessionCount\n    lastSeenAt\n  }\n"): typeof import('./graphql.js').UserFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SessionFields on Session {\n    id\n    createdAt\n    lastSeenAt\n    expiresAt\n    keepSignedIn\n    userAgent\n    ip\n    current\n  }\n"): typeof import('./graphql.js').SessionFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      ...UserFields\n    }\n    session {\n      ...SessionFields\n    }\n  }\n"): typeof import('./graphql.js').AuthPayloadFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"): typeof import('./graphql.js').SignUpDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"): typeof import('./graphql.js').SignInDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me {\n    me {\n      ...UserFields\n    }\n  }\n"): typeof import('./graphql.js').MeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CurrentSession {\n    session {\n      ...SessionFields\n      user {\n        id\n      }\n    }\n  }\n"): typeof import('./graphql.js').CurrentSessionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Sessions {\n    sessions {\n      ...SessionFields\n    }\n  }\n"): typeof import('./graphql.js').SessionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): typeof import('./graphql.js').LogoutDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RefreshSession {\n    refreshSession {\n      ...SessionFields\n    }\n  }\n"): typeof import('./graphql.js').RefreshSessionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n"): typeof import('./graphql.js').RevokeSessionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeOtherSessions {\n    revokeOtherSessions\n  }\n"): typeof import('./graphql.js').RevokeOtherSessionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ForgetPassword($input: ForgetPasswordInput!) {\n    forgetPassword(input: $input)\n  }\n"): typeof import('./graphql.js').ForgetPasswordDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"): typeof import('./graphql.js').ResetPasswordDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChangePassword($input: ChangePasswordInput!) {\n    changePassword(input: $input) {\n      ...AuthPayloadFields\n    }\n  }\n"): typeof import('./graphql.js').ChangePasswordDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MeId {\n    me {\n      id\n    }\n  }\n"): typeof import('./graphql.js').MeIdDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MeAndSessionId {\n    me {\n      id\n    }\n    session {\n      id\n    }\n  }\n"): typeof import('./graphql.js').MeAndSessionIdDocument;
+
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}

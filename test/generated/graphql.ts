@@ -1,0 +1,669 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type ChangePasswordInput = {
+  currentPassword: string;
+  newPassword: string;
+};
+
+export type ForgetPasswordInput = {
+  email: string;
+};
+
+export type ResetPasswordInput = {
+  email: string;
+  keepSignedIn?: boolean | null | undefined;
+  newPassword: string;
+  /** The 6-digit code from the e-mail, or the token of the link in it. */
+  otp: string;
+};
+
+export type Role =
+  | 'ADMIN'
+  | 'USER';
+
+/** Exactly one of name or email. */
+export type SignInInput = {
+  email?: string | null | undefined;
+  keepSignedIn?: boolean | null | undefined;
+  name?: string | null | undefined;
+  password: string;
+};
+
+export type SignUpInput = {
+  displayName?: string | null | undefined;
+  email: string;
+  keepSignedIn?: boolean | null | undefined;
+  name: string;
+  password: string;
+};
+
+export type MeIdNameQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeIdNameQuery = { me: { id: string, name: string } | null };
+
+export type MeDisplayNameQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeDisplayNameQuery = { me: { displayName: string | null } | null };
+
+export type UsersDirectoryQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type UsersDirectoryQuery = { users: { totalCount: number, edges: Array<{ node: { id: string, name: string, displayName: string | null, email: string, createdAt: string, activeSessionCount: number, lastSeenAt: string | null } }> } };
+
+export type UsersWithRolesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type UsersWithRolesQuery = { users: { edges: Array<{ node: { id: string, role: Role } }> } };
+
+export type MeRoleQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeRoleQuery = { me: { id: string, role: Role } | null };
+
+export type LogoutThenRevokeOthersMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LogoutThenRevokeOthersMutation = { logout: boolean, revokeOtherSessions: number };
+
+export type UsersPageQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type UsersPageQuery = { users: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, name: string, displayName: string | null, email: string, createdAt: string, activeSessionCount: number, lastSeenAt: string | null } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+
+export type UsersFirstPageQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type UsersFirstPageQuery = { users: { totalCount: number, edges: Array<{ node: { id: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type UsersActivityQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type UsersActivityQuery = { users: { edges: Array<{ node: { activeSessionCount: number, lastSeenAt: string | null } }> } };
+
+export type SignUpFullMutationVariables = Exact<{
+  input: SignUpInput;
+}>;
+
+
+export type SignUpFullMutation = { signUp: { user: { id: string, name: string, displayName: string | null, email: string, createdAt: string, activeSessionCount: number, lastSeenAt: string | null }, session: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, keepSignedIn: boolean, userAgent: string | null, ip: string | null, current: boolean, user: { id: string } } } };
+
+export type SessionsCurrentQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SessionsCurrentQuery = { sessions: Array<{ current: boolean }> };
+
+export type MeAndSessionIdsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeAndSessionIdsQuery = { me: { id: string, name: string } | null, sessions: Array<{ id: string }> };
+
+export type UserFieldsFragment = { id: string, name: string, displayName: string | null, email: string, createdAt: string, activeSessionCount: number, lastSeenAt: string | null };
+
+export type SessionFieldsFragment = { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, keepSignedIn: boolean, userAgent: string | null, ip: string | null, current: boolean };
+
+export type AuthPayloadFieldsFragment = { user: { id: string, name: string, displayName: string | null, email: string, createdAt: string, activeSessionCount: number, lastSeenAt: string | null }, session: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, keepSignedIn: boolean, userAgent: string | null, ip: string | null, current: boolean } };
+
+export type SignUpMutationVariables = Exact<{
+  input: SignUpInput;
+}>;
+
+
+export type SignUpMutation = { signUp: { user: { id: string, name: string, displayName: string | null, email: string, createdAt: string, activeSessionCount: number, lastSeenAt: string | null }, session: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, keepSignedIn: boolean, userAgent: string | null, ip: string | null, current: boolean } } };
+
+export type SignInMutationVariables = Exact<{
+  input: SignInInput;
+}>;
+
+
+export type SignInMutation = { signIn: { user: { id: string, name: string, displayName: string | null, email: string, createdAt: string, activeSessionCount: number, lastSeenAt: string | null }, session: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, keepSignedIn: boolean, userAgent: string | null, ip: string | null, current: boolean } } };
+
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { me: { id: string, name: string, displayName: string | null, email: string, createdAt: string, activeSessionCount: number, lastSeenAt: string | null } | null };
+
+export type CurrentSessionQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CurrentSessionQuery = { session: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, keepSignedIn: boolean, userAgent: string | null, ip: string | null, current: boolean, user: { id: string } } | null };
+
+export type SessionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SessionsQuery = { sessions: Array<{ id: string, createdAt: string, lastSeenAt: string, expiresAt: string, keepSignedIn: boolean, userAgent: string | null, ip: string | null, current: boolean }> };
+
+export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LogoutMutation = { logout: boolean };
+
+export type RefreshSessionMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RefreshSessionMutation = { refreshSession: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, keepSignedIn: boolean, userAgent: string | null, ip: string | null, current: boolean } };
+
+export type RevokeSessionMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeSessionMutation = { revokeSession: boolean };
+
+export type RevokeOtherSessionsMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RevokeOtherSessionsMutation = { revokeOtherSessions: number };
+
+export type ForgetPasswordMutationVariables = Exact<{
+  input: ForgetPasswordInput;
+}>;
+
+
+export type ForgetPasswordMutation = { forgetPassword: boolean };
+
+export type ResetPasswordMutationVariables = Exact<{
+  input: ResetPasswordInput;
+}>;
+
+
+export type ResetPasswordMutation = { resetPassword: { user: { id: string, name: string, displayName: string | null, email: string, createdAt: string, activeSessionCount: number, lastSeenAt: string | null }, session: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, keepSignedIn: boolean, userAgent: string | null, ip: string | null, current: boolean } } };
+
+export type ChangePasswordMutationVariables = Exact<{
+  input: ChangePasswordInput;
+}>;
+
+
+export type ChangePasswordMutation = { changePassword: { user: { id: string, name: string, displayName: string | null, email: string, createdAt: string, activeSessionCount: number, lastSeenAt: string | null }, session: { id: string, createdAt: string, lastSeenAt: string, expiresAt: string, keepSignedIn: boolean, userAgent: string | null, ip: string | null, current: boolean } } };
+
+export type MeIdQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeIdQuery = { me: { id: string } | null };
+
+export type MeAndSessionIdQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeAndSessionIdQuery = { me: { id: string } | null, session: { id: string } | null };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const UserFieldsFragmentDoc = new TypedDocumentString(`
+    fragment UserFields on User {
+  id
+  name
+  displayName
+  email
+  createdAt
+  activeSessionCount
+  lastSeenAt
+}
+    `, {"fragmentName":"UserFields"}) as unknown as TypedDocumentString<UserFieldsFragment, unknown>;
+export const SessionFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SessionFields on Session {
+  id
+  createdAt
+  lastSeenAt
+  expiresAt
+  keepSignedIn
+  userAgent
+  ip
+  current
+}
+    `, {"fragmentName":"SessionFields"}) as unknown as TypedDocumentString<SessionFieldsFragment, unknown>;
+export const AuthPayloadFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AuthPayloadFields on AuthPayload {
+  user {
+    ...UserFields
+  }
+  session {
+    ...SessionFields
+  }
+}
+    fragment UserFields on User {
+  id
+  name
+  displayName
+  email
+  createdAt
+  activeSessionCount
+  lastSeenAt
+}
+fragment SessionFields on Session {
+  id
+  createdAt
+  lastSeenAt
+  expiresAt
+  keepSignedIn
+  userAgent
+  ip
+  current
+}`, {"fragmentName":"AuthPayloadFields"}) as unknown as TypedDocumentString<AuthPayloadFieldsFragment, unknown>;
+export const MeIdNameDocument = new TypedDocumentString(`
+    query MeIdName {
+  me {
+    id
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<MeIdNameQuery, MeIdNameQueryVariables>;
+export const MeDisplayNameDocument = new TypedDocumentString(`
+    query MeDisplayName {
+  me {
+    displayName
+  }
+}
+    `) as unknown as TypedDocumentString<MeDisplayNameQuery, MeDisplayNameQueryVariables>;
+export const UsersDirectoryDocument = new TypedDocumentString(`
+    query UsersDirectory {
+  users {
+    totalCount
+    edges {
+      node {
+        ...UserFields
+      }
+    }
+  }
+}
+    fragment UserFields on User {
+  id
+  name
+  displayName
+  email
+  createdAt
+  activeSessionCount
+  lastSeenAt
+}`) as unknown as TypedDocumentString<UsersDirectoryQuery, UsersDirectoryQueryVariables>;
+export const UsersWithRolesDocument = new TypedDocumentString(`
+    query UsersWithRoles {
+  users {
+    edges {
+      node {
+        id
+        role
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UsersWithRolesQuery, UsersWithRolesQueryVariables>;
+export const MeRoleDocument = new TypedDocumentString(`
+    query MeRole {
+  me {
+    id
+    role
+  }
+}
+    `) as unknown as TypedDocumentString<MeRoleQuery, MeRoleQueryVariables>;
+export const LogoutThenRevokeOthersDocument = new TypedDocumentString(`
+    mutation LogoutThenRevokeOthers {
+  logout
+  revokeOtherSessions
+}
+    `) as unknown as TypedDocumentString<LogoutThenRevokeOthersMutation, LogoutThenRevokeOthersMutationVariables>;
+export const UsersPageDocument = new TypedDocumentString(`
+    query UsersPage($first: Int, $after: String) {
+  users(first: $first, after: $after) {
+    edges {
+      cursor
+      node {
+        ...UserFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      hasPreviousPage
+      startCursor
+      endCursor
+    }
+    totalCount
+  }
+}
+    fragment UserFields on User {
+  id
+  name
+  displayName
+  email
+  createdAt
+  activeSessionCount
+  lastSeenAt
+}`) as unknown as TypedDocumentString<UsersPageQuery, UsersPageQueryVariables>;
+export const UsersFirstPageDocument = new TypedDocumentString(`
+    query UsersFirstPage {
+  users {
+    edges {
+      node {
+        id
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    totalCount
+  }
+}
+    `) as unknown as TypedDocumentString<UsersFirstPageQuery, UsersFirstPageQueryVariables>;
+export const UsersActivityDocument = new TypedDocumentString(`
+    query UsersActivity($first: Int) {
+  users(first: $first) {
+    edges {
+      node {
+        activeSessionCount
+        lastSeenAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UsersActivityQuery, UsersActivityQueryVariables>;
+export const SignUpFullDocument = new TypedDocumentString(`
+    mutation SignUpFull($input: SignUpInput!) {
+  signUp(input: $input) {
+    user {
+      ...UserFields
+    }
+    session {
+      ...SessionFields
+      user {
+        id
+      }
+    }
+  }
+}
+    fragment UserFields on User {
+  id
+  name
+  displayName
+  email
+  createdAt
+  activeSessionCount
+  lastSeenAt
+}
+fragment SessionFields on Session {
+  id
+  createdAt
+  lastSeenAt
+  expiresAt
+  keepSignedIn
+  userAgent
+  ip
+  current
+}`) as unknown as TypedDocumentString<SignUpFullMutation, SignUpFullMutationVariables>;
+export const SessionsCurrentDocument = new TypedDocumentString(`
+    query SessionsCurrent {
+  sessions {
+    current
+  }
+}
+    `) as unknown as TypedDocumentString<SessionsCurrentQuery, SessionsCurrentQueryVariables>;
+export const MeAndSessionIdsDocument = new TypedDocumentString(`
+    query MeAndSessionIds {
+  me {
+    id
+    name
+  }
+  sessions {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<MeAndSessionIdsQuery, MeAndSessionIdsQueryVariables>;
+export const SignUpDocument = new TypedDocumentString(`
+    mutation SignUp($input: SignUpInput!) {
+  signUp(input: $input) {
+    ...AuthPayloadFields
+  }
+}
+    fragment UserFields on User {
+  id
+  name
+  displayName
+  email
+  createdAt
+  activeSessionCount
+  lastSeenAt
+}
+fragment SessionFields on Session {
+  id
+  createdAt
+  lastSeenAt
+  expiresAt
+  keepSignedIn
+  userAgent
+  ip
+  current
+}
+fragment AuthPayloadFields on AuthPayload {
+  user {
+    ...UserFields
+  }
+  session {
+    ...SessionFields
+  }
+}`) as unknown as TypedDocumentString<SignUpMutation, SignUpMutationVariables>;
+export const SignInDocument = new TypedDocumentString(`
+    mutation SignIn($input: SignInInput!) {
+  signIn(input: $input) {
+    ...AuthPayloadFields
+  }
+}
+    fragment UserFields on User {
+  id
+  name
+  displayName
+  email
+  createdAt
+  activeSessionCount
+  lastSeenAt
+}
+fragment SessionFields on Session {
+  id
+  createdAt
+  lastSeenAt
+  expiresAt
+  keepSignedIn
+  userAgent
+  ip
+  current
+}
+fragment AuthPayloadFields on AuthPayload {
+  user {
+    ...UserFields
+  }
+  session {
+    ...SessionFields
+  }
+}`) as unknown as TypedDocumentString<SignInMutation, SignInMutationVariables>;
+export const MeDocument = new TypedDocumentString(`
+    query Me {
+  me {
+    ...UserFields
+  }
+}
+    fragment UserFields on User {
+  id
+  name
+  displayName
+  email
+  createdAt
+  activeSessionCount
+  lastSeenAt
+}`) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const CurrentSessionDocument = new TypedDocumentString(`
+    query CurrentSession {
+  session {
+    ...SessionFields
+    user {
+      id
+    }
+  }
+}
+    fragment SessionFields on Session {
+  id
+  createdAt
+  lastSeenAt
+  expiresAt
+  keepSignedIn
+  userAgent
+  ip
+  current
+}`) as unknown as TypedDocumentString<CurrentSessionQuery, CurrentSessionQueryVariables>;
+export const SessionsDocument = new TypedDocumentString(`
+    query Sessions {
+  sessions {
+    ...SessionFields
+  }
+}
+    fragment SessionFields on Session {
+  id
+  createdAt
+  lastSeenAt
+  expiresAt
+  keepSignedIn
+  userAgent
+  ip
+  current
+}`) as unknown as TypedDocumentString<SessionsQuery, SessionsQueryVariables>;
+export const LogoutDocument = new TypedDocumentString(`
+    mutation Logout {
+  logout
+}
+    `) as unknown as TypedDocumentString<LogoutMutation, LogoutMutationVariables>;
+export const RefreshSessionDocument = new TypedDocumentString(`
+    mutation RefreshSession {
+  refreshSession {
+    ...SessionFields
+  }
+}
+    fragment SessionFields on Session {
+  id
+  createdAt
+  lastSeenAt
+  expiresAt
+  keepSignedIn
+  userAgent
+  ip
+  current
+}`) as unknown as TypedDocumentString<RefreshSessionMutation, RefreshSessionMutationVariables>;
+export const RevokeSessionDocument = new TypedDocumentString(`
+    mutation RevokeSession($id: ID!) {
+  revokeSession(id: $id)
+}
+    `) as unknown as TypedDocumentString<RevokeSessionMutation, RevokeSessionMutationVariables>;
+export const RevokeOtherSessionsDocument = new TypedDocumentString(`
+    mutation RevokeOtherSessions {
+  revokeOtherSessions
+}
+    `) as unknown as TypedDocumentString<RevokeOtherSessionsMutation, RevokeOtherSessionsMutationVariables>;
+export const ForgetPasswordDocument = new TypedDocumentString(`
+    mutation ForgetPassword($input: ForgetPasswordInput!) {
+  forgetPassword(input: $input)
+}
+    `) as unknown as TypedDocumentString<ForgetPasswordMutation, ForgetPasswordMutationVariables>;
+export const ResetPasswordDocument = new TypedDocumentString(`
+    mutation ResetPassword($input: ResetPasswordInput!) {
+  resetPassword(input: $input) {
+    ...AuthPayloadFields
+  }
+}
+    fragment UserFields on User {
+  id
+  name
+  displayName
+  email
+  createdAt
+  activeSessionCount
+  lastSeenAt
+}
+fragment SessionFields on Session {
+  id
+  createdAt
+  lastSeenAt
+  expiresAt
+  keepSignedIn
+  userAgent
+  ip
+  current
+}
+fragment AuthPayloadFields on AuthPayload {
+  user {
+    ...UserFields
+  }
+  session {
+    ...SessionFields
+  }
+}`) as unknown as TypedDocumentString<ResetPasswordMutation, ResetPasswordMutationVariables>;
+export const ChangePasswordDocument = new TypedDocumentString(`
+    mutation ChangePassword($input: ChangePasswordInput!) {
+  changePassword(input: $input) {
+    ...AuthPayloadFields
+  }
+}
+    fragment UserFields on User {
+  id
+  name
+  displayName
+  email
+  createdAt
+  activeSessionCount
+  lastSeenAt
+}
+fragment SessionFields on Session {
+  id
+  createdAt
+  lastSeenAt
+  expiresAt
+  keepSignedIn
+  userAgent
+  ip
+  current
+}
+fragment AuthPayloadFields on AuthPayload {
+  user {
+    ...UserFields
+  }
+  session {
+    ...SessionFields
+  }
+}`) as unknown as TypedDocumentString<ChangePasswordMutation, ChangePasswordMutationVariables>;
+export const MeIdDocument = new TypedDocumentString(`
+    query MeId {
+  me {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<MeIdQuery, MeIdQueryVariables>;
+export const MeAndSessionIdDocument = new TypedDocumentString(`
+    query MeAndSessionId {
+  me {
+    id
+  }
+  session {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<MeAndSessionIdQuery, MeAndSessionIdQueryVariables>;

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createArgon2Hasher, OWASP_ARGON2 } from '../../src/core/auth/password.js';
+import { errorCode, TestClient } from '../support/client.js';
+import { signIn, signUp, UNLIMITED } from '../support/flows.js';
+import { startServer, type TestServer } from '../support/server.js';
+
+// The hasher as production builds it (in-process here: nice 0), one hash at a time, with the default
+// share of two hashes per client: a flood of correct sign-ins from one address fills the queue past
+// PASSWORD_HASH_MAX_WAIT unless its share stops it.
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer({
+    // Over a real socket: a refused sign-in answered in process would never yield to the event loop.
+    listen: true,
+    env: { ...UNLIMITED, TRUST_PROXY: 'true' },
+    hasher: createArgon2Hasher(OWASP_ARGON2, {
+      concurrency: 1,
+      queue: 64,
+      perClient: 2,
+      maxWaitMs: 500,
+      nice: 0,
+    }),
+  });
+});
+afterAll(() => server.close());
+
+const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
+
+describe('the password hasher is shared fairly between client addresses', () => {
+  it('one address flooding correct sign-ins cannot queue out another address signing in', async () => {
+    const attacker = new TestClient(server.graphqlUrl);
+    const { account: own } = await signUp(attacker);
+    const victim = new TestClient(server.graphqlUrl);
+    const { account } = await signUp(victim);
+
+    let flooding = true;
+    const flood = Array.from({ length: 40 }, async () => {
+      const codes: unknown[] = [];
+      while (flooding) {
+        const response = await new TestClient(server.graphqlUrl).request(
+          'mutation ($input: SignInInput!) { signIn(input: $input) { user { id } } }',
+          { input: { email: own.email, password: own.password } },
+          from('198.51.100.7'),
+        );
+        codes.push(errorCode(response));
+      }
+      return codes;
+    });
+    const victimCodes: unknown[] = [];
+    for (let i = 0; i < 5; i++) {
+      const response = await new TestClient(server.graphqlUrl).request(
+        'mutation ($input: SignInInput!) { signIn(input: $input) { user { id } } }',
+        { input: { email: account.email, password: account.password } },
+        from('203.0.113.9'),
+      );
+      victimCodes.push(errorCode(response));
+    }
+    flooding = false;
+    const floodCodes = (await Promise.all(flood)).flat();
+
+    expect(victimCodes).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    // The flood was real: most of its sign-ins were refused for being over the address's share.
+    expect(floodCodes.filter((code) => code === 'RATE_LIMITED').length).toBeGreaterThan(40);
+    expect(
+      await signIn(victim, { email: account.email, password: account.password }),
+    ).toMatchObject({ errors: undefined });
+  });
+});
