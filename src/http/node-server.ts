@@ -14,6 +14,9 @@ import { type ErrorCode, errorBody } from '../errors.js';
  * its stack trace; a request Node cannot parse gets a bare 400. Both get our JSON error shape instead.
  */
 
+const REQUEST_TIMEOUT_MS = 30_000;
+const HEADERS_TIMEOUT_MS = 20_000;
+
 const JSON_HEADERS = {
   'content-type': 'application/json; charset=utf-8',
   'cache-control': 'no-store',
@@ -61,7 +64,12 @@ function answerClientErrors(server: Server): void {
 
 /** The Node server every instance (and every test server) listens with. */
 export function createHttpServer(handler: RequestListener): Server {
-  const server = createServer(pathTargetsOnly(handler));
+  // Node's default gives a request five minutes to arrive; a body of at most MAX_BODY_BYTES needs far
+  // less, and each trickling connection held open is one a slow-loris client does not pay for.
+  const server = createServer(
+    { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS },
+    pathTargetsOnly(handler),
+  );
   answerClientErrors(server);
   return server;
 }
