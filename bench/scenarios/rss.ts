@@ -1,5 +1,5 @@
+import { distinctDocument } from '../../test/support/documents.js';
 import { prepareBed } from '../databases.js';
-import { distinctDocument } from '../documents.js';
 import { fmt, load } from '../load.js';
 import { meLoad } from '../pairs.js';
 import { perDatabase, type Scenario, type Verdict, verdict } from '../scenario.js';
@@ -39,7 +39,7 @@ async function sendDocuments(server: Running, cookie: string, from: number, coun
         const response = await fetch(server.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', cookie },
-          body: distinctDocument(i),
+          body: JSON.stringify({ variables: {}, ...distinctDocument(i) }),
         });
         const body = (await response.json()) as { errors?: unknown };
         if (response.status !== 200 || body.errors)

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../support/client.js';
+import { distinctDocument } from '../support/documents.js';
 import { signUp, UNLIMITED } from '../support/flows.js';
 import { inspectorUrl, liveHeapMb } from '../support/inspector.js';
 import { ME_ID } from '../support/operations.js';
@@ -12,8 +13,6 @@ import { type ServerProcess, spawnServer } from '../support/server-process.js';
  * documents within the default limits, each a new key for every per-document cache. What grows with
  * documents is the process's own caches, whatever the engine: it runs once, on the embedded database.
  */
-
-const MAX_BODY_BYTES = 100_000;
 
 /**
  * The ceilings. The live heap (after a full collection, measured through the inspector) may grow by
@@ -51,47 +50,6 @@ function residentMb(pid: number): number {
   if (!match) throw new Error('no VmRSS');
   return Number(match[1]) / 1024;
 }
-
-const ME_FIELDS = [
-  'id',
-  'name',
-  'email',
-  'displayName',
-  'createdAt',
-  'lastSeenAt',
-  'activeSessionCount',
-];
-const rotate = <T>(items: T[], by: number) =>
-  items.map((_, k) => items[(k + by) % items.length] as T);
-
-/** Four shapes, each `i` a document never sent before. */
-const shapes: ((i: number) => { query: string; variables?: Record<string, unknown> })[] = [
-  // Near the body limit with about 33,000 comment lines (`#\n` is 3 bytes in JSON): comments are not
-  // tokens for the token limit, but the parser keeps one object per comment in the document it caches.
-  (i) => ({
-    query: `# ${i}\n${'#\n'.repeat((MAX_BODY_BYTES - 300) / 3)}query C${i} { me { id } }`,
-  }),
-  // Near the body limit in one name.
-  (i) => ({ query: `query N${i}_${'n'.repeat(MAX_BODY_BYTES - 200)} { me { id name } }` }),
-  // Near the token limit (870 of 1,000 tokens): 30 aliases over a fragment of its own name, fields in
-  // an order of their own, and no variables (the operations a compiled-query cache would keep).
-  (i) => {
-    const fields = rotate(ME_FIELDS, i).join(' ');
-    const aliases = Array.from(
-      { length: 30 },
-      (_, a) => `a${a}_${i}: me { ...F${i} ${fields} ${fields} ${fields} }`,
-    );
-    return {
-      query: `query T${i} { ${aliases.join(' ')} } fragment F${i} on User { ${fields} ${fields} ${fields} }`,
-    };
-  },
-  // With variables, as clients send them.
-  (i) => ({
-    query: `query V${i}($first: Int!) { p${i}: users(first: $first) { totalCount edges { node { ${rotate(ME_FIELDS, i).join(' ')} } } } me { id } }`,
-    variables: { first: 1 + (i % 10) },
-  }),
-];
-const distinctDocument = (i: number) => shapes[i % shapes.length]?.(i) ?? { query: '' };
 
 describe('memory under a stream of distinct documents', () => {
   it('the server answers thousands of distinct valid documents near the limits and stays under its memory ceiling', async () => {
