@@ -199,7 +199,8 @@ describe('users', () => {
       const res = await viewer.request(USERS_ACTIVITY, { first });
       expect(res.errors).toBeUndefined();
       expect(res.data?.users.edges).toHaveLength(first);
-      return [...server.queries];
+      // The log is the process's: the mail worker's rounds and the batched session touches may land in it.
+      return server.queries.filter((sql) => !/mail_outbox|UPDATE sessions AS s/.test(sql));
     };
     const small = await count(2);
     const large = await count(30);
