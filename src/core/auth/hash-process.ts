@@ -107,11 +107,9 @@ export class HashProcess {
     // What fork() does, with chrt in front: node finds the IPC channel that chrt passed on.
     const child = spawn(command, args, {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // The environment is inherited: `npm start` fixes glibc's mmap threshold there, so each hash's
+      // 19 MiB block is mapped and unmapped and the process gives memory back between bursts.
       serialization: 'advanced',
-      // Each hash mallocs its 19 MiB block; glibc would raise its mmap threshold after the first free and
-      // keep later blocks in its heap for good. A fixed threshold maps and unmaps every block, so the
-      // process gives the memory back between bursts of sign-ins.
-      env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072' },
     });
     const worker: Worker = {
       child,
