@@ -7,7 +7,7 @@ export const TEST_GENERATED_DIR = 'test/generated/';
 const typesConfig = {
   useTypeImports: true,
   enumsAsTypes: true,
-  scalars: { DateTime: 'string' },
+  scalars: { DateTime: 'string', JSON: 'unknown' },
   strictScalars: true,
 };
 

@@ -100,6 +100,18 @@ function configFrom(e: Environment) {
       fieldSuggestions: e.GRAPHQL_FIELD_SUGGESTIONS ?? introspection,
     },
     usersQueryAccess: e.USERS_QUERY_ACCESS,
+    /** Part two's account rules: verified addresses, recent authentication, session count, the log. */
+    account: {
+      emailVerification: e.EMAIL_VERIFICATION,
+      reauthWindowMs: e.REAUTH_WINDOW,
+      maxSessionsPerUser: e.MAX_SESSIONS_PER_USER,
+      securityEventRetentionMs: e.SECURITY_EVENT_RETENTION,
+    },
+    /** Passkeys: the relying party is this server's public origin unless told otherwise. */
+    webauthn: {
+      rpId: e.WEBAUTHN_RP_ID ?? publicUrl.hostname,
+      origin: publicUrl.origin,
+    },
     otpTtlMs: e.OTP_TTL,
     migrateOnStart: e.MIGRATE_ON_START,
     dbWaitMs: e.DB_WAIT,

@@ -12,6 +12,11 @@ export const ERROR_MESSAGES = {
   NOT_FOUND: 'No such session.',
   FORBIDDEN: 'You are not allowed to do this.',
   RATE_LIMITED: 'Too many attempts. Try again later.',
+  REAUTHENTICATION_REQUIRED: 'Confirm it is you: sign in again to do this.',
+  SECOND_FACTOR_REQUIRED:
+    'Enter a code from your authenticator, a recovery code, or use a passkey.',
+  EMAIL_NOT_VERIFIED: 'Verify your e-mail address first.',
+  ACCOUNT_DISABLED: 'This account is disabled.',
   // HTTP 503 with Retry-After while the database cannot be reached, and while the server starts.
   UNAVAILABLE: 'Temporarily unavailable. Try again shortly.',
   REQUEST_ENTITY_TOO_LARGE: 'The request body is too large.',
@@ -37,6 +42,12 @@ export function errorBody(
 export interface ErrorDetails {
   field?: string;
   retryAfter?: number;
+  /** REAUTHENTICATION_REQUIRED and SECOND_FACTOR_REQUIRED: what the viewer may prove. */
+  methods?: readonly string[];
+  /** SECOND_FACTOR_REQUIRED: the opaque, single-use challenge of the password step. */
+  challenge?: string;
+  /** ACCOUNT_DISABLED: when the disabling ends (ISO 8601), when it does. */
+  until?: string;
 }
 
 export class AppError extends Error {

@@ -212,6 +212,29 @@ export const OPTIONS = {
     default: code('admin'),
     doc: "who may read the `users` directory: `admin` (others get `FORBIDDEN`) or `signed-in` (every signed-in user, part one's fields; another user's `role` stays admin-only)",
   },
+  EMAIL_VERIFICATION: {
+    schema: z.enum(['optional', 'required']).default('optional'),
+    default: code('optional'),
+    doc: '`required` limits an unverified user to `me`, `session`, `sessions`, `logout` and the e-mail, re-authentication and deletion mutations (`EMAIL_NOT_VERIFIED` elsewhere)',
+  },
+  REAUTH_WINDOW: {
+    ...duration('10m'),
+    doc: 'how recent a proven credential must be for sensitive mutations (`REAUTHENTICATION_REQUIRED` otherwise)',
+  },
+  MAX_SESSIONS_PER_USER: {
+    schema: z.coerce.number().int().min(0).default(0),
+    default: `${code(0)} (no limit)`,
+    doc: "beyond it, a new session ends the user's least recently seen one",
+  },
+  SECURITY_EVENT_RETENTION: {
+    ...duration('90d'),
+    doc: "how long security events (the account's security log) are kept",
+  },
+  WEBAUTHN_RP_ID: {
+    schema: z.string().min(1).optional(),
+    default: 'the host of `PUBLIC_URL`',
+    doc: 'the WebAuthn relying-party id for passkeys',
+  },
   MIGRATE_ON_START: {
     ...flag(true),
     doc: 'apply pending migrations at start (`false`: run `npm run db:migrate` yourself)',

@@ -6,6 +6,7 @@ import { Accounts } from './auth/accounts.js';
 import { SecurityNotices } from './auth/notices.js';
 import { createArgon2Hasher, OWASP_ARGON2, type PasswordHasher } from './auth/password.js';
 import { Recovery } from './auth/recovery.js';
+import { SecurityEvents } from './auth/security-events.js';
 import { createLimits, type Limits } from './limits/limits.js';
 import { MailOutbox } from './mail/outbox.js';
 import type { MailWake } from './mail/wake.js';
@@ -19,6 +20,8 @@ export interface Services {
   /** Abuse limits (API.md): counters shared by every instance on PostgreSQL. */
   limits: Limits;
   recovery: Recovery;
+  /** The account's security log; every change records its event in its own transaction. */
+  events: SecurityEvents;
   /** Mail written in a request's transaction; the worker (boot.ts) sends it. */
   outbox: MailOutbox;
   /** The clock every rule reads (expiry, codes, notices); tests move it instead of sleeping. */
@@ -69,6 +72,7 @@ export function createServices({
   );
   const outbox = new MailOutbox(config.sessionSecrets, mailWake);
   const notices = new SecurityNotices(outbox, config.mail, limits, now);
+  const events = new SecurityEvents(now);
   const services: Services = {
     config,
     sessions,
@@ -79,6 +83,7 @@ export function createServices({
       sessions,
       limits,
       notices,
+      events,
     }),
     recovery: new Recovery({
       prisma: db.prisma,
@@ -92,6 +97,7 @@ export function createServices({
       publicUrl: config.publicUrl,
       now,
     }),
+    events,
     outbox,
     now,
   };

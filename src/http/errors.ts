@@ -40,7 +40,7 @@ export function maskedErrors(logger: Logger): YogaServerOptions<object, object>[
 }
 
 function toGraphQLError(appError: AppError, error: unknown): GraphQLError {
-  const { field, retryAfter } = appError.details;
+  const { retryAfter, ...details } = appError.details;
   const status = ERROR_STATUS[appError.code];
   // Yoga takes the response's status and headers from `http` and leaves it out of the body.
   const http =
@@ -54,7 +54,8 @@ function toGraphQLError(appError: AppError, error: unknown): GraphQLError {
     ...(isGraphQLError(error) ? { nodes: error.nodes, path: error.path } : {}),
     extensions: {
       code: appError.code,
-      ...(field === undefined ? {} : { field }),
+      // field, methods, challenge, until: each only when the error carries it.
+      ...Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined)),
       ...(retryAfter === undefined ? {} : { retryAfter }),
       ...(http === undefined ? {} : { http }),
     },

@@ -4,5 +4,6 @@ import './user.js';
 import './session.js';
 import './auth.js';
 import './recovery.js';
+import './reauthentication.js';
 
 export const schema = lexicographicSortSchema(builder.toSchema());

@@ -1,6 +1,10 @@
+import { deviceName } from '../core/device-name.js';
 import { AppError } from '../errors.js';
+import { AuthMethod as AuthMethodValues } from '../generated/prisma/enums.js';
 import { builder } from './builder.js';
 import { type Context, setViewer } from './context.js';
+
+export const AuthMethod = builder.enumType(AuthMethodValues, { name: 'AuthMethod' });
 
 export const Session = builder.prismaObject('Session', {
   fields: (t) => ({
@@ -11,6 +15,20 @@ export const Session = builder.prismaObject('Session', {
     keepSignedIn: t.exposeBoolean('keepSignedIn'),
     userAgent: t.exposeString('userAgent', { nullable: true }),
     ip: t.exposeString('ip', { nullable: true }),
+    authenticatedAt: t.expose('authenticatedAt', {
+      type: 'DateTime',
+      description: 'When a credential was last proven in this session.',
+    }),
+    methods: t.expose('methods', {
+      type: [AuthMethod],
+      description: 'The credentials proven for this session, e.g. [PASSWORD, TOTP].',
+    }),
+    deviceName: t.string({
+      nullable: true,
+      description:
+        'Readable, from the user agent: "Chrome 131 on macOS"; null when not recognised.',
+      resolve: (session) => deviceName(session.userAgent),
+    }),
     current: t.boolean({
       description: 'True for the session that made this request.',
       resolve: (session, _args, { viewer }) => viewer?.session.id === session.id,

@@ -1,3 +1,4 @@
+import { isDisabled } from '../core/auth/account-state.js';
 import type { User as UserRow } from '../generated/prisma/client.js';
 import { Role as RoleValues } from '../generated/prisma/enums.js';
 import { builder } from './builder.js';
@@ -30,6 +31,23 @@ export const User = builder.prismaObject('User', {
         (await loaders.sessionStats.load(user.id)).lastSeenAt,
     }),
     role: t.expose('role', { type: Role, authScopes: ownerOrAdmin }),
+    emailVerified: t.boolean({
+      authScopes: ownerOrAdmin,
+      resolve: (user) => user.emailVerifiedAt !== null,
+    }),
+    disabled: t.boolean({
+      description: 'An admin disabled the account (for now, or until disabledUntil).',
+      authScopes: ownerOrAdmin,
+      resolve: (user, _args, { services }) => isDisabled(user, services.now()),
+    }),
+    disabledUntil: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the disabling ends; null when enabled or disabled until enabled again.',
+      authScopes: ownerOrAdmin,
+      resolve: (user, _args, { services }) =>
+        isDisabled(user, services.now()) ? user.disabledUntil : null,
+    }),
   }),
 });
 

@@ -17,6 +17,8 @@ import * as types from './graphql.js';
 type Documents = {
     "\n  query MeIdName {\n    me {\n      id\n      name\n    }\n  }\n": typeof types.MeIdNameDocument,
     "\n        query MeDisplayName {\n          me {\n            displayName\n          }\n        }\n      ": typeof types.MeDisplayNameDocument,
+    "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id authenticatedAt methods }\n  }\n": typeof types.ReauthenticateDocument,
+    "\n  query Recency {\n    session { id authenticatedAt methods deviceName lastSeenAt }\n    me { id emailVerified disabled disabledUntil }\n  }\n": typeof types.RecencyDocument,
     "\n  query UsersDirectory {\n    users {\n      totalCount\n      edges {\n        node {\n          ...UserFields\n        }\n      }\n    }\n  }\n": typeof types.UsersDirectoryDocument,
     "\n  query UsersWithRoles {\n    users {\n      edges {\n        node {\n          id\n          role\n        }\n      }\n    }\n  }\n": typeof types.UsersWithRolesDocument,
     "\n  query MeRole {\n    me {\n      id\n      role\n    }\n  }\n": typeof types.MeRoleDocument,
@@ -48,6 +50,8 @@ type Documents = {
 const documents: Documents = {
     "\n  query MeIdName {\n    me {\n      id\n      name\n    }\n  }\n": types.MeIdNameDocument,
     "\n        query MeDisplayName {\n          me {\n            displayName\n          }\n        }\n      ": types.MeDisplayNameDocument,
+    "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id authenticatedAt methods }\n  }\n": types.ReauthenticateDocument,
+    "\n  query Recency {\n    session { id authenticatedAt methods deviceName lastSeenAt }\n    me { id emailVerified disabled disabledUntil }\n  }\n": types.RecencyDocument,
     "\n  query UsersDirectory {\n    users {\n      totalCount\n      edges {\n        node {\n          ...UserFields\n        }\n      }\n    }\n  }\n": types.UsersDirectoryDocument,
     "\n  query UsersWithRoles {\n    users {\n      edges {\n        node {\n          id\n          role\n        }\n      }\n    }\n  }\n": types.UsersWithRolesDocument,
     "\n  query MeRole {\n    me {\n      id\n      role\n    }\n  }\n": types.MeRoleDocument,
@@ -85,6 +89,14 @@ export function graphql(source: "\n  query MeIdName {\n    me {\n      id\n     
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n        query MeDisplayName {\n          me {\n            displayName\n          }\n        }\n      "): typeof import('./graphql.js').MeDisplayNameDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id authenticatedAt methods }\n  }\n"): typeof import('./graphql.js').ReauthenticateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Recency {\n    session { id authenticatedAt methods deviceName lastSeenAt }\n    me { id emailVerified disabled disabledUntil }\n  }\n"): typeof import('./graphql.js').RecencyDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

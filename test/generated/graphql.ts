@@ -4,6 +4,13 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type AuthMethod =
+  | 'EMAIL_CODE'
+  | 'PASSKEY'
+  | 'PASSWORD'
+  | 'RECOVERY_CODE'
+  | 'TOTP';
+
 export type ChangePasswordInput = {
   currentPassword: string;
   newPassword: string;
@@ -11,6 +18,10 @@ export type ChangePasswordInput = {
 
 export type ForgetPasswordInput = {
   email: string;
+};
+
+export type ReauthenticateInput = {
+  password?: string | null | undefined;
 };
 
 export type ResetPasswordInput = {
@@ -50,6 +61,18 @@ export type MeDisplayNameQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type MeDisplayNameQuery = { me: { displayName: string | null } | null };
+
+export type ReauthenticateMutationVariables = Exact<{
+  input: ReauthenticateInput;
+}>;
+
+
+export type ReauthenticateMutation = { reauthenticate: { id: string, authenticatedAt: string, methods: Array<AuthMethod> } };
+
+export type RecencyQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RecencyQuery = { session: { id: string, authenticatedAt: string, methods: Array<AuthMethod>, deviceName: string | null, lastSeenAt: string } | null, me: { id: string, emailVerified: boolean, disabled: boolean, disabledUntil: string | null } | null };
 
 export type UsersDirectoryQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -280,6 +303,32 @@ export const MeDisplayNameDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MeDisplayNameQuery, MeDisplayNameQueryVariables>;
+export const ReauthenticateDocument = new TypedDocumentString(`
+    mutation Reauthenticate($input: ReauthenticateInput!) {
+  reauthenticate(input: $input) {
+    id
+    authenticatedAt
+    methods
+  }
+}
+    `) as unknown as TypedDocumentString<ReauthenticateMutation, ReauthenticateMutationVariables>;
+export const RecencyDocument = new TypedDocumentString(`
+    query Recency {
+  session {
+    id
+    authenticatedAt
+    methods
+    deviceName
+    lastSeenAt
+  }
+  me {
+    id
+    emailVerified
+    disabled
+    disabledUntil
+  }
+}
+    `) as unknown as TypedDocumentString<RecencyQuery, RecencyQueryVariables>;
 export const UsersDirectoryDocument = new TypedDocumentString(`
     query UsersDirectory {
   users {

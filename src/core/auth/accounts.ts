@@ -1,11 +1,13 @@
 import { uniqueViolation } from '../../db/errors.js';
 import { AppError, badInput } from '../../errors.js';
 import type { Prisma, PrismaClient, Session, User } from '../../generated/prisma/client.js';
+import type { AuthMethod } from '../../generated/prisma/enums.js';
 import type { Attempt, Limits } from '../limits/limits.js';
 import type { ClientInfo, IssuedSession, SessionStore } from '../sessions/store.js';
 import type { DeviceCookie } from './device-cookies.js';
 import type { SecurityNotices } from './notices.js';
 import type { PasswordHasher } from './password.js';
+import type { SecurityEvents } from './security-events.js';
 import {
   checkPassword,
   nameLookupKey,
@@ -47,6 +49,12 @@ export interface AccountDeps {
   limits: Limits;
   /** Security e-mail ("new sign-in", "password changed") and the account's known devices. */
   notices: SecurityNotices;
+  events: SecurityEvents;
+}
+
+/** What `reauthenticate` takes; which of them an account needs is `reauthenticationMethods`. */
+export interface ReauthenticateInput {
+  password?: string | null;
 }
 
 export class Accounts {
@@ -82,7 +90,10 @@ export class Accounts {
         });
         // The first browser and IP become known, so signing in again from them sends no notice.
         await this.deps.notices.rememberDevice(tx, user.id, client);
-        return { user, ...(await sessions.start(user.id, input.keepSignedIn, client, tx)) };
+        return {
+          user,
+          ...(await sessions.start(user.id, input.keepSignedIn, client, ['PASSWORD'], tx)),
+        };
       });
     } catch (error) {
       const field = uniqueViolation(error);
@@ -149,7 +160,10 @@ export class Accounts {
       // Signing in while signed in replaces the old session rather than leaving it alive.
       if (replacing) await sessions.end(replacing.id, tx);
       await notices.signedIn(tx, user, client);
-      return { user, ...(await sessions.start(user.id, input.keepSignedIn, client, tx)) };
+      return {
+        user,
+        ...(await sessions.start(user.id, input.keepSignedIn, client, ['PASSWORD'], tx)),
+      };
     });
     notices.wake();
     return signedIn;
@@ -188,6 +202,40 @@ export class Accounts {
     });
     this.deps.notices.wake();
     return changed;
+  }
+
+  /**
+   * What `reauthenticate` accepts from this user (REAUTHENTICATION_REQUIRED's `extensions.methods`).
+   * An account with a second factor will answer more than a password here.
+   */
+  reauthenticationMethods(_user: User): AuthMethod[] {
+    return ['PASSWORD'];
+  }
+
+  /**
+   * Proves the viewer again: `authenticatedAt` becomes now and the session gets a new token, so a
+   * token copied before the proof is not the one that carries it.
+   */
+  async reauthenticate(
+    viewer: { user: User; session: Session },
+    input: ReauthenticateInput,
+    client: ClientInfo,
+  ): Promise<SignedIn> {
+    if (input.password == null) throw badInput('password', 'Enter your password.');
+    const { prisma, hasher, sessions } = this.deps;
+    hasher.admit(client.ip);
+    // Failed attempts count against the sign-in limits, like any password guess.
+    const attempt = await this.deps.limits.signIn(viewer.user.id, client.ip);
+    if (!(await this.checkPassword(attempt, viewer.user, input.password, client.ip)))
+      throw new AppError('INVALID_CREDENTIALS');
+    await attempt.succeeded();
+    const rotated = await prisma.$transaction(async (tx) => {
+      // Under the credential lock: a change that committed since the password was read ended this session.
+      await lockCredential(tx, viewer.user);
+      return sessions.rotate(viewer.session, tx, ['PASSWORD']);
+    });
+    if (!rotated) throw new AppError('UNAUTHENTICATED');
+    return { user: viewer.user, ...rotated };
   }
 }
 

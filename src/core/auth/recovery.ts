@@ -152,7 +152,7 @@ export class Recovery {
       await sessions.endAll(user.id, tx);
       // A session of another account on this browser is replaced, as sign-in does.
       if (replacing) await sessions.end(replacing.id, tx);
-      const issued = await sessions.start(user.id, input.keepSignedIn, client, tx);
+      const issued = await sessions.start(user.id, input.keepSignedIn, client, ['EMAIL_CODE'], tx);
       await notices.rememberDevice(tx, user.id, client);
       await notices.passwordChanged(tx, updated, client);
       return { user: updated, ...issued };

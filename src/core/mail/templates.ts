@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
-import Bowser from 'bowser';
 import escapeHtml from 'escape-html';
+import { deviceName } from '../device-name.js';
 
 /**
  * The security e-mail, each as a text and an HTML part. Everything a user controls (their name, the
@@ -203,20 +203,10 @@ export function quoted(text: string, max: number): string {
   return `"${inert}"`;
 }
 
-// Only names from bowser's own tables: its catch-all parser hands back whatever the agent says.
-const KNOWN_BROWSERS = new Set(Object.values(Bowser.BROWSER_MAP));
-const KNOWN_SYSTEMS = new Set(Object.values(Bowser.OS_MAP));
-
 /** "Firefox 133 on Linux"; an unrecognised agent is shown only quoted and shortened. */
 export function describeDevice(userAgent: string | null): string {
   if (!userAgent) return 'unknown';
-  const { browser, os } = Bowser.parse(userAgent.slice(0, 512));
-  if (!browser.name || !KNOWN_BROWSERS.has(browser.name)) {
-    return `unrecognised browser ${quoted(userAgent, QUOTED_MAX)}`;
-  }
-  const major = /^\d+/.exec(browser.version ?? '')?.[0];
-  const name = major ? `${browser.name} ${major}` : browser.name;
-  return os.name && KNOWN_SYSTEMS.has(os.name) ? `${name} on ${os.name}` : name;
+  return deviceName(userAgent) ?? `unrecognised browser ${quoted(userAgent, QUOTED_MAX)}`;
 }
 
 /** The client address; anything that is not one (a misconfigured proxy passes text on) only quoted. */

@@ -20,6 +20,9 @@ const SESSION_COLUMNS: Record<keyof Session, string> = {
   keepSignedIn: 'keep_signed_in',
   userAgent: 'user_agent',
   ip: 'ip',
+  authenticatedAt: 'authenticated_at',
+  // An enum array arrives as its text form ('{PASSWORD}') unless cast: pg parses text[] into an array.
+  methods: 'methods::text[]',
 };
 
 const USER_COLUMNS: Record<keyof User, string> = {
@@ -33,6 +36,9 @@ const USER_COLUMNS: Record<keyof User, string> = {
   passwordHash: 'password_hash',
   role: 'role',
   credentialVersion: 'credential_version',
+  emailVerifiedAt: 'email_verified_at',
+  disabledAt: 'disabled_at',
+  disabledUntil: 'disabled_until',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 };

@@ -1,5 +1,6 @@
 import type { RunStatement } from '../../db/statements.js';
 import type { Prisma, PrismaClient, Session, User } from '../../generated/prisma/client.js';
+import type { AuthMethod } from '../../generated/prisma/enums.js';
 import { type CachedSession, SessionCache, type SessionChange } from './cache.js';
 import { sessionWithUser } from './lookup.js';
 import { type InvalidationBus, inProcessBus } from './sync.js';
@@ -97,10 +98,12 @@ export class SessionStore {
     );
   }
 
+  /** A new session for a user who has just proven `methods` (they become its recent authentication). */
   async start(
     userId: string,
     keepSignedIn: boolean,
     client: ClientInfo,
+    methods: AuthMethod[],
     db: Db = this.prisma,
   ): Promise<IssuedSession> {
     const now = this.now();
@@ -117,6 +120,8 @@ export class SessionStore {
         absoluteExpiresAt,
         userAgent: client.userAgent?.slice(0, 512) ?? null,
         ip: client.ip?.slice(0, 64) ?? null,
+        authenticatedAt: now,
+        methods,
       },
     });
     return { token, session };
@@ -177,22 +182,32 @@ export class SessionStore {
     return this.changing(db, { users: [userId] }, async () => {});
   }
 
-  /** A new token for the same session (fixation defence); the old token stops working at once. */
-  async rotate(session: Session, db: Db = this.prisma): Promise<IssuedSession | null> {
+  /**
+   * A new token for the same session (fixation defence); the old token stops working at once. With
+   * `proven`, the holder has just proven those credentials again: they become its recent authentication.
+   */
+  async rotate(
+    session: Session,
+    db: Db = this.prisma,
+    proven?: AuthMethod[],
+  ): Promise<IssuedSession | null> {
     const now = this.now();
     const token = newToken();
     const expiresAt = this.nextExpiry(session.keepSignedIn, session.absoluteExpiresAt, now);
+    const changes = {
+      tokenHash: hashToken(token),
+      lastSeenAt: now,
+      expiresAt,
+      ...(proven ? { authenticatedAt: now, methods: proven } : {}),
+    };
     const { count } = await this.changing(db, { sessions: [session.id] }, (tx) =>
       tx.session.updateMany({
         where: { id: session.id, tokenHash: session.tokenHash, expiresAt: { gt: now } },
-        data: { tokenHash: hashToken(token), lastSeenAt: now, expiresAt },
+        data: changes,
       }),
     );
     if (count === 0) return null;
-    return {
-      token,
-      session: { ...session, tokenHash: hashToken(token), lastSeenAt: now, expiresAt },
-    };
+    return { token, session: { ...session, ...changes } };
   }
 
   async end(sessionId: string, db: Db = this.prisma): Promise<boolean> {

@@ -48,3 +48,9 @@ export type KnownDevice = Prisma.KnownDeviceModel
  * Mail waiting for the worker (src/mail/worker.ts); written in the transaction of the change that causes it.
  */
 export type MailOutbox = Prisma.MailOutboxModel
+/**
+ * Model SecurityEvent
+ * What happened to an account, for its owner's security log and live stream; written in the
+ * transaction of the change it records, kept SECURITY_EVENT_RETENTION.
+ */
+export type SecurityEvent = Prisma.SecurityEventModel

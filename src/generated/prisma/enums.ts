@@ -15,3 +15,37 @@ export const Role = {
 } as const
 
 export type Role = (typeof Role)[keyof typeof Role]
+
+
+export const AuthMethod = {
+  PASSWORD: 'PASSWORD',
+  PASSKEY: 'PASSKEY',
+  TOTP: 'TOTP',
+  RECOVERY_CODE: 'RECOVERY_CODE',
+  EMAIL_CODE: 'EMAIL_CODE'
+} as const
+
+export type AuthMethod = (typeof AuthMethod)[keyof typeof AuthMethod]
+
+
+export const SecurityEventKind = {
+  SIGN_IN: 'SIGN_IN',
+  SIGN_IN_FAILED: 'SIGN_IN_FAILED',
+  SIGN_OUT: 'SIGN_OUT',
+  SESSION_REVOKED: 'SESSION_REVOKED',
+  PASSWORD_CHANGED: 'PASSWORD_CHANGED',
+  PASSWORD_RESET: 'PASSWORD_RESET',
+  EMAIL_VERIFIED: 'EMAIL_VERIFIED',
+  EMAIL_CHANGED: 'EMAIL_CHANGED',
+  TWO_FACTOR_ENABLED: 'TWO_FACTOR_ENABLED',
+  TWO_FACTOR_DISABLED: 'TWO_FACTOR_DISABLED',
+  RECOVERY_CODES_REGENERATED: 'RECOVERY_CODES_REGENERATED',
+  RECOVERY_CODE_USED: 'RECOVERY_CODE_USED',
+  PASSKEY_ADDED: 'PASSKEY_ADDED',
+  PASSKEY_REMOVED: 'PASSKEY_REMOVED',
+  ACCOUNT_DISABLED: 'ACCOUNT_DISABLED',
+  ACCOUNT_ENABLED: 'ACCOUNT_ENABLED',
+  ROLE_CHANGED: 'ROLE_CHANGED'
+} as const
+
+export type SecurityEventKind = (typeof SecurityEventKind)[keyof typeof SecurityEventKind]

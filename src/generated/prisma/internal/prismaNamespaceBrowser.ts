@@ -56,7 +56,8 @@ export const ModelName = {
   RateLimit: 'RateLimit',
   PasswordResetCode: 'PasswordResetCode',
   KnownDevice: 'KnownDevice',
-  MailOutbox: 'MailOutbox'
+  MailOutbox: 'MailOutbox',
+  SecurityEvent: 'SecurityEvent'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -86,6 +87,9 @@ export const UserScalarFieldEnum = {
   passwordHash: 'passwordHash',
   role: 'role',
   credentialVersion: 'credentialVersion',
+  emailVerifiedAt: 'emailVerifiedAt',
+  disabledAt: 'disabledAt',
+  disabledUntil: 'disabledUntil',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const
@@ -103,7 +107,9 @@ export const SessionScalarFieldEnum = {
   absoluteExpiresAt: 'absoluteExpiresAt',
   keepSignedIn: 'keepSignedIn',
   userAgent: 'userAgent',
-  ip: 'ip'
+  ip: 'ip',
+  authenticatedAt: 'authenticatedAt',
+  methods: 'methods'
 } as const
 
 export type SessionScalarFieldEnum = (typeof SessionScalarFieldEnum)[keyof typeof SessionScalarFieldEnum]
@@ -154,6 +160,20 @@ export const MailOutboxScalarFieldEnum = {
 } as const
 
 export type MailOutboxScalarFieldEnum = (typeof MailOutboxScalarFieldEnum)[keyof typeof MailOutboxScalarFieldEnum]
+
+
+export const SecurityEventScalarFieldEnum = {
+  id: 'id',
+  userId: 'userId',
+  kind: 'kind',
+  at: 'at',
+  ip: 'ip',
+  userAgent: 'userAgent',
+  sessionId: 'sessionId',
+  actorId: 'actorId'
+} as const
+
+export type SecurityEventScalarFieldEnum = (typeof SecurityEventScalarFieldEnum)[keyof typeof SecurityEventScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -35,6 +35,7 @@ export type SessionMinAggregateOutputType = {
   keepSignedIn: boolean | null
   userAgent: string | null
   ip: string | null
+  authenticatedAt: Date | null
 }
 
 export type SessionMaxAggregateOutputType = {
@@ -48,6 +49,7 @@ export type SessionMaxAggregateOutputType = {
   keepSignedIn: boolean | null
   userAgent: string | null
   ip: string | null
+  authenticatedAt: Date | null
 }
 
 export type SessionCountAggregateOutputType = {
@@ -61,6 +63,8 @@ export type SessionCountAggregateOutputType = {
   keepSignedIn: number
   userAgent: number
   ip: number
+  authenticatedAt: number
+  methods: number
   _all: number
 }
 
@@ -76,6 +80,7 @@ export type SessionMinAggregateInputType = {
   keepSignedIn?: true
   userAgent?: true
   ip?: true
+  authenticatedAt?: true
 }
 
 export type SessionMaxAggregateInputType = {
@@ -89,6 +94,7 @@ export type SessionMaxAggregateInputType = {
   keepSignedIn?: true
   userAgent?: true
   ip?: true
+  authenticatedAt?: true
 }
 
 export type SessionCountAggregateInputType = {
@@ -102,6 +108,8 @@ export type SessionCountAggregateInputType = {
   keepSignedIn?: true
   userAgent?: true
   ip?: true
+  authenticatedAt?: true
+  methods?: true
   _all?: true
 }
 
@@ -188,6 +196,8 @@ export type SessionGroupByOutputType = {
   keepSignedIn: boolean
   userAgent: string | null
   ip: string | null
+  authenticatedAt: Date
+  methods: $Enums.AuthMethod[]
   _count: SessionCountAggregateOutputType | null
   _min: SessionMinAggregateOutputType | null
   _max: SessionMaxAggregateOutputType | null
@@ -222,6 +232,8 @@ export type SessionWhereInput = {
   keepSignedIn?: Prisma.BoolFilter<"Session"> | boolean
   userAgent?: Prisma.StringNullableFilter<"Session"> | string | null
   ip?: Prisma.StringNullableFilter<"Session"> | string | null
+  authenticatedAt?: Prisma.DateTimeFilter<"Session"> | Date | string
+  methods?: Prisma.EnumAuthMethodNullableListFilter<"Session">
   user?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
 }
 
@@ -236,6 +248,8 @@ export type SessionOrderByWithRelationInput = {
   keepSignedIn?: Prisma.SortOrder
   userAgent?: Prisma.SortOrderInput | Prisma.SortOrder
   ip?: Prisma.SortOrderInput | Prisma.SortOrder
+  authenticatedAt?: Prisma.SortOrder
+  methods?: Prisma.SortOrder
   user?: Prisma.UserOrderByWithRelationInput
 }
 
@@ -253,6 +267,8 @@ export type SessionWhereUniqueInput = Prisma.AtLeast<{
   keepSignedIn?: Prisma.BoolFilter<"Session"> | boolean
   userAgent?: Prisma.StringNullableFilter<"Session"> | string | null
   ip?: Prisma.StringNullableFilter<"Session"> | string | null
+  authenticatedAt?: Prisma.DateTimeFilter<"Session"> | Date | string
+  methods?: Prisma.EnumAuthMethodNullableListFilter<"Session">
   user?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
 }, "id" | "tokenHash">
 
@@ -267,6 +283,8 @@ export type SessionOrderByWithAggregationInput = {
   keepSignedIn?: Prisma.SortOrder
   userAgent?: Prisma.SortOrderInput | Prisma.SortOrder
   ip?: Prisma.SortOrderInput | Prisma.SortOrder
+  authenticatedAt?: Prisma.SortOrder
+  methods?: Prisma.SortOrder
   _count?: Prisma.SessionCountOrderByAggregateInput
   _max?: Prisma.SessionMaxOrderByAggregateInput
   _min?: Prisma.SessionMinOrderByAggregateInput
@@ -286,6 +304,8 @@ export type SessionScalarWhereWithAggregatesInput = {
   keepSignedIn?: Prisma.BoolWithAggregatesFilter<"Session"> | boolean
   userAgent?: Prisma.StringNullableWithAggregatesFilter<"Session"> | string | null
   ip?: Prisma.StringNullableWithAggregatesFilter<"Session"> | string | null
+  authenticatedAt?: Prisma.DateTimeWithAggregatesFilter<"Session"> | Date | string
+  methods?: Prisma.EnumAuthMethodNullableListFilter<"Session">
 }
 
 export type SessionCreateInput = {
@@ -298,6 +318,8 @@ export type SessionCreateInput = {
   keepSignedIn: boolean
   userAgent?: string | null
   ip?: string | null
+  authenticatedAt?: Date | string
+  methods?: Prisma.SessionCreatemethodsInput | $Enums.AuthMethod[]
   user: Prisma.UserCreateNestedOneWithoutSessionsInput
 }
 
@@ -312,6 +334,8 @@ export type SessionUncheckedCreateInput = {
   keepSignedIn: boolean
   userAgent?: string | null
   ip?: string | null
+  authenticatedAt?: Date | string
+  methods?: Prisma.SessionCreatemethodsInput | $Enums.AuthMethod[]
 }
 
 export type SessionUpdateInput = {
@@ -324,6 +348,8 @@ export type SessionUpdateInput = {
   keepSignedIn?: Prisma.BoolFieldUpdateOperationsInput | boolean
   userAgent?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   ip?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  authenticatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  methods?: Prisma.SessionUpdatemethodsInput | $Enums.AuthMethod[]
   user?: Prisma.UserUpdateOneRequiredWithoutSessionsNestedInput
 }
 
@@ -338,6 +364,8 @@ export type SessionUncheckedUpdateInput = {
   keepSignedIn?: Prisma.BoolFieldUpdateOperationsInput | boolean
   userAgent?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   ip?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  authenticatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  methods?: Prisma.SessionUpdatemethodsInput | $Enums.AuthMethod[]
 }
 
 export type SessionCreateManyInput = {
@@ -351,6 +379,8 @@ export type SessionCreateManyInput = {
   keepSignedIn: boolean
   userAgent?: string | null
   ip?: string | null
+  authenticatedAt?: Date | string
+  methods?: Prisma.SessionCreatemethodsInput | $Enums.AuthMethod[]
 }
 
 export type SessionUpdateManyMutationInput = {
@@ -363,6 +393,8 @@ export type SessionUpdateManyMutationInput = {
   keepSignedIn?: Prisma.BoolFieldUpdateOperationsInput | boolean
   userAgent?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   ip?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  authenticatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  methods?: Prisma.SessionUpdatemethodsInput | $Enums.AuthMethod[]
 }
 
 export type SessionUncheckedUpdateManyInput = {
@@ -376,6 +408,8 @@ export type SessionUncheckedUpdateManyInput = {
   keepSignedIn?: Prisma.BoolFieldUpdateOperationsInput | boolean
   userAgent?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   ip?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  authenticatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  methods?: Prisma.SessionUpdatemethodsInput | $Enums.AuthMethod[]
 }
 
 export type SessionListRelationFilter = {
@@ -386,6 +420,14 @@ export type SessionListRelationFilter = {
 
 export type SessionOrderByRelationAggregateInput = {
   _count?: Prisma.SortOrder
+}
+
+export type EnumAuthMethodNullableListFilter<$PrismaModel = never> = {
+  equals?: $Enums.AuthMethod[] | Prisma.ListEnumAuthMethodFieldRefInput<$PrismaModel> | null
+  has?: $Enums.AuthMethod | Prisma.EnumAuthMethodFieldRefInput<$PrismaModel> | null
+  hasEvery?: $Enums.AuthMethod[] | Prisma.ListEnumAuthMethodFieldRefInput<$PrismaModel>
+  hasSome?: $Enums.AuthMethod[] | Prisma.ListEnumAuthMethodFieldRefInput<$PrismaModel>
+  isEmpty?: boolean
 }
 
 export type SessionCountOrderByAggregateInput = {
@@ -399,6 +441,8 @@ export type SessionCountOrderByAggregateInput = {
   keepSignedIn?: Prisma.SortOrder
   userAgent?: Prisma.SortOrder
   ip?: Prisma.SortOrder
+  authenticatedAt?: Prisma.SortOrder
+  methods?: Prisma.SortOrder
 }
 
 export type SessionMaxOrderByAggregateInput = {
@@ -412,6 +456,7 @@ export type SessionMaxOrderByAggregateInput = {
   keepSignedIn?: Prisma.SortOrder
   userAgent?: Prisma.SortOrder
   ip?: Prisma.SortOrder
+  authenticatedAt?: Prisma.SortOrder
 }
 
 export type SessionMinOrderByAggregateInput = {
@@ -425,6 +470,7 @@ export type SessionMinOrderByAggregateInput = {
   keepSignedIn?: Prisma.SortOrder
   userAgent?: Prisma.SortOrder
   ip?: Prisma.SortOrder
+  authenticatedAt?: Prisma.SortOrder
 }
 
 export type SessionCreateNestedManyWithoutUserInput = {
@@ -469,8 +515,17 @@ export type SessionUncheckedUpdateManyWithoutUserNestedInput = {
   deleteMany?: Prisma.SessionScalarWhereInput | Prisma.SessionScalarWhereInput[]
 }
 
+export type SessionCreatemethodsInput = {
+  set: $Enums.AuthMethod[]
+}
+
 export type BoolFieldUpdateOperationsInput = {
   set?: boolean
+}
+
+export type SessionUpdatemethodsInput = {
+  set?: $Enums.AuthMethod[]
+  push?: $Enums.AuthMethod | $Enums.AuthMethod[]
 }
 
 export type SessionCreateWithoutUserInput = {
@@ -483,6 +538,8 @@ export type SessionCreateWithoutUserInput = {
   keepSignedIn: boolean
   userAgent?: string | null
   ip?: string | null
+  authenticatedAt?: Date | string
+  methods?: Prisma.SessionCreatemethodsInput | $Enums.AuthMethod[]
 }
 
 export type SessionUncheckedCreateWithoutUserInput = {
@@ -495,6 +552,8 @@ export type SessionUncheckedCreateWithoutUserInput = {
   keepSignedIn: boolean
   userAgent?: string | null
   ip?: string | null
+  authenticatedAt?: Date | string
+  methods?: Prisma.SessionCreatemethodsInput | $Enums.AuthMethod[]
 }
 
 export type SessionCreateOrConnectWithoutUserInput = {
@@ -537,6 +596,8 @@ export type SessionScalarWhereInput = {
   keepSignedIn?: Prisma.BoolFilter<"Session"> | boolean
   userAgent?: Prisma.StringNullableFilter<"Session"> | string | null
   ip?: Prisma.StringNullableFilter<"Session"> | string | null
+  authenticatedAt?: Prisma.DateTimeFilter<"Session"> | Date | string
+  methods?: Prisma.EnumAuthMethodNullableListFilter<"Session">
 }
 
 export type SessionCreateManyUserInput = {
@@ -549,6 +610,8 @@ export type SessionCreateManyUserInput = {
   keepSignedIn: boolean
   userAgent?: string | null
   ip?: string | null
+  authenticatedAt?: Date | string
+  methods?: Prisma.SessionCreatemethodsInput | $Enums.AuthMethod[]
 }
 
 export type SessionUpdateWithoutUserInput = {
@@ -561,6 +624,8 @@ export type SessionUpdateWithoutUserInput = {
   keepSignedIn?: Prisma.BoolFieldUpdateOperationsInput | boolean
   userAgent?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   ip?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  authenticatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  methods?: Prisma.SessionUpdatemethodsInput | $Enums.AuthMethod[]
 }
 
 export type SessionUncheckedUpdateWithoutUserInput = {
@@ -573,6 +638,8 @@ export type SessionUncheckedUpdateWithoutUserInput = {
   keepSignedIn?: Prisma.BoolFieldUpdateOperationsInput | boolean
   userAgent?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   ip?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  authenticatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  methods?: Prisma.SessionUpdatemethodsInput | $Enums.AuthMethod[]
 }
 
 export type SessionUncheckedUpdateManyWithoutUserInput = {
@@ -585,6 +652,8 @@ export type SessionUncheckedUpdateManyWithoutUserInput = {
   keepSignedIn?: Prisma.BoolFieldUpdateOperationsInput | boolean
   userAgent?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   ip?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  authenticatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  methods?: Prisma.SessionUpdatemethodsInput | $Enums.AuthMethod[]
 }
 
 
@@ -600,6 +669,8 @@ export type SessionSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   keepSignedIn?: boolean
   userAgent?: boolean
   ip?: boolean
+  authenticatedAt?: boolean
+  methods?: boolean
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["session"]>
 
@@ -614,6 +685,8 @@ export type SessionSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   keepSignedIn?: boolean
   userAgent?: boolean
   ip?: boolean
+  authenticatedAt?: boolean
+  methods?: boolean
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["session"]>
 
@@ -628,6 +701,8 @@ export type SessionSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   keepSignedIn?: boolean
   userAgent?: boolean
   ip?: boolean
+  authenticatedAt?: boolean
+  methods?: boolean
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["session"]>
 
@@ -642,9 +717,11 @@ export type SessionSelectScalar = {
   keepSignedIn?: boolean
   userAgent?: boolean
   ip?: boolean
+  authenticatedAt?: boolean
+  methods?: boolean
 }
 
-export type SessionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tokenHash" | "userId" | "createdAt" | "lastSeenAt" | "expiresAt" | "absoluteExpiresAt" | "keepSignedIn" | "userAgent" | "ip", ExtArgs["result"]["session"]>
+export type SessionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tokenHash" | "userId" | "createdAt" | "lastSeenAt" | "expiresAt" | "absoluteExpiresAt" | "keepSignedIn" | "userAgent" | "ip" | "authenticatedAt" | "methods", ExtArgs["result"]["session"]>
 export type SessionInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }
@@ -674,6 +751,15 @@ export type $SessionPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     keepSignedIn: boolean
     userAgent: string | null
     ip: string | null
+    /**
+     * When a credential was last proven in this session (sign-in, second factor, reauthenticate); the
+     * "recent authentication" sensitive mutations ask for. Activity and refreshSession leave it alone.
+     */
+    authenticatedAt: Date
+    /**
+     * The credentials proven for this session, in the order they were proven.
+     */
+    methods: $Enums.AuthMethod[]
   }, ExtArgs["result"]["session"]>
   composites: {}
 }
@@ -1108,6 +1194,8 @@ export interface SessionFieldRefs {
   readonly keepSignedIn: Prisma.FieldRef<"Session", 'Boolean'>
   readonly userAgent: Prisma.FieldRef<"Session", 'String'>
   readonly ip: Prisma.FieldRef<"Session", 'String'>
+  readonly authenticatedAt: Prisma.FieldRef<"Session", 'DateTime'>
+  readonly methods: Prisma.FieldRef<"Session", 'AuthMethod[]'>
 }
     
 
