@@ -62,12 +62,32 @@ function answerClientErrors(server: Server): void {
   });
 }
 
-/** The Node server every instance (and every test server) listens with. */
-export function createHttpServer(handler: RequestListener): Server {
-  // Node's default gives a request five minutes to arrive; a body of at most MAX_BODY_BYTES needs far
-  // less, and each trickling connection held open is one a slow-loris client does not pay for.
+export interface HttpTimeouts {
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  /** How often Node looks for requests past those timeouts. */
+  checkIntervalMs: number;
+}
+
+// Node's default gives a request five minutes to arrive; a body of at most MAX_BODY_BYTES needs far
+// less, and each trickling connection held open is one a slow-loris client does not pay for.
+const TIMEOUTS: HttpTimeouts = {
+  requestTimeoutMs: REQUEST_TIMEOUT_MS,
+  headersTimeoutMs: HEADERS_TIMEOUT_MS,
+  checkIntervalMs: 5_000,
+};
+
+/** The Node server every instance (and every test server) listens with; tests may shorten the timeouts. */
+export function createHttpServer(
+  handler: RequestListener,
+  timeouts: HttpTimeouts = TIMEOUTS,
+): Server {
   const server = createServer(
-    { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS },
+    {
+      requestTimeout: timeouts.requestTimeoutMs,
+      headersTimeout: timeouts.headersTimeoutMs,
+      connectionsCheckingInterval: timeouts.checkIntervalMs,
+    },
     pathTargetsOnly(handler),
   );
   answerClientErrors(server);
