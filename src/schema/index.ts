@@ -4,5 +4,7 @@ import './user.js';
 import './session.js';
 import './auth.js';
 import './recovery.js';
+// Modules built on the core without changing it (docs/extending.md).
+import '../extensions/index.js';
 
 export const schema = lexicographicSortSchema(builder.toSchema());
