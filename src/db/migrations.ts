@@ -14,7 +14,6 @@ import { openSchemaEngine } from './schema-engine.js';
 
 export const PRISMA_DIR = fileURLToPath(new URL('../../prisma/', import.meta.url));
 export const MIGRATIONS_DIR = join(PRISMA_DIR, 'migrations');
-export const SCHEMA_PATH = join(PRISMA_DIR, 'schema.prisma');
 
 const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
@@ -46,8 +45,20 @@ export async function readMigrations(baseDir = MIGRATIONS_DIR): Promise<Migratio
   };
 }
 
+/**
+ * Every .prisma file under prisma/ (Prisma's multi-file schema, as `prisma generate` reads it through
+ * prisma.config.ts): schema.prisma holds the core's models, prisma/extensions/ a team's own.
+ */
 async function readSchema() {
-  return { path: SCHEMA_PATH, content: await readFile(SCHEMA_PATH, 'utf8') };
+  const names = (await readdir(PRISMA_DIR, { recursive: true }))
+    .filter((name) => name.endsWith('.prisma'))
+    .sort();
+  return Promise.all(
+    names.map(async (name) => {
+      const path = join(PRISMA_DIR, name);
+      return { path, content: await readFile(path, 'utf8') };
+    }),
+  );
 }
 
 /** Applies pending migrations; returns the names it applied. */
@@ -78,7 +89,7 @@ export async function diffSchemaAgainstMigrations(
   try {
     const result = await engine.diff({
       from: { tag: 'migrations', ...(await readMigrations()) },
-      to: { tag: 'schemaDatamodel', files: [schema] },
+      to: { tag: 'schemaDatamodel', files: schema },
       script: true,
       exitCode: true,
       filters: NO_FILTERS,

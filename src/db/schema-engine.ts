@@ -32,13 +32,13 @@ function initialiseWasm(): Promise<void> {
 
 export async function openSchemaEngine(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
-  datamodel: { path: string; content: string },
+  datamodels: { path: string; content: string }[],
 ): Promise<SchemaEngine> {
   await initialiseWasm();
   const adapter = bindMigrationAwareSqlAdapterFactory(adapterFactory);
   const log = (_message: string) => {};
   return (await engineGlue.SchemaEngine.new(
-    { datamodels: [[datamodel.path, datamodel.content]] },
+    { datamodels: datamodels.map(({ path, content }) => [path, content]) },
     log,
     adapter,
   )) as SchemaEngine;

@@ -5,5 +5,7 @@ import './session.js';
 import './auth.js';
 import './recovery.js';
 import './reauthentication.js';
+// Modules built on the core without changing it (docs/extending.md).
+import '../extensions/index.js';
 
 export const schema = lexicographicSortSchema(builder.toSchema());

@@ -17,6 +17,9 @@ import * as types from './graphql.js';
 type Documents = {
     "\n  query MeIdName {\n    me {\n      id\n      name\n    }\n  }\n": typeof types.MeIdNameDocument,
     "\n        query MeDisplayName {\n          me {\n            displayName\n          }\n        }\n      ": typeof types.MeDisplayNameDocument,
+    "\n  query Notes($first: Int) {\n    notes(first: $first) {\n      id\n      text\n      createdAt\n    }\n  }\n": typeof types.NotesDocument,
+    "\n  mutation AddNote($input: AddNoteInput!) {\n    addNote(input: $input) {\n      id\n      text\n      createdAt\n    }\n  }\n": typeof types.AddNoteDocument,
+    "\n  mutation DeleteNote($id: ID!) {\n    deleteNote(id: $id)\n  }\n": typeof types.DeleteNoteDocument,
     "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id authenticatedAt methods }\n  }\n": typeof types.ReauthenticateDocument,
     "\n  query Recency {\n    session { id authenticatedAt methods deviceName lastSeenAt }\n    me { id emailVerified disabled disabledUntil }\n  }\n": typeof types.RecencyDocument,
     "\n  query UsersDirectory {\n    users {\n      totalCount\n      edges {\n        node {\n          ...UserFields\n        }\n      }\n    }\n  }\n": typeof types.UsersDirectoryDocument,
@@ -50,6 +53,9 @@ type Documents = {
 const documents: Documents = {
     "\n  query MeIdName {\n    me {\n      id\n      name\n    }\n  }\n": types.MeIdNameDocument,
     "\n        query MeDisplayName {\n          me {\n            displayName\n          }\n        }\n      ": types.MeDisplayNameDocument,
+    "\n  query Notes($first: Int) {\n    notes(first: $first) {\n      id\n      text\n      createdAt\n    }\n  }\n": types.NotesDocument,
+    "\n  mutation AddNote($input: AddNoteInput!) {\n    addNote(input: $input) {\n      id\n      text\n      createdAt\n    }\n  }\n": types.AddNoteDocument,
+    "\n  mutation DeleteNote($id: ID!) {\n    deleteNote(id: $id)\n  }\n": types.DeleteNoteDocument,
     "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id authenticatedAt methods }\n  }\n": types.ReauthenticateDocument,
     "\n  query Recency {\n    session { id authenticatedAt methods deviceName lastSeenAt }\n    me { id emailVerified disabled disabledUntil }\n  }\n": types.RecencyDocument,
     "\n  query UsersDirectory {\n    users {\n      totalCount\n      edges {\n        node {\n          ...UserFields\n        }\n      }\n    }\n  }\n": types.UsersDirectoryDocument,
@@ -89,6 +95,18 @@ export function graphql(source: "\n  query MeIdName {\n    me {\n      id\n     
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n        query MeDisplayName {\n          me {\n            displayName\n          }\n        }\n      "): typeof import('./graphql.js').MeDisplayNameDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Notes($first: Int) {\n    notes(first: $first) {\n      id\n      text\n      createdAt\n    }\n  }\n"): typeof import('./graphql.js').NotesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddNote($input: AddNoteInput!) {\n    addNote(input: $input) {\n      id\n      text\n      createdAt\n    }\n  }\n"): typeof import('./graphql.js').AddNoteDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteNote($id: ID!) {\n    deleteNote(id: $id)\n  }\n"): typeof import('./graphql.js').DeleteNoteDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

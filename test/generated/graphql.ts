@@ -4,6 +4,11 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type AddNoteInput = {
+  /** 1 to 1000 characters. */
+  text: string;
+};
+
 export type AuthMethod =
   | 'EMAIL_CODE'
   | 'PASSKEY'
@@ -61,6 +66,27 @@ export type MeDisplayNameQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type MeDisplayNameQuery = { me: { displayName: string | null } | null };
+
+export type NotesQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type NotesQuery = { notes: Array<{ id: string, text: string, createdAt: string }> };
+
+export type AddNoteMutationVariables = Exact<{
+  input: AddNoteInput;
+}>;
+
+
+export type AddNoteMutation = { addNote: { id: string, text: string, createdAt: string } };
+
+export type DeleteNoteMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteNoteMutation = { deleteNote: boolean };
 
 export type ReauthenticateMutationVariables = Exact<{
   input: ReauthenticateInput;
@@ -303,6 +329,29 @@ export const MeDisplayNameDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MeDisplayNameQuery, MeDisplayNameQueryVariables>;
+export const NotesDocument = new TypedDocumentString(`
+    query Notes($first: Int) {
+  notes(first: $first) {
+    id
+    text
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<NotesQuery, NotesQueryVariables>;
+export const AddNoteDocument = new TypedDocumentString(`
+    mutation AddNote($input: AddNoteInput!) {
+  addNote(input: $input) {
+    id
+    text
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<AddNoteMutation, AddNoteMutationVariables>;
+export const DeleteNoteDocument = new TypedDocumentString(`
+    mutation DeleteNote($id: ID!) {
+  deleteNote(id: $id)
+}
+    `) as unknown as TypedDocumentString<DeleteNoteMutation, DeleteNoteMutationVariables>;
 export const ReauthenticateDocument = new TypedDocumentString(`
     mutation Reauthenticate($input: ReauthenticateInput!) {
   reauthenticate(input: $input) {

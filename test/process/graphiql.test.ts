@@ -55,6 +55,9 @@ describe('GraphiQL', () => {
     expect(directive('script-src')?.trim()).toBe("script-src 'self'");
     expect(directive('connect-src')?.trim()).toBe("connect-src 'self'");
     expect(directive('default-src')?.trim()).toBe("default-src 'none'");
+    // No directive names another origin, a scheme that reaches one, or a wildcard.
+    const sources = policy.split(';').flatMap((part) => part.trim().split(/\s+/).slice(1));
+    expect(sources.filter((source) => !/^('[\w-]+'|data:)$/.test(source))).toEqual([]);
   });
 
   it.skipIf(!existsSync(CHROMIUM))(

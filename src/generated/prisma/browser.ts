@@ -18,6 +18,11 @@ export { Prisma }
 export * as $Enums from './enums.js'
 export * from './enums.js';
 /**
+ * Model Note
+ * A short text its user keeps. Deleted with the user.
+ */
+export type Note = Prisma.NoteModel
+/**
  * Model User
  * 
  */
