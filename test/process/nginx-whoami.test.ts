@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import {
   createServer,
-  type IncomingHttpHeaders,
   request as httpRequest,
+  type IncomingHttpHeaders,
   type OutgoingHttpHeaders,
   type Server,
 } from 'node:http';
