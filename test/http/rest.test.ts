@@ -553,7 +553,9 @@ describe('the REST routes', () => {
   });
 });
 
-describe('REST limits, and /v1/users under USERS_QUERY_ACCESS=signed-in', () => {
+const APP_ORIGIN = 'https://app.example.test';
+
+describe('REST limits, CORS, and /v1/users under USERS_QUERY_ACCESS=signed-in', () => {
   let server: TestServer;
   let member: TestClient;
   beforeAll(async () => {
@@ -564,6 +566,7 @@ describe('REST limits, and /v1/users under USERS_QUERY_ACCESS=signed-in', () => 
         RATE_LIMIT_SIGNUP_IP: '3',
         RATE_LIMIT_RESET_IP: '1',
         USERS_QUERY_ACCESS: 'signed-in',
+        ALLOWED_ORIGINS: APP_ORIGIN,
       },
     });
     // The first of the three sign-ups this address may make.
@@ -620,5 +623,26 @@ describe('REST limits, and /v1/users under USERS_QUERY_ACCESS=signed-in', () => 
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((limited.body as { code: string }).code).toBe('RATE_LIMITED');
+  });
+
+  it('an origin in ALLOWED_ORIGINS may log out cross-origin with credentials (DELETE is preflighted)', async () => {
+    const preflight = await server.fetch(`${server.origin}/v1/user/logout`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: APP_ORIGIN,
+        'access-control-request-method': 'DELETE',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(preflight.status).toBeLessThan(300);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
+    expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('DELETE');
+    // The sign-ups of this address are spent; the member signed up first leaves.
+    const answer = await send(server, member, 'DELETE', '/v1/user/logout', {
+      headers: { 'content-type': 'application/json', origin: APP_ORIGIN },
+    });
+    expect(answer.status).toBe(204);
+    expect(answer.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
   });
 });
