@@ -20,6 +20,8 @@ export const ERROR_MESSAGES = {
   // HTTP 503 with Retry-After while the database cannot be reached, and while the server starts.
   UNAVAILABLE: 'Temporarily unavailable. Try again shortly.',
   REQUEST_ENTITY_TOO_LARGE: 'The request body is too large.',
+  // What GraphQL calls a masked failure; the HTTP routes beside it (REST, /whoami) answer it with 500.
+  INTERNAL_SERVER_ERROR: 'Unexpected error.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

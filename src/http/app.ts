@@ -16,9 +16,11 @@ import { hostCheck, useHostCheck } from './hosts.js';
 import { useQueryStringJson } from './query-string.js';
 import { useReadiness } from './readiness.js';
 import { useRequestLog, yogaLogger } from './request-log.js';
+import { restRouteMethods, useRestRoutes } from './rest/index.js';
 import { isServedRoute, useServedRoutes } from './routes.js';
 import { useSessionCookie } from './session-cookie.js';
 import { useVariableErrors } from './variable-errors.js';
+import { useWhoami, WHOAMI_PATH } from './whoami.js';
 
 /** The core's dependencies (database, logger, hasher, cache sync, clock); boot.ts supplies them. */
 export type AppDeps = ServicesDeps;
@@ -51,7 +53,10 @@ export function createApp(deps: AppDeps): App {
     trustProxy: config.http.trustProxy,
   });
   const hostAllowed = hostCheck(config.http);
-  const routes = { graphqlEndpoint: GRAPHQL_ENDPOINT };
+  const routes = {
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
+    more: new Map([...restRouteMethods(), [WHOAMI_PATH, new Set(['GET', 'HEAD'])]]),
+  };
 
   const yoga = createYoga<ServerContext, Context>({
     schema,
@@ -80,7 +85,7 @@ export function createApp(deps: AppDeps): App {
       return {
         origin: [origin],
         credentials: true,
-        methods: ['GET', 'POST'],
+        methods: ['GET', 'POST', 'DELETE'],
         allowedHeaders: ['content-type', 'authorization'],
       };
     },
@@ -101,6 +106,9 @@ export function createApp(deps: AppDeps): App {
       ...(config.internal.bodyLimit === 'plugin'
         ? [useBodyLimit({ maxBytes: config.http.maxBodyBytes })]
         : []),
+      // After the guards above, whose rules hold for these routes as for GraphQL.
+      useWhoami({ context, logger }),
+      useRestRoutes({ context, logger, maxBodyBytes: config.http.maxBodyBytes }),
       ...useArmor(config.graphql, config.http.introspection),
       useVariableErrors(),
       useSessionCookie(),

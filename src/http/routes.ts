@@ -14,9 +14,11 @@ const READ = new Set(['GET', 'HEAD']);
 /** The methods a path we serve answers (`any` at the endpoint: Yoga answers 405 to the ones it does not take). */
 function routeMethods(
   pathname: string,
-  graphqlEndpoint: string,
+  { graphqlEndpoint, more }: RouteOptions,
 ): ReadonlySet<string> | 'any' | undefined {
   if (pathname === graphqlEndpoint) return 'any';
+  const handled = more?.get(pathname);
+  if (handled) return handled;
   // Liveness, readiness, and the account page with its hashed assets (http/account-page.ts checks the names).
   if (pathname === '/health' || pathname === '/ready') return READ;
   if (pathname === '/' || pathname === '/index.html' || /^\/assets\/[^/]+$/.test(pathname))
@@ -31,6 +33,8 @@ export interface RawRequestContext {
 
 export interface RouteOptions {
   graphqlEndpoint: string;
+  /** The routes answered beside GraphQL (/whoami, the REST routes), path → methods. */
+  more?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** True when the request is for a route we serve, in canonical form. */
@@ -38,13 +42,13 @@ export function isServedRoute(
   method: string,
   { pathname }: URL,
   context: RawRequestContext,
-  { graphqlEndpoint }: RouteOptions,
+  options: RouteOptions,
 ): boolean {
   // Yoga sees the URL after dot segments are resolved (`/./graphql`, `/a/../graphql` are `/graphql`): a
   // target sent in any other form than the one we check is refused rather than reinterpreted.
   const raw = context.req?.url;
   if (raw !== undefined && raw.split('?', 1)[0] !== pathname) return false;
-  const methods = routeMethods(pathname, graphqlEndpoint);
+  const methods = routeMethods(pathname, options);
   return methods === 'any' || methods?.has(method) === true;
 }
 
