@@ -48,6 +48,17 @@ export function useJsonMediaTypes(): Plugin {
 const badRequest = (message: string) =>
   createGraphQLError(message, { extensions: { http: { status: 400 } } });
 
+/**
+ * The seed's REST logout is a DELETE with no body and no Content-Type. Exempt from the media-type rule:
+ * a browser cannot send a cross-site DELETE without a CORS preflight (which we answer only for allowed
+ * origins), and the Origin check below still applies.
+ */
+function isBodilessDelete(request: Request): boolean {
+  if (request.method !== 'DELETE' || request.headers.has('transfer-encoding')) return false;
+  const length = request.headers.get('content-length');
+  return length === null || length.trim() === '0';
+}
+
 export interface CsrfOptions {
   allowedOrigins: readonly string[];
   trustProxy: boolean;
@@ -72,7 +83,7 @@ export function useCsrfGuard({
       // that reaches the same handler (http/routes.ts refuses those too).
       if (SAFE_METHODS.has(request.method)) return;
 
-      if (!EXECUTABLE_TYPES.has(mediaType(request))) {
+      if (!EXECUTABLE_TYPES.has(mediaType(request)) && !isBodilessDelete(request)) {
         return endResponse(
           refusal(fetchAPI, 415, 'FORBIDDEN', 'Only application/json requests are accepted.'),
         );

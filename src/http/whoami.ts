@@ -17,14 +17,6 @@ import { refusal } from './refusal.js';
 
 export const WHOAMI_PATH = '/whoami';
 
-/**
- * When a credential was last proven in this session. Sessions do not record it yet, and until they do
- * every session was authenticated when it started (part two's Session.authenticatedAt replaces this).
- */
-export function authenticatedAt(session: Session): Date {
-  return session.createdAt;
-}
-
 interface SocketContext {
   req?: { socket?: { remoteAddress?: string | undefined } };
 }
@@ -76,7 +68,7 @@ export function useWhoami({
         );
       }
       const { user, session } = viewer;
-      const authTime = authenticatedAt(session);
+      const authTime = session.authenticatedAt;
       endResponse(
         new fetchAPI.Response(
           JSON.stringify({

@@ -516,10 +516,31 @@ describe('the REST routes', () => {
       expect(await meId(c)).not.toBeNull();
     });
 
-    it('a logout without the JSON content type is refused (415) like any state-changing request', async () => {
+    it("a logout without a body or content type, as the seed's clients send it, answers 204", async () => {
       const c = client();
       await signUp(c);
       const answer = await send(server, c, 'DELETE', '/v1/user/logout');
+      expect(answer.status).toBe(204);
+      expect(await meId(c)).toBeNull();
+    });
+
+    it('a bodiless logout from a foreign origin is still refused and the session lives on', async () => {
+      const c = client();
+      await signUp(c);
+      const answer = await send(server, c, 'DELETE', '/v1/user/logout', {
+        headers: { origin: 'https://evil.example' },
+      });
+      expect(answer.status).toBe(403);
+      expect(await meId(c)).not.toBeNull();
+    });
+
+    it('a logout with a text/plain body is refused (415) like any state-changing request', async () => {
+      const c = client();
+      await signUp(c);
+      const answer = await send(server, c, 'DELETE', '/v1/user/logout', {
+        raw: 'x',
+        headers: { 'content-type': 'text/plain' },
+      });
       expect(answer.status).toBe(415);
       expect(await meId(c)).not.toBeNull();
     });
