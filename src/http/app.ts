@@ -18,6 +18,7 @@ import { useReadiness } from './readiness.js';
 import { useRequestLog, yogaLogger } from './request-log.js';
 import { isServedRoute, useServedRoutes } from './routes.js';
 import { useSessionCookie } from './session-cookie.js';
+import { opensStream, useStreamLifetime } from './stream-lifetime.js';
 import { useVariableErrors } from './variable-errors.js';
 
 /** The core's dependencies (database, logger, hasher, cache sync, clock); boot.ts supplies them. */
@@ -103,11 +104,13 @@ export function createApp(deps: AppDeps): App {
         : []),
       ...useArmor(config.graphql, config.http.introspection),
       useVariableErrors(),
+      useStreamLifetime(services.streams),
       useSessionCookie(),
       useSecurityHeaders({ hsts: config.http.cookieSecure, graphqlEndpoint: GRAPHQL_ENDPOINT }),
       useReadiness({ endpoint: '/ready', check: createReadinessCheck(db) }),
     ],
-    context: ({ request, req }) => context(request, req?.socket?.remoteAddress),
+    context: ({ request, req }) =>
+      context(request, req?.socket?.remoteAddress, { activity: !opensStream(request) }),
   });
 
   return { yoga, services, close: core.close };

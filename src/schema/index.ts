@@ -5,5 +5,7 @@ import './session.js';
 import './auth.js';
 import './recovery.js';
 import './reauthentication.js';
+import './security-events.js';
+import './subscriptions.js';
 
 export const schema = lexicographicSortSchema(builder.toSchema());
