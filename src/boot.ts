@@ -5,8 +5,9 @@ import { createMailTransport } from './core/mail/transport.js';
 import { notifiedWake } from './core/mail/wake.js';
 import { MailWorker } from './core/mail/worker.js';
 import { SessionCache } from './core/sessions/cache.js';
+import type { Schedule } from './core/sessions/streams.js';
 import { startSweeper } from './core/sessions/sweeping.js';
-import { pgBus } from './core/sessions/sync.js';
+import { CommittedChanges, pgBus } from './core/sessions/sync.js';
 import { type Database, type DatabaseOptions, openDatabase } from './db/client.js';
 import { startListener } from './db/listener.js';
 import { applyMigrations, pendingMigrations } from './db/migrations.js';
@@ -28,6 +29,10 @@ export interface BootOptions extends DatabaseOptions {
   hasher?: PasswordHasher;
   /** The clock of every session, code and notice rule; tests move it instead of sleeping. */
   now?: () => Date;
+  /** Timers on that clock (a stream ends at its session's expiry); tests pass their clock's. */
+  schedule?: Schedule;
+  /** The first reconnect delay of the LISTEN connection (tests hold it down longer). */
+  listenerRetryMs?: number;
 }
 
 export async function boot(
@@ -60,17 +65,23 @@ export async function boot(
   // announced by NOTIFY and heard on one LISTEN connection. Embedded, this process is the only one.
   const listener =
     config.database.kind === 'postgres'
-      ? startListener({ url: config.database.url, logger })
+      ? startListener({
+          url: config.database.url,
+          logger,
+          ...(options.listenerRetryMs ? { retryMs: options.listenerRetryMs } : {}),
+        })
       : undefined;
-  const bus = listener ? pgBus(listener, cache) : undefined;
+  const committed = new CommittedChanges();
+  const bus = listener ? pgBus(listener, cache, committed) : undefined;
   const app = createApp({
     config,
     db,
     logger,
-    sessionSync: { cache, ...(bus ? { bus } : {}) },
-    ...(listener ? { mailWake: notifiedWake(listener) } : {}),
+    sessionSync: { cache, committed, ...(bus ? { bus } : {}) },
+    ...(listener ? { mailWake: notifiedWake(listener), listener } : {}),
     ...(options.hasher ? { hasher: options.hasher } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.schedule ? { schedule: options.schedule } : {}),
   });
   const sweeper = startSweeper(db.prisma, logger);
   const mail = new MailWorker(

@@ -107,6 +107,11 @@ function configFrom(e: Environment) {
       maxSessionsPerUser: e.MAX_SESSIONS_PER_USER,
       securityEventRetentionMs: e.SECURITY_EVENT_RETENTION,
     },
+    /** Live streams (sessionEvents): how many one session and one user may hold open. */
+    streams: {
+      perSession: e.STREAMS_PER_SESSION,
+      perUser: e.STREAMS_PER_USER,
+    },
     /** Passkeys: the relying party is this server's public origin unless told otherwise. */
     webauthn: {
       rpId: e.WEBAUTHN_RP_ID ?? publicUrl.hostname,

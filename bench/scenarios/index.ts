@@ -9,6 +9,7 @@ import { rss } from './rss.js';
 import { scale } from './scale.js';
 import { signinRate } from './signin-rate.js';
 import { storm } from './storm.js';
+import { streams } from './streams.js';
 import { writes } from './writes.js';
 
 /** Every scenario, in the order of BENCHMARKS.md. */
@@ -23,5 +24,6 @@ export const SCENARIOS: readonly Scenario[] = [
   idle,
   coldStartScenario,
   rss,
+  streams,
   machinery,
 ];

@@ -226,6 +226,16 @@ export const OPTIONS = {
     default: `${code(0)} (no limit)`,
     doc: "beyond it, a new session ends the user's least recently seen one",
   },
+  STREAMS_PER_SESSION: {
+    schema: z.coerce.number().int().min(1).default(5),
+    default: code(5),
+    doc: 'open `sessionEvents` streams per session; a newer one ends the oldest',
+  },
+  STREAMS_PER_USER: {
+    schema: z.coerce.number().int().min(1).default(20),
+    default: code(20),
+    doc: "open `sessionEvents` streams per user, across the user's sessions; a newer one ends the oldest",
+  },
   SECURITY_EVENT_RETENTION: {
     ...duration('90d'),
     doc: "how long security events (the account's security log) are kept",

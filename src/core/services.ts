@@ -1,8 +1,10 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
+import type { Listener } from '../db/listener.js';
 import { failureDetails } from '../db/unavailable.js';
 import type { Logger } from '../logger.js';
 import { Accounts } from './auth/accounts.js';
+import { EventFeed } from './auth/event-feed.js';
 import { SecurityNotices } from './auth/notices.js';
 import { createArgon2Hasher, OWASP_ARGON2, type PasswordHasher } from './auth/password.js';
 import { Recovery } from './auth/recovery.js';
@@ -11,6 +13,7 @@ import { createLimits, type Limits } from './limits/limits.js';
 import { MailOutbox } from './mail/outbox.js';
 import type { MailWake } from './mail/wake.js';
 import { SessionStore, type SessionSyncOptions } from './sessions/store.js';
+import { OpenStreams, realSchedule, type Schedule } from './sessions/streams.js';
 
 /** What request-scoped code may use; the database client is deliberately not in this type. */
 export interface Services {
@@ -22,6 +25,10 @@ export interface Services {
   recovery: Recovery;
   /** The account's security log; every change records its event in its own transaction. */
   events: SecurityEvents;
+  /** Security events as they commit, fanned out to the viewer's open streams on every instance. */
+  feed: EventFeed;
+  /** Open streams, each ended when its session ends (http/stream-lifetime.ts registers them). */
+  streams: OpenStreams;
   /** Mail written in a request's transaction; the worker (boot.ts) sends it. */
   outbox: MailOutbox;
   /** The clock every rule reads (expiry, codes, notices); tests move it instead of sleeping. */
@@ -38,7 +45,11 @@ export interface ServicesDeps {
   sessionSync?: SessionSyncOptions;
   /** How committed mail wakes a worker (NOTIFY on PostgreSQL; boot.ts builds it); in-process by default. */
   mailWake?: MailWake;
+  /** The LISTEN connection on PostgreSQL, where security events reach every instance's streams. */
+  listener?: Listener;
   now?: () => Date;
+  /** Timers at a time of `now`'s clock (a session's expiry); tests pass one their clock drives. */
+  schedule?: Schedule;
 }
 
 /** The core, wired once per process: sessions, accounts, recovery, limits and the outbox. */
@@ -49,13 +60,34 @@ export function createServices({
   hasher,
   sessionSync,
   mailWake,
+  listener,
   now = () => new Date(),
+  schedule = realSchedule(now),
 }: ServicesDeps): { services: Services; close(): void } {
-  const sessions = new SessionStore(db.prisma, db.run, config.sessions, now, {
-    onTouchError: (error) =>
-      logger.warn(failureDetails(error), 'session touches not written; retrying'),
-    ...sessionSync,
-  });
+  const feed = new EventFeed(db.prisma, now, listener);
+  const events = new SecurityEvents(now, (tx, event) => feed.publish(tx, event));
+  const sessions = new SessionStore(
+    db.prisma,
+    db.run,
+    { ...config.sessions, maxPerUser: config.account.maxSessionsPerUser },
+    now,
+    {
+      onTouchError: (error) =>
+        logger.warn(failureDetails(error), 'session touches not written; retrying'),
+      onDisplaced: async (tx, { userId, sessionId, client }) => {
+        await events.record(tx, { userId, kind: 'SESSION_REVOKED', client, sessionId });
+      },
+      ...sessionSync,
+    },
+  );
+  const streams = new OpenStreams(
+    db.prisma,
+    config.streams,
+    now,
+    schedule,
+    sessions.committed,
+    (error) => logger.warn(failureDetails(error), 'open streams could not check their sessions'),
+  );
   const passwordHasher =
     hasher ??
     createArgon2Hasher(OWASP_ARGON2, {
@@ -72,7 +104,6 @@ export function createServices({
   );
   const outbox = new MailOutbox(config.sessionSecrets, mailWake);
   const notices = new SecurityNotices(outbox, config.mail, limits, now);
-  const events = new SecurityEvents(now);
   const services: Services = {
     config,
     sessions,
@@ -98,8 +129,16 @@ export function createServices({
       now,
     }),
     events,
+    feed,
+    streams,
     outbox,
     now,
   };
-  return { services, close: () => passwordHasher.close() };
+  return {
+    services,
+    close: () => {
+      streams.close();
+      passwordHasher.close();
+    },
+  };
 }

@@ -19,6 +19,7 @@ import { useRequestLog, yogaLogger } from './request-log.js';
 import { restRouteMethods, useRestRoutes } from './rest/index.js';
 import { isServedRoute, useServedRoutes } from './routes.js';
 import { useSessionCookie } from './session-cookie.js';
+import { opensStream, useStreamLifetime } from './stream-lifetime.js';
 import { useVariableErrors } from './variable-errors.js';
 import { useWhoami, WHOAMI_PATH } from './whoami.js';
 
@@ -111,11 +112,13 @@ export function createApp(deps: AppDeps): App {
       useRestRoutes({ context, logger, maxBodyBytes: config.http.maxBodyBytes }),
       ...useArmor(config.graphql, config.http.introspection),
       useVariableErrors(),
+      useStreamLifetime(services.streams),
       useSessionCookie(),
       useSecurityHeaders({ hsts: config.http.cookieSecure, graphqlEndpoint: GRAPHQL_ENDPOINT }),
       useReadiness({ endpoint: '/ready', check: createReadinessCheck(db) }),
     ],
-    context: ({ request, req }) => context(request, req?.socket?.remoteAddress),
+    context: ({ request, req }) =>
+      context(request, req?.socket?.remoteAddress, { activity: !opensStream(request) }),
   });
 
   return { yoga, services, close: core.close };

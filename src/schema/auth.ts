@@ -78,7 +78,7 @@ builder.mutationFields((t) => ({
   logout: t.withAuth({ signedIn: true }).boolean({
     description: 'Ends the current session and clears the cookie.',
     resolve: async (_root, _args, context) => {
-      await context.services.sessions.end(context.viewer.session.id);
+      await context.services.accounts.logout(context.viewer, context.client);
       context.cookie.clear();
       setViewer(context, null);
       return true;

@@ -37,12 +37,17 @@ export interface ContextDeps {
 /** Builds each request's context: the viewer behind the presented session, and what its cookie becomes. */
 export function createContext({ services, prisma, verifyToken, trustProxy }: ContextDeps) {
   const cookies: CookieSettings = { secure: services.config.http.cookieSecure };
-  return async (request: Request, socketAddress: string | undefined): Promise<Context> => {
+  return async (
+    request: Request,
+    socketAddress: string | undefined,
+    { activity = true }: { activity?: boolean } = {},
+  ): Promise<Context> => {
     const cookie = cookieIntentFor(request, cookies, services.config.sessionSecrets);
     const found = await sessionOfRequest(request.headers, {
       cookies,
       verify: verifyToken,
       sessions: services.sessions,
+      activity,
     });
     if (found.cookie?.kind === 'clear') cookie.clear();
     if (found.cookie?.kind === 'resend') cookie.set(found.cookie.token, found.cookie.maxAgeSeconds);

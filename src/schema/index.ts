@@ -5,6 +5,8 @@ import './session.js';
 import './auth.js';
 import './recovery.js';
 import './reauthentication.js';
+import './security-events.js';
+import './subscriptions.js';
 // Modules built on the core without changing it (docs/extending.md).
 import '../extensions/index.js';
 

@@ -72,8 +72,8 @@ builder.mutationFields((t) => ({
   revokeSession: t.withAuth({ signedIn: true }).boolean({
     description: "Ends one of the viewer's own sessions.",
     args: { id: t.arg.id() },
-    resolve: async (_root, { id }, { viewer, services, cookie }) => {
-      const ended = await services.sessions.endOwn(viewer.user.id, String(id));
+    resolve: async (_root, { id }, { viewer, services, cookie, client }) => {
+      const ended = await services.accounts.revokeSession(viewer.user.id, String(id), client);
       if (!ended) throw new AppError('NOT_FOUND');
       if (String(id) === viewer.session.id) cookie.clear();
       return true;

@@ -10,11 +10,29 @@ export class TestClock {
     this.ms = start.getTime();
   }
 
+  private readonly timers = new Set<{ at: number; run: () => void }>();
+
   readonly now = (): Date => new Date(this.ms);
 
-  /** Moves time forward by `ms`. */
+  /** A timer on this clock (the server's `schedule`): it fires when `advance` reaches `at`. */
+  readonly schedule = (at: Date, run: () => void): (() => void) => {
+    const timer = { at: at.getTime(), run };
+    if (timer.at <= this.ms) {
+      queueMicrotask(run);
+      return () => {};
+    }
+    this.timers.add(timer);
+    return () => this.timers.delete(timer);
+  };
+
+  /** Moves time forward by `ms`, firing the timers that come due. */
   advance(ms: number): void {
     this.ms += ms;
+    for (const timer of [...this.timers]) {
+      if (timer.at > this.ms) continue;
+      this.timers.delete(timer);
+      timer.run();
+    }
   }
 }
 

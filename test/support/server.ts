@@ -55,6 +55,10 @@ export interface StartOptions {
   logStream?: DestinationStream;
   /** The server's clock (a TestClock's `now`), so expiry is tested by moving time, not waiting. */
   now?: () => Date;
+  /** Timers on that clock (a TestClock's `schedule`), so a timer at an expiry fires when time is moved. */
+  schedule?: (at: Date, run: () => void) => () => void;
+  /** The first reconnect delay of the LISTEN connection (PostgreSQL). */
+  listenerRetryMs?: number;
   /** Also listen on a real loopback port (raw request targets, Host headers, browsers, peers). */
   listen?: boolean;
 }
@@ -83,6 +87,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
         : { hasher: fastHasher() }),
     onQuery: (sql) => queries.push(sql),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.schedule ? { schedule: options.schedule } : {}),
+    ...(options.listenerRetryMs ? { listenerRetryMs: options.listenerRetryMs } : {}),
   });
   const server: Server | undefined = options.listen ? createHttpServer(booted.app.yoga) : undefined;
   if (server) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

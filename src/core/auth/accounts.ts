@@ -160,13 +160,40 @@ export class Accounts {
       // Signing in while signed in replaces the old session rather than leaving it alive.
       if (replacing) await sessions.end(replacing.id, tx);
       await notices.signedIn(tx, user, client);
-      return {
-        user,
-        ...(await sessions.start(user.id, input.keepSignedIn, client, ['PASSWORD'], tx)),
-      };
+      const issued = await sessions.start(user.id, input.keepSignedIn, client, ['PASSWORD'], tx);
+      await this.deps.events.record(tx, {
+        userId: user.id,
+        kind: 'SIGN_IN',
+        client,
+        sessionId: issued.session.id,
+      });
+      return { user, ...issued };
     });
     notices.wake();
     return signedIn;
+  }
+
+  /** Ends the viewer's own session, with its event. */
+  async logout(viewer: { user: User; session: Session }, client: ClientInfo): Promise<void> {
+    await this.deps.prisma.$transaction(async (tx) => {
+      if (await this.deps.sessions.end(viewer.session.id, tx))
+        await this.deps.events.record(tx, {
+          userId: viewer.user.id,
+          kind: 'SIGN_OUT',
+          client,
+          sessionId: viewer.session.id,
+        });
+    });
+  }
+
+  /** Ends one of the user's live sessions, with its event; false when it is not theirs or not live. */
+  revokeSession(userId: string, sessionId: string, client: ClientInfo): Promise<boolean> {
+    return this.deps.prisma.$transaction(async (tx) => {
+      const ended = await this.deps.sessions.endOwn(userId, sessionId, tx);
+      if (ended)
+        await this.deps.events.record(tx, { userId, kind: 'SESSION_REVOKED', client, sessionId });
+      return ended;
+    });
   }
 
   /** Sets a new password, ends every other session, and rotates the current one. */
@@ -241,16 +268,17 @@ export class Accounts {
 
 /**
  * A sign-in checked its password against the user row as it read it; a change or reset may have
- * committed since. Re-reads the credential version under a share lock held to commit: a change that
+ * committed since. Re-reads the credential version under a row lock held to commit: a change that
  * commits first makes this fail, and one that comes later waits for this transaction and then ends
- * the session it created (its session DELETE follows its UPDATE).
+ * the session it created (its session DELETE follows its UPDATE). Not a share lock: parallel sign-ins
+ * of one user then take turns, as MAX_SESSIONS_PER_USER's count needs (two share locks upgrading deadlock).
  */
 async function lockCredential(
   tx: Prisma.TransactionClient,
   user: Pick<User, 'id' | 'credentialVersion'>,
 ) {
   const rows = await tx.$queryRaw<{ credential_version: number }[]>`
-    SELECT credential_version FROM users WHERE id = ${user.id}::uuid FOR SHARE`;
+    SELECT credential_version FROM users WHERE id = ${user.id}::uuid FOR NO KEY UPDATE`;
   if (rows[0]?.credential_version !== user.credentialVersion)
     throw new AppError('INVALID_CREDENTIALS');
 }

@@ -19,11 +19,17 @@ export interface SecurityEventInput {
   actorId?: string | null;
 }
 
-export class SecurityEvents {
-  constructor(private readonly now: () => Date = () => new Date()) {}
+/** Announces a recorded event to live streams, inside the same transaction (event-feed.ts). */
+export type PublishEvent = (tx: Prisma.TransactionClient, event: SecurityEvent) => Promise<void>;
 
-  record(tx: Prisma.TransactionClient, event: SecurityEventInput): Promise<SecurityEvent> {
-    return tx.securityEvent.create({
+export class SecurityEvents {
+  constructor(
+    private readonly now: () => Date = () => new Date(),
+    private readonly publish: PublishEvent = async () => {},
+  ) {}
+
+  async record(tx: Prisma.TransactionClient, event: SecurityEventInput): Promise<SecurityEvent> {
+    const recorded = await tx.securityEvent.create({
       data: {
         userId: event.userId,
         kind: event.kind,
@@ -34,5 +40,7 @@ export class SecurityEvents {
         actorId: event.actorId ?? null,
       },
     });
+    await this.publish(tx, recorded);
+    return recorded;
   }
 }

@@ -22,16 +22,18 @@ export interface RequestSessionDeps {
   cookies: CookieSettings;
   verify: (value: string) => VerifiedToken | undefined;
   sessions: SessionStore;
+  /** False for a request that is not the holder's activity (opening a stream): no sliding, no touch. */
+  activity?: boolean;
 }
 
 export async function sessionOfRequest(
   headers: Headers,
-  { cookies, verify, sessions }: RequestSessionDeps,
+  { cookies, verify, sessions, activity = true }: RequestSessionDeps,
 ): Promise<RequestSession> {
   const presented = presentedSessionValue(headers, cookies);
   if (!presented) return { live: null };
   const token = verify(presented.value);
-  const live = token ? await sessions.validate(token) : null;
+  const live = token ? await sessions.validate(token, { activity }) : null;
   if (!live || !token) {
     // A dead or forged cookie is cleared so the browser stops sending it; a bad Bearer beside a good
     // cookie says nothing about the cookie, which stays.

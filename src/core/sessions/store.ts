@@ -3,7 +3,7 @@ import type { Prisma, PrismaClient, Session, User } from '../../generated/prisma
 import type { AuthMethod } from '../../generated/prisma/enums.js';
 import { type CachedSession, SessionCache, type SessionChange } from './cache.js';
 import { sessionWithUser } from './lookup.js';
-import { type InvalidationBus, inProcessBus } from './sync.js';
+import { CommittedChanges, type InvalidationBus, inProcessBus } from './sync.js';
 import { hashToken, newToken, type VerifiedToken } from './tokens.js';
 import { TouchBatch } from './touches.js';
 
@@ -18,6 +18,8 @@ export interface SessionPolicy {
   absoluteTtlMs: number;
   /** lastSeenAt and the sliding expiry are written at most this often, so most reads cost no write. */
   touchIntervalMs: number;
+  /** Live sessions one user may hold; a new one beyond it ends the least recently seen. 0: no limit. */
+  maxPerUser?: number;
 }
 
 export interface ClientInfo {
@@ -44,15 +46,28 @@ type Db = PrismaClient | Prisma.TransactionClient;
 export interface SessionSyncOptions {
   cache?: SessionCache;
   bus?: InvalidationBus;
+  /** What the bus tells besides the cache (open streams); give the bus the same one. */
+  committed?: CommittedChanges;
   onTouchError?: (error: unknown) => void;
+  /**
+   * Called in the transaction that ends a session to make room for a new one (`maxPerUser`), so the
+   * account's log records it with the change.
+   */
+  onDisplaced?: (
+    tx: Prisma.TransactionClient,
+    ended: { userId: string; sessionId: string; client: ClientInfo },
+  ) => Promise<void>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class SessionStore {
   readonly cache: SessionCache;
+  /** Every committed session change, on this instance and (through the bus) the others. */
+  readonly committed: CommittedChanges;
   private readonly bus: InvalidationBus;
   private readonly touches: TouchBatch;
+  private readonly onDisplaced: NonNullable<SessionSyncOptions['onDisplaced']>;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -62,7 +77,9 @@ export class SessionStore {
     sync: SessionSyncOptions = {},
   ) {
     this.cache = sync.cache ?? new SessionCache();
-    this.bus = sync.bus ?? inProcessBus(this.cache);
+    this.committed = sync.committed ?? new CommittedChanges();
+    this.bus = sync.bus ?? inProcessBus(this.cache, this.committed);
+    this.onDisplaced = sync.onDisplaced ?? (async () => {});
     this.touches = new TouchBatch(prisma, {
       // Well inside the shortest lifetime, so a slid expiry reaches the row before the old one passes.
       flushMs: Math.min(policy.touchIntervalMs, policy.idleTtlMs / 4, 1_000),
@@ -106,6 +123,15 @@ export class SessionStore {
     methods: AuthMethod[],
     db: Db = this.prisma,
   ): Promise<IssuedSession> {
+    const max = this.policy.maxPerUser ?? 0;
+    if (max > 0) {
+      // The limit is read and enforced under one lock, so it needs a transaction of its own if none is given.
+      if (db === this.prisma)
+        return this.prisma.$transaction((tx) =>
+          this.start(userId, keepSignedIn, client, methods, tx),
+        );
+      await this.makeRoom(userId, max, client, db);
+    }
     const now = this.now();
     const absoluteExpiresAt = new Date(now.getTime() + this.policy.absoluteTtlMs);
     const token = newToken();
@@ -128,10 +154,32 @@ export class SessionStore {
   }
 
   /**
+   * Ends the user's least recently seen live sessions so that one more fits within `max`. The user row
+   * is locked first: parallel sign-ins of one user count one after another, so none overshoots.
+   */
+  private async makeRoom(userId: string, max: number, client: ClientInfo, db: Db): Promise<void> {
+    await db.$queryRaw`SELECT id FROM users WHERE id = ${userId}::uuid FOR NO KEY UPDATE`;
+    const live = await db.session.findMany({
+      where: { userId, expiresAt: { gt: this.now() } },
+      orderBy: [{ lastSeenAt: 'asc' }, { createdAt: 'asc' }],
+      select: { id: true },
+    });
+    const ended = live.slice(0, Math.max(0, live.length - max + 1)).map(({ id }) => id);
+    if (ended.length === 0) return;
+    await this.changing(db, { sessions: ended }, (tx) =>
+      tx.session.deleteMany({ where: { id: { in: ended } } }),
+    );
+    for (const sessionId of ended) await this.onDisplaced(db, { userId, sessionId, client });
+  }
+
+  /**
    * The live session behind a token, with its user; slides its expiry when due. Served from the cache
    * when possible, so a plain authenticated request costs no SQL; the touch is written later, batched.
    */
-  async validate({ hash: tokenHash }: VerifiedToken): Promise<LiveSession | null> {
+  async validate(
+    { hash: tokenHash }: VerifiedToken,
+    { activity = true }: { activity?: boolean } = {},
+  ): Promise<LiveSession | null> {
     const now = this.now();
     let found = this.cache.get(tokenHash);
     // A cached expiry may be older than the row (another instance slid it): only the row may say "expired".
@@ -139,6 +187,8 @@ export class SessionStore {
       found = (await this.load(tokenHash, now)) ?? undefined;
     if (!found) return null;
     const { session, user } = found;
+    // Opening a stream is not activity: it must not keep a session alive (API.md, Live events).
+    if (!activity) return { session, user, extended: false };
 
     const halfLifeLeft =
       session.expiresAt.getTime() - now.getTime() < this.ttlMs(session.keepSignedIn) / 2;
@@ -218,10 +268,10 @@ export class SessionStore {
   }
 
   /** Ends one of the user's live sessions; false when it is not theirs or not live. */
-  async endOwn(userId: string, sessionId: string): Promise<boolean> {
+  async endOwn(userId: string, sessionId: string, db: Db = this.prisma): Promise<boolean> {
     // Not a UUID cannot be a session id; asking the database would only earn a type error.
     if (!UUID.test(sessionId)) return false;
-    const { count } = await this.changing(this.prisma, { sessions: [sessionId] }, (tx) =>
+    const { count } = await this.changing(db, { sessions: [sessionId] }, (tx) =>
       tx.session.deleteMany({ where: { id: sessionId, userId, expiresAt: { gt: this.now() } } }),
     );
     return count > 0;

@@ -15,14 +15,41 @@ export interface InvalidationBus {
 
 export const INVALIDATION_CHANNEL = 'sessiongraph_sessions';
 
+/** A committed change, or `'all'`: changes may have been missed (the bus was down), assume anything changed. */
+export type CommittedChange = SessionChange | 'all';
+
+/**
+ * Who else hears of committed session changes besides the cache: open streams (streams.ts), which end
+ * when their session does. Told once per change on every instance, after it committed.
+ */
+export class CommittedChanges {
+  private readonly observers = new Set<(change: CommittedChange) => void>();
+
+  observe(observer: (change: CommittedChange) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  emit(change: CommittedChange): void {
+    for (const observer of this.observers) observer(change);
+  }
+}
+
 /**
  * Embedded PGlite is one process and one connection: no other instance exists, and a read cannot run
  * between our write and its commit (PGlite runs statements after an open transaction, never beside it),
  * so dropping the entries now is enough.
  */
-export function inProcessBus(cache: SessionCache): InvalidationBus {
+export function inProcessBus(
+  cache: SessionCache,
+  committed: CommittedChanges = new CommittedChanges(),
+): InvalidationBus {
   return {
-    publish: async (change) => cache.invalidate(change),
+    publish: async (change) => {
+      cache.invalidate(change);
+      // Observers read the database to act on it, and those reads wait for this transaction to end.
+      committed.emit(change);
+    },
     close: async () => {},
   };
 }
@@ -59,7 +86,11 @@ interface Message {
  * Other instances' changes arrive on the shared LISTEN connection (db/listener.ts). Until it listens
  * (again) the cache is distrusted, so a missed notification can never leave a revoked session usable here.
  */
-export function pgBus(listener: Listener, cache: SessionCache): InvalidationBus {
+export function pgBus(
+  listener: Listener,
+  cache: SessionCache,
+  committed: CommittedChanges = new CommittedChanges(),
+): InvalidationBus {
   const instance = randomUUID();
   cache.distrust();
   listener.listen(INVALIDATION_CHANNEL, {
@@ -70,13 +101,19 @@ export function pgBus(listener: Listener, cache: SessionCache): InvalidationBus 
       } catch {
         // Not ours to understand: the only safe reading of an unknown change is "anything changed".
         cache.clear();
+        committed.emit('all');
         return;
       }
-      cache.invalidate({ users: parsed.u ?? [], sessions: parsed.s ?? [] });
+      const change = { users: parsed.u ?? [], sessions: parsed.s ?? [] };
+      cache.invalidate(change);
       if (parsed.o === instance) cache.release(parsed.c);
+      committed.emit(change);
     },
     // Whatever was cached before may have missed notifications: start empty, then trust.
-    up: () => cache.trust(),
+    up: () => {
+      cache.trust();
+      committed.emit('all');
+    },
     down: () => cache.distrust(),
   });
   return {
