@@ -9,9 +9,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../scripts/start-command.js';
@@ -312,13 +312,14 @@ function childrenOf(pid: number): number[] {
 class Topology {
   private readonly loads = new Set<Load>();
 
+  private pgbouncer: { child: ChildProcess; output(): string } | undefined;
+  private nginx: { child: ChildProcess; output(): string; pid: number } | undefined;
+  private env: Record<string, string> = {};
+  readonly instances: ServerProcess[] = [];
+
   private constructor(
     private readonly dir: string,
     private readonly database: TestDatabase,
-    private readonly env: Record<string, string>,
-    private readonly pgbouncer: { child: ChildProcess; output(): string },
-    readonly instances: ServerProcess[],
-    private nginx: { child: ChildProcess; output(): string; pid: number } | undefined,
     private readonly nginxPort: number,
   ) {}
 
@@ -339,8 +340,20 @@ class Topology {
       chownSync(dir, id('-u'), id('-g'));
     }
     const database = await createTestDatabase('postgres');
+    const topology = new Topology(dir, database, await freePort());
+    try {
+      await topology.startServices();
+    } catch (error) {
+      await topology.stop();
+      throw error;
+    }
+    return topology;
+  }
+
+  private async startServices() {
+    const { dir, database } = this;
     const direct = new URL(database.url);
-    const [pgbouncerPort, nginxPort] = [await freePort(), await freePort()];
+    const pgbouncerPort = await freePort();
 
     writeFileSync(
       join(dir, 'userlist.txt'),
@@ -361,6 +374,7 @@ class Topology {
     );
     for (const file of ['userlist.txt', 'pgbouncer.ini']) chmodSync(join(dir, file), 0o644);
     const pgbouncer = runService('/usr/sbin/pgbouncer', [join(dir, 'pgbouncer.ini')]);
+    this.pgbouncer = pgbouncer;
     const pooled = new URL(database.url);
     pooled.port = String(pgbouncerPort);
     pooled.pathname = '/sessiongraph';
@@ -382,9 +396,9 @@ class Topology {
       100,
     );
 
-    const env = {
+    this.env = {
       NODE_ENV: 'production',
-      PUBLIC_URL: `http://127.0.0.1:${nginxPort}`,
+      PUBLIC_URL: this.nginxUrl,
       COOKIE_SECURE: 'false',
       TRUST_PROXY: 'true',
       DATABASE_URL: pooled.toString(),
@@ -396,10 +410,12 @@ class Topology {
       PASSWORD_HASH_MAX_WAIT: '1m',
     };
     // Started together on an empty database: the migrations' advisory lock (direct) lets one apply them.
-    const instances = await Promise.all([spawnServer(env), spawnServer(env), spawnServer(env)]);
-    const topology = new Topology(dir, database, env, pgbouncer, instances, undefined, nginxPort);
-    await topology.startNginx();
-    return topology;
+    const started = await Promise.allSettled([1, 2, 3].map(() => spawnServer(this.env)));
+    for (const result of started)
+      if (result.status === 'fulfilled') this.instances.push(result.value);
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    await this.startNginx();
   }
 
   /** examples/deploy/nginx.conf, inside the `http` block of a minimal nginx.conf of the test's own. */
