@@ -62,11 +62,12 @@ export async function boot(
   }
   const cache = new SessionCache({ max: config.sessions.cacheSize });
   // On PostgreSQL other instances may share the database: session changes and committed mail are
-  // announced by NOTIFY and heard on one LISTEN connection. Embedded, this process is the only one.
+  // announced by NOTIFY and heard on one LISTEN connection, a direct one (a pooler would hand the server
+  // connection that listens to other clients). Embedded, this process is the only one.
   const listener =
     config.database.kind === 'postgres'
       ? startListener({
-          url: config.database.url,
+          url: config.database.directUrl ?? config.database.url,
           logger,
           ...(options.listenerRetryMs ? { retryMs: options.listenerRetryMs } : {}),
         })

@@ -17,7 +17,15 @@ export { parseDuration } from './config/options.js';
 export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string }
   | { kind: 'memory' }
-  | { kind: 'postgres'; url: string };
+  | {
+      kind: 'postgres';
+      url: string;
+      /**
+       * DIRECT_DATABASE_URL, only when it names another connection than `url`: `url` then goes through
+       * a transaction-mode pooler, and what needs one server connection throughout uses this one.
+       */
+      directUrl?: string;
+    };
 
 export type Config = ReturnType<typeof configFrom>;
 
@@ -58,7 +66,7 @@ function configFrom(e: Environment) {
     production,
     port: e.PORT,
     host,
-    database: databaseOf(e.DATABASE_URL, dataDir),
+    database: databaseOf(e.DATABASE_URL, e.DIRECT_DATABASE_URL, dataDir),
     dataDir,
     /** The first signs cookies; all verify them (rotation). */
     sessionSecrets: secrets,
@@ -150,9 +158,16 @@ function configFrom(e: Environment) {
   };
 }
 
-function databaseOf(url: string | undefined, dataDir: string): DatabaseConfig {
+function databaseOf(
+  url: string | undefined,
+  directUrl: string | undefined,
+  dataDir: string,
+): DatabaseConfig {
+  if (directUrl && !url?.startsWith('postgres'))
+    throw new ConfigError('Invalid DIRECT_DATABASE_URL: only with DATABASE_URL=postgres://…');
   if (url === 'memory:') return { kind: 'memory' };
-  if (url) return { kind: 'postgres', url };
+  if (url)
+    return { kind: 'postgres', url, ...(directUrl && directUrl !== url ? { directUrl } : {}) };
   return { kind: 'pglite', dataDir: join(dataDir, 'pglite') };
 }
 

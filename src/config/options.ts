@@ -114,6 +114,16 @@ export const OPTIONS = {
     default: 'unset: embedded PGlite in `DATA_DIR`',
     doc: '`postgres://…` uses that PostgreSQL; `memory:` an in-memory PGlite',
   },
+  DIRECT_DATABASE_URL: {
+    schema: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+        message: 'expected postgres://… or postgresql://…',
+      }),
+    default: '`DATABASE_URL`',
+    doc: 'a direct PostgreSQL connection for `LISTEN`, migrations and advisory locks when `DATABASE_URL` goes through a transaction-mode pooler (PgBouncer); set apart from `DATABASE_URL`, statements on `DATABASE_URL` go unnamed (docs/deploy.md)',
+  },
   DATA_DIR: {
     schema: z.string().min(1).default('./.data'),
     default: code('./.data'),

@@ -6,6 +6,7 @@ import type { DatabaseConfig } from '../config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { openPglite, pgliteAdapter } from './pglite-template.js';
+import { UnnamedStatementsClient } from './pooler.js';
 import { pgliteStatements, postgresStatements, type RunStatement } from './statements.js';
 
 export interface Database {
@@ -41,10 +42,14 @@ export async function openDatabase(
     return prisma;
   };
   if (config.kind === 'postgres') {
+    // DIRECT_DATABASE_URL set apart from DATABASE_URL is how a deployment says that DATABASE_URL goes
+    // through a transaction-mode pooler (docs/deploy.md): there statements must not be named.
+    const pooled = config.directUrl !== undefined;
     const pool = new pg.Pool({
       connectionString: config.url,
       max: 10,
       connectionTimeoutMillis: 5_000,
+      ...(pooled ? { Client: UnnamedStatementsClient } : {}),
     });
     // An idle connection dropped by the server (restart, failover) must not crash the process;
     // the pool replaces it on the next checkout.
@@ -56,9 +61,10 @@ export async function openDatabase(
     const prisma = client(new PrismaPg(pool));
     // The schema engine takes a session-level advisory lock and releases it with a later statement; on
     // the shared pool those can land on different connections, leaving the lock held for good and every
-    // other instance unable to start. One connection of its own, closed when idle, keeps them together.
+    // other instance unable to start. One connection of its own, closed when idle, keeps them together,
+    // and it goes around any pooler, which would hand each statement another server connection.
     const migrationPool = new pg.Pool({
-      connectionString: config.url,
+      connectionString: config.directUrl ?? config.url,
       max: 1,
       idleTimeoutMillis: 1_000,
     });

@@ -4,7 +4,8 @@ import type pg from 'pg';
 /**
  * SQL run below the ORM, for the hot paths where a benchmark showed Prisma's general machinery costing
  * more than the statement itself (bench: cache-miss). A statement has a name so that PostgreSQL parses
- * and plans it once per connection; PGlite runs in-process, where the parse is cheap.
+ * and plans it once per connection (unless a transaction-mode pooler sits in between: pooler.ts drops
+ * the name); PGlite runs in-process, where the parse is cheap.
  */
 export interface Statement {
   /** Unique per statement text: PostgreSQL keys a connection's prepared statements by it. */
