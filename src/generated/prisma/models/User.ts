@@ -300,6 +300,8 @@ export type UserWhereInput = {
   resetCode?: Prisma.XOR<Prisma.PasswordResetCodeNullableScalarRelationFilter, Prisma.PasswordResetCodeWhereInput> | null
   knownDevices?: Prisma.KnownDeviceListRelationFilter
   securityEvents?: Prisma.SecurityEventListRelationFilter
+  emailCodes?: Prisma.EmailCodeListRelationFilter
+  emailChangeReverts?: Prisma.EmailChangeRevertListRelationFilter
 }
 
 export type UserOrderByWithRelationInput = {
@@ -322,6 +324,8 @@ export type UserOrderByWithRelationInput = {
   resetCode?: Prisma.PasswordResetCodeOrderByWithRelationInput
   knownDevices?: Prisma.KnownDeviceOrderByRelationAggregateInput
   securityEvents?: Prisma.SecurityEventOrderByRelationAggregateInput
+  emailCodes?: Prisma.EmailCodeOrderByRelationAggregateInput
+  emailChangeReverts?: Prisma.EmailChangeRevertOrderByRelationAggregateInput
 }
 
 export type UserWhereUniqueInput = Prisma.AtLeast<{
@@ -347,6 +351,8 @@ export type UserWhereUniqueInput = Prisma.AtLeast<{
   resetCode?: Prisma.XOR<Prisma.PasswordResetCodeNullableScalarRelationFilter, Prisma.PasswordResetCodeWhereInput> | null
   knownDevices?: Prisma.KnownDeviceListRelationFilter
   securityEvents?: Prisma.SecurityEventListRelationFilter
+  emailCodes?: Prisma.EmailCodeListRelationFilter
+  emailChangeReverts?: Prisma.EmailChangeRevertListRelationFilter
 }, "id" | "nameKey" | "nameSkeleton" | "emailKey">
 
 export type UserOrderByWithAggregationInput = {
@@ -413,6 +419,8 @@ export type UserCreateInput = {
   resetCode?: Prisma.PasswordResetCodeCreateNestedOneWithoutUserInput
   knownDevices?: Prisma.KnownDeviceCreateNestedManyWithoutUserInput
   securityEvents?: Prisma.SecurityEventCreateNestedManyWithoutUserInput
+  emailCodes?: Prisma.EmailCodeCreateNestedManyWithoutUserInput
+  emailChangeReverts?: Prisma.EmailChangeRevertCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateInput = {
@@ -435,6 +443,8 @@ export type UserUncheckedCreateInput = {
   resetCode?: Prisma.PasswordResetCodeUncheckedCreateNestedOneWithoutUserInput
   knownDevices?: Prisma.KnownDeviceUncheckedCreateNestedManyWithoutUserInput
   securityEvents?: Prisma.SecurityEventUncheckedCreateNestedManyWithoutUserInput
+  emailCodes?: Prisma.EmailCodeUncheckedCreateNestedManyWithoutUserInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserUpdateInput = {
@@ -457,6 +467,8 @@ export type UserUpdateInput = {
   resetCode?: Prisma.PasswordResetCodeUpdateOneWithoutUserNestedInput
   knownDevices?: Prisma.KnownDeviceUpdateManyWithoutUserNestedInput
   securityEvents?: Prisma.SecurityEventUpdateManyWithoutUserNestedInput
+  emailCodes?: Prisma.EmailCodeUpdateManyWithoutUserNestedInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateInput = {
@@ -479,6 +491,8 @@ export type UserUncheckedUpdateInput = {
   resetCode?: Prisma.PasswordResetCodeUncheckedUpdateOneWithoutUserNestedInput
   knownDevices?: Prisma.KnownDeviceUncheckedUpdateManyWithoutUserNestedInput
   securityEvents?: Prisma.SecurityEventUncheckedUpdateManyWithoutUserNestedInput
+  emailCodes?: Prisma.EmailCodeUncheckedUpdateManyWithoutUserNestedInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateManyInput = {
@@ -686,6 +700,34 @@ export type UserUpdateOneRequiredWithoutSecurityEventsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutSecurityEventsInput, Prisma.UserUpdateWithoutSecurityEventsInput>, Prisma.UserUncheckedUpdateWithoutSecurityEventsInput>
 }
 
+export type UserCreateNestedOneWithoutEmailCodesInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutEmailCodesInput, Prisma.UserUncheckedCreateWithoutEmailCodesInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutEmailCodesInput
+  connect?: Prisma.UserWhereUniqueInput
+}
+
+export type UserUpdateOneRequiredWithoutEmailCodesNestedInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutEmailCodesInput, Prisma.UserUncheckedCreateWithoutEmailCodesInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutEmailCodesInput
+  upsert?: Prisma.UserUpsertWithoutEmailCodesInput
+  connect?: Prisma.UserWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutEmailCodesInput, Prisma.UserUpdateWithoutEmailCodesInput>, Prisma.UserUncheckedUpdateWithoutEmailCodesInput>
+}
+
+export type UserCreateNestedOneWithoutEmailChangeRevertsInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutEmailChangeRevertsInput, Prisma.UserUncheckedCreateWithoutEmailChangeRevertsInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutEmailChangeRevertsInput
+  connect?: Prisma.UserWhereUniqueInput
+}
+
+export type UserUpdateOneRequiredWithoutEmailChangeRevertsNestedInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutEmailChangeRevertsInput, Prisma.UserUncheckedCreateWithoutEmailChangeRevertsInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutEmailChangeRevertsInput
+  upsert?: Prisma.UserUpsertWithoutEmailChangeRevertsInput
+  connect?: Prisma.UserWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutEmailChangeRevertsInput, Prisma.UserUpdateWithoutEmailChangeRevertsInput>, Prisma.UserUncheckedUpdateWithoutEmailChangeRevertsInput>
+}
+
 export type UserCreateWithoutSessionsInput = {
   id?: string
   name: string
@@ -705,6 +747,8 @@ export type UserCreateWithoutSessionsInput = {
   resetCode?: Prisma.PasswordResetCodeCreateNestedOneWithoutUserInput
   knownDevices?: Prisma.KnownDeviceCreateNestedManyWithoutUserInput
   securityEvents?: Prisma.SecurityEventCreateNestedManyWithoutUserInput
+  emailCodes?: Prisma.EmailCodeCreateNestedManyWithoutUserInput
+  emailChangeReverts?: Prisma.EmailChangeRevertCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutSessionsInput = {
@@ -726,6 +770,8 @@ export type UserUncheckedCreateWithoutSessionsInput = {
   resetCode?: Prisma.PasswordResetCodeUncheckedCreateNestedOneWithoutUserInput
   knownDevices?: Prisma.KnownDeviceUncheckedCreateNestedManyWithoutUserInput
   securityEvents?: Prisma.SecurityEventUncheckedCreateNestedManyWithoutUserInput
+  emailCodes?: Prisma.EmailCodeUncheckedCreateNestedManyWithoutUserInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutSessionsInput = {
@@ -763,6 +809,8 @@ export type UserUpdateWithoutSessionsInput = {
   resetCode?: Prisma.PasswordResetCodeUpdateOneWithoutUserNestedInput
   knownDevices?: Prisma.KnownDeviceUpdateManyWithoutUserNestedInput
   securityEvents?: Prisma.SecurityEventUpdateManyWithoutUserNestedInput
+  emailCodes?: Prisma.EmailCodeUpdateManyWithoutUserNestedInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutSessionsInput = {
@@ -784,6 +832,8 @@ export type UserUncheckedUpdateWithoutSessionsInput = {
   resetCode?: Prisma.PasswordResetCodeUncheckedUpdateOneWithoutUserNestedInput
   knownDevices?: Prisma.KnownDeviceUncheckedUpdateManyWithoutUserNestedInput
   securityEvents?: Prisma.SecurityEventUncheckedUpdateManyWithoutUserNestedInput
+  emailCodes?: Prisma.EmailCodeUncheckedUpdateManyWithoutUserNestedInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateWithoutResetCodeInput = {
@@ -805,6 +855,8 @@ export type UserCreateWithoutResetCodeInput = {
   sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
   knownDevices?: Prisma.KnownDeviceCreateNestedManyWithoutUserInput
   securityEvents?: Prisma.SecurityEventCreateNestedManyWithoutUserInput
+  emailCodes?: Prisma.EmailCodeCreateNestedManyWithoutUserInput
+  emailChangeReverts?: Prisma.EmailChangeRevertCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutResetCodeInput = {
@@ -826,6 +878,8 @@ export type UserUncheckedCreateWithoutResetCodeInput = {
   sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
   knownDevices?: Prisma.KnownDeviceUncheckedCreateNestedManyWithoutUserInput
   securityEvents?: Prisma.SecurityEventUncheckedCreateNestedManyWithoutUserInput
+  emailCodes?: Prisma.EmailCodeUncheckedCreateNestedManyWithoutUserInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutResetCodeInput = {
@@ -863,6 +917,8 @@ export type UserUpdateWithoutResetCodeInput = {
   sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
   knownDevices?: Prisma.KnownDeviceUpdateManyWithoutUserNestedInput
   securityEvents?: Prisma.SecurityEventUpdateManyWithoutUserNestedInput
+  emailCodes?: Prisma.EmailCodeUpdateManyWithoutUserNestedInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutResetCodeInput = {
@@ -884,6 +940,8 @@ export type UserUncheckedUpdateWithoutResetCodeInput = {
   sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
   knownDevices?: Prisma.KnownDeviceUncheckedUpdateManyWithoutUserNestedInput
   securityEvents?: Prisma.SecurityEventUncheckedUpdateManyWithoutUserNestedInput
+  emailCodes?: Prisma.EmailCodeUncheckedUpdateManyWithoutUserNestedInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateWithoutKnownDevicesInput = {
@@ -905,6 +963,8 @@ export type UserCreateWithoutKnownDevicesInput = {
   sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
   resetCode?: Prisma.PasswordResetCodeCreateNestedOneWithoutUserInput
   securityEvents?: Prisma.SecurityEventCreateNestedManyWithoutUserInput
+  emailCodes?: Prisma.EmailCodeCreateNestedManyWithoutUserInput
+  emailChangeReverts?: Prisma.EmailChangeRevertCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutKnownDevicesInput = {
@@ -926,6 +986,8 @@ export type UserUncheckedCreateWithoutKnownDevicesInput = {
   sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
   resetCode?: Prisma.PasswordResetCodeUncheckedCreateNestedOneWithoutUserInput
   securityEvents?: Prisma.SecurityEventUncheckedCreateNestedManyWithoutUserInput
+  emailCodes?: Prisma.EmailCodeUncheckedCreateNestedManyWithoutUserInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutKnownDevicesInput = {
@@ -963,6 +1025,8 @@ export type UserUpdateWithoutKnownDevicesInput = {
   sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
   resetCode?: Prisma.PasswordResetCodeUpdateOneWithoutUserNestedInput
   securityEvents?: Prisma.SecurityEventUpdateManyWithoutUserNestedInput
+  emailCodes?: Prisma.EmailCodeUpdateManyWithoutUserNestedInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutKnownDevicesInput = {
@@ -984,6 +1048,8 @@ export type UserUncheckedUpdateWithoutKnownDevicesInput = {
   sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
   resetCode?: Prisma.PasswordResetCodeUncheckedUpdateOneWithoutUserNestedInput
   securityEvents?: Prisma.SecurityEventUncheckedUpdateManyWithoutUserNestedInput
+  emailCodes?: Prisma.EmailCodeUncheckedUpdateManyWithoutUserNestedInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateWithoutSecurityEventsInput = {
@@ -1005,6 +1071,8 @@ export type UserCreateWithoutSecurityEventsInput = {
   sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
   resetCode?: Prisma.PasswordResetCodeCreateNestedOneWithoutUserInput
   knownDevices?: Prisma.KnownDeviceCreateNestedManyWithoutUserInput
+  emailCodes?: Prisma.EmailCodeCreateNestedManyWithoutUserInput
+  emailChangeReverts?: Prisma.EmailChangeRevertCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutSecurityEventsInput = {
@@ -1026,6 +1094,8 @@ export type UserUncheckedCreateWithoutSecurityEventsInput = {
   sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
   resetCode?: Prisma.PasswordResetCodeUncheckedCreateNestedOneWithoutUserInput
   knownDevices?: Prisma.KnownDeviceUncheckedCreateNestedManyWithoutUserInput
+  emailCodes?: Prisma.EmailCodeUncheckedCreateNestedManyWithoutUserInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutSecurityEventsInput = {
@@ -1063,6 +1133,8 @@ export type UserUpdateWithoutSecurityEventsInput = {
   sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
   resetCode?: Prisma.PasswordResetCodeUpdateOneWithoutUserNestedInput
   knownDevices?: Prisma.KnownDeviceUpdateManyWithoutUserNestedInput
+  emailCodes?: Prisma.EmailCodeUpdateManyWithoutUserNestedInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutSecurityEventsInput = {
@@ -1084,6 +1156,224 @@ export type UserUncheckedUpdateWithoutSecurityEventsInput = {
   sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
   resetCode?: Prisma.PasswordResetCodeUncheckedUpdateOneWithoutUserNestedInput
   knownDevices?: Prisma.KnownDeviceUncheckedUpdateManyWithoutUserNestedInput
+  emailCodes?: Prisma.EmailCodeUncheckedUpdateManyWithoutUserNestedInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUncheckedUpdateManyWithoutUserNestedInput
+}
+
+export type UserCreateWithoutEmailCodesInput = {
+  id?: string
+  name: string
+  nameKey: string
+  nameSkeleton?: string | null
+  displayName?: string | null
+  email: string
+  emailKey: string
+  passwordHash: string
+  role?: $Enums.Role
+  credentialVersion?: number
+  emailVerifiedAt?: Date | string | null
+  disabledAt?: Date | string | null
+  disabledUntil?: Date | string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
+  resetCode?: Prisma.PasswordResetCodeCreateNestedOneWithoutUserInput
+  knownDevices?: Prisma.KnownDeviceCreateNestedManyWithoutUserInput
+  securityEvents?: Prisma.SecurityEventCreateNestedManyWithoutUserInput
+  emailChangeReverts?: Prisma.EmailChangeRevertCreateNestedManyWithoutUserInput
+}
+
+export type UserUncheckedCreateWithoutEmailCodesInput = {
+  id?: string
+  name: string
+  nameKey: string
+  nameSkeleton?: string | null
+  displayName?: string | null
+  email: string
+  emailKey: string
+  passwordHash: string
+  role?: $Enums.Role
+  credentialVersion?: number
+  emailVerifiedAt?: Date | string | null
+  disabledAt?: Date | string | null
+  disabledUntil?: Date | string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
+  resetCode?: Prisma.PasswordResetCodeUncheckedCreateNestedOneWithoutUserInput
+  knownDevices?: Prisma.KnownDeviceUncheckedCreateNestedManyWithoutUserInput
+  securityEvents?: Prisma.SecurityEventUncheckedCreateNestedManyWithoutUserInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUncheckedCreateNestedManyWithoutUserInput
+}
+
+export type UserCreateOrConnectWithoutEmailCodesInput = {
+  where: Prisma.UserWhereUniqueInput
+  create: Prisma.XOR<Prisma.UserCreateWithoutEmailCodesInput, Prisma.UserUncheckedCreateWithoutEmailCodesInput>
+}
+
+export type UserUpsertWithoutEmailCodesInput = {
+  update: Prisma.XOR<Prisma.UserUpdateWithoutEmailCodesInput, Prisma.UserUncheckedUpdateWithoutEmailCodesInput>
+  create: Prisma.XOR<Prisma.UserCreateWithoutEmailCodesInput, Prisma.UserUncheckedCreateWithoutEmailCodesInput>
+  where?: Prisma.UserWhereInput
+}
+
+export type UserUpdateToOneWithWhereWithoutEmailCodesInput = {
+  where?: Prisma.UserWhereInput
+  data: Prisma.XOR<Prisma.UserUpdateWithoutEmailCodesInput, Prisma.UserUncheckedUpdateWithoutEmailCodesInput>
+}
+
+export type UserUpdateWithoutEmailCodesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  nameKey?: Prisma.StringFieldUpdateOperationsInput | string
+  nameSkeleton?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  displayName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  emailKey?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  credentialVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
+  resetCode?: Prisma.PasswordResetCodeUpdateOneWithoutUserNestedInput
+  knownDevices?: Prisma.KnownDeviceUpdateManyWithoutUserNestedInput
+  securityEvents?: Prisma.SecurityEventUpdateManyWithoutUserNestedInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUpdateManyWithoutUserNestedInput
+}
+
+export type UserUncheckedUpdateWithoutEmailCodesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  nameKey?: Prisma.StringFieldUpdateOperationsInput | string
+  nameSkeleton?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  displayName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  emailKey?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  credentialVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
+  resetCode?: Prisma.PasswordResetCodeUncheckedUpdateOneWithoutUserNestedInput
+  knownDevices?: Prisma.KnownDeviceUncheckedUpdateManyWithoutUserNestedInput
+  securityEvents?: Prisma.SecurityEventUncheckedUpdateManyWithoutUserNestedInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUncheckedUpdateManyWithoutUserNestedInput
+}
+
+export type UserCreateWithoutEmailChangeRevertsInput = {
+  id?: string
+  name: string
+  nameKey: string
+  nameSkeleton?: string | null
+  displayName?: string | null
+  email: string
+  emailKey: string
+  passwordHash: string
+  role?: $Enums.Role
+  credentialVersion?: number
+  emailVerifiedAt?: Date | string | null
+  disabledAt?: Date | string | null
+  disabledUntil?: Date | string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
+  resetCode?: Prisma.PasswordResetCodeCreateNestedOneWithoutUserInput
+  knownDevices?: Prisma.KnownDeviceCreateNestedManyWithoutUserInput
+  securityEvents?: Prisma.SecurityEventCreateNestedManyWithoutUserInput
+  emailCodes?: Prisma.EmailCodeCreateNestedManyWithoutUserInput
+}
+
+export type UserUncheckedCreateWithoutEmailChangeRevertsInput = {
+  id?: string
+  name: string
+  nameKey: string
+  nameSkeleton?: string | null
+  displayName?: string | null
+  email: string
+  emailKey: string
+  passwordHash: string
+  role?: $Enums.Role
+  credentialVersion?: number
+  emailVerifiedAt?: Date | string | null
+  disabledAt?: Date | string | null
+  disabledUntil?: Date | string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
+  resetCode?: Prisma.PasswordResetCodeUncheckedCreateNestedOneWithoutUserInput
+  knownDevices?: Prisma.KnownDeviceUncheckedCreateNestedManyWithoutUserInput
+  securityEvents?: Prisma.SecurityEventUncheckedCreateNestedManyWithoutUserInput
+  emailCodes?: Prisma.EmailCodeUncheckedCreateNestedManyWithoutUserInput
+}
+
+export type UserCreateOrConnectWithoutEmailChangeRevertsInput = {
+  where: Prisma.UserWhereUniqueInput
+  create: Prisma.XOR<Prisma.UserCreateWithoutEmailChangeRevertsInput, Prisma.UserUncheckedCreateWithoutEmailChangeRevertsInput>
+}
+
+export type UserUpsertWithoutEmailChangeRevertsInput = {
+  update: Prisma.XOR<Prisma.UserUpdateWithoutEmailChangeRevertsInput, Prisma.UserUncheckedUpdateWithoutEmailChangeRevertsInput>
+  create: Prisma.XOR<Prisma.UserCreateWithoutEmailChangeRevertsInput, Prisma.UserUncheckedCreateWithoutEmailChangeRevertsInput>
+  where?: Prisma.UserWhereInput
+}
+
+export type UserUpdateToOneWithWhereWithoutEmailChangeRevertsInput = {
+  where?: Prisma.UserWhereInput
+  data: Prisma.XOR<Prisma.UserUpdateWithoutEmailChangeRevertsInput, Prisma.UserUncheckedUpdateWithoutEmailChangeRevertsInput>
+}
+
+export type UserUpdateWithoutEmailChangeRevertsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  nameKey?: Prisma.StringFieldUpdateOperationsInput | string
+  nameSkeleton?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  displayName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  emailKey?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  credentialVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
+  resetCode?: Prisma.PasswordResetCodeUpdateOneWithoutUserNestedInput
+  knownDevices?: Prisma.KnownDeviceUpdateManyWithoutUserNestedInput
+  securityEvents?: Prisma.SecurityEventUpdateManyWithoutUserNestedInput
+  emailCodes?: Prisma.EmailCodeUpdateManyWithoutUserNestedInput
+}
+
+export type UserUncheckedUpdateWithoutEmailChangeRevertsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  nameKey?: Prisma.StringFieldUpdateOperationsInput | string
+  nameSkeleton?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  displayName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  emailKey?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  credentialVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
+  resetCode?: Prisma.PasswordResetCodeUncheckedUpdateOneWithoutUserNestedInput
+  knownDevices?: Prisma.KnownDeviceUncheckedUpdateManyWithoutUserNestedInput
+  securityEvents?: Prisma.SecurityEventUncheckedUpdateManyWithoutUserNestedInput
+  emailCodes?: Prisma.EmailCodeUncheckedUpdateManyWithoutUserNestedInput
 }
 
 
@@ -1095,12 +1385,16 @@ export type UserCountOutputType = {
   sessions: number
   knownDevices: number
   securityEvents: number
+  emailCodes: number
+  emailChangeReverts: number
 }
 
 export type UserCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   sessions?: boolean | UserCountOutputTypeCountSessionsArgs
   knownDevices?: boolean | UserCountOutputTypeCountKnownDevicesArgs
   securityEvents?: boolean | UserCountOutputTypeCountSecurityEventsArgs
+  emailCodes?: boolean | UserCountOutputTypeCountEmailCodesArgs
+  emailChangeReverts?: boolean | UserCountOutputTypeCountEmailChangeRevertsArgs
 }
 
 /**
@@ -1134,6 +1428,20 @@ export type UserCountOutputTypeCountSecurityEventsArgs<ExtArgs extends runtime.T
   where?: Prisma.SecurityEventWhereInput
 }
 
+/**
+ * UserCountOutputType without action
+ */
+export type UserCountOutputTypeCountEmailCodesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.EmailCodeWhereInput
+}
+
+/**
+ * UserCountOutputType without action
+ */
+export type UserCountOutputTypeCountEmailChangeRevertsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.EmailChangeRevertWhereInput
+}
+
 
 export type UserSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -1155,6 +1463,8 @@ export type UserSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   resetCode?: boolean | Prisma.User$resetCodeArgs<ExtArgs>
   knownDevices?: boolean | Prisma.User$knownDevicesArgs<ExtArgs>
   securityEvents?: boolean | Prisma.User$securityEventsArgs<ExtArgs>
+  emailCodes?: boolean | Prisma.User$emailCodesArgs<ExtArgs>
+  emailChangeReverts?: boolean | Prisma.User$emailChangeRevertsArgs<ExtArgs>
   _count?: boolean | Prisma.UserCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["user"]>
 
@@ -1218,6 +1528,8 @@ export type UserInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
   resetCode?: boolean | Prisma.User$resetCodeArgs<ExtArgs>
   knownDevices?: boolean | Prisma.User$knownDevicesArgs<ExtArgs>
   securityEvents?: boolean | Prisma.User$securityEventsArgs<ExtArgs>
+  emailCodes?: boolean | Prisma.User$emailCodesArgs<ExtArgs>
+  emailChangeReverts?: boolean | Prisma.User$emailChangeRevertsArgs<ExtArgs>
   _count?: boolean | Prisma.UserCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type UserIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -1230,6 +1542,8 @@ export type $UserPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
     resetCode: Prisma.$PasswordResetCodePayload<ExtArgs> | null
     knownDevices: Prisma.$KnownDevicePayload<ExtArgs>[]
     securityEvents: Prisma.$SecurityEventPayload<ExtArgs>[]
+    emailCodes: Prisma.$EmailCodePayload<ExtArgs>[]
+    emailChangeReverts: Prisma.$EmailChangeRevertPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1666,6 +1980,8 @@ export interface Prisma__UserClient<T, Null = never, ExtArgs extends runtime.Typ
   resetCode<T extends Prisma.User$resetCodeArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$resetCodeArgs<ExtArgs>>): Prisma.Prisma__PasswordResetCodeClient<runtime.Types.Result.GetResult<Prisma.$PasswordResetCodePayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   knownDevices<T extends Prisma.User$knownDevicesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$knownDevicesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$KnownDevicePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   securityEvents<T extends Prisma.User$securityEventsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$securityEventsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SecurityEventPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  emailCodes<T extends Prisma.User$emailCodesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$emailCodesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EmailCodePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  emailChangeReverts<T extends Prisma.User$emailChangeRevertsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$emailChangeRevertsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EmailChangeRevertPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -2191,6 +2507,54 @@ export type User$securityEventsArgs<ExtArgs extends runtime.Types.Extensions.Int
   take?: number
   skip?: number
   distinct?: Prisma.SecurityEventScalarFieldEnum | Prisma.SecurityEventScalarFieldEnum[]
+}
+
+/**
+ * User.emailCodes
+ */
+export type User$emailCodesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the EmailCode
+   */
+  select?: Prisma.EmailCodeSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the EmailCode
+   */
+  omit?: Prisma.EmailCodeOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.EmailCodeInclude<ExtArgs> | null
+  where?: Prisma.EmailCodeWhereInput
+  orderBy?: Prisma.EmailCodeOrderByWithRelationInput | Prisma.EmailCodeOrderByWithRelationInput[]
+  cursor?: Prisma.EmailCodeWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.EmailCodeScalarFieldEnum | Prisma.EmailCodeScalarFieldEnum[]
+}
+
+/**
+ * User.emailChangeReverts
+ */
+export type User$emailChangeRevertsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the EmailChangeRevert
+   */
+  select?: Prisma.EmailChangeRevertSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the EmailChangeRevert
+   */
+  omit?: Prisma.EmailChangeRevertOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.EmailChangeRevertInclude<ExtArgs> | null
+  where?: Prisma.EmailChangeRevertWhereInput
+  orderBy?: Prisma.EmailChangeRevertOrderByWithRelationInput | Prisma.EmailChangeRevertOrderByWithRelationInput[]
+  cursor?: Prisma.EmailChangeRevertWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.EmailChangeRevertScalarFieldEnum | Prisma.EmailChangeRevertScalarFieldEnum[]
 }
 
 /**
