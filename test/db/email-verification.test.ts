@@ -16,6 +16,7 @@ import {
   VERIFY_SUBJECT,
 } from '../support/email.js';
 import { signIn, signUp } from '../support/flows.js';
+import { REFRESH_SESSION, REVOKE_OTHER_SESSIONS, SESSIONS } from '../support/operations.js';
 import {
   CHANGE_PASSWORD,
   NEW_SIGN_IN_SUBJECT,
@@ -23,7 +24,6 @@ import {
   requestCode,
   resetPassword,
 } from '../support/recovery.js';
-import { REFRESH_SESSION, REVOKE_OTHER_SESSIONS, SESSIONS } from '../support/operations.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { TestSmtp } from '../support/smtp.js';
 
