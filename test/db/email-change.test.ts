@@ -18,7 +18,6 @@ import {
   signUpVerified,
   signUpWithCode,
   TAKEN_SUBJECT,
-  VERIFY_EMAIL,
 } from '../support/email.js';
 import { newAccount, signIn } from '../support/flows.js';
 import { SESSIONS } from '../support/operations.js';

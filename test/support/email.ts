@@ -1,5 +1,5 @@
 import { graphql } from '../generated/index.js';
-import type { TestClient } from './client.js';
+import type { RequestOptions, TestClient } from './client.js';
 import { signUp, UNLIMITED } from './flows.js';
 import { mailEnv } from './recovery.js';
 import type { ReceivedMail, TestSmtp } from './smtp.js';
@@ -99,4 +99,21 @@ export async function signUpVerified(client: TestClient, smtp: TestSmtp) {
   if (response.data?.verifyEmail.emailVerified !== true)
     throw new Error(`verifyEmail failed: ${JSON.stringify(response.errors)}`);
   return signedUp;
+}
+
+/**
+ * Verifies a freshly signed-up account through the API with the code of its verification mail (mail
+ * after `after`): security notices go only to verified addresses.
+ */
+export async function verifyByMail(
+  client: TestClient,
+  smtp: TestSmtp,
+  email: string,
+  after: number,
+  options: RequestOptions = {},
+): Promise<void> {
+  const code = emailCodeIn(await mailTo(smtp, email, VERIFY_SUBJECT, after));
+  const response = await client.request(VERIFY_EMAIL, { input: { code } }, options);
+  if (response.data?.verifyEmail.emailVerified !== true)
+    throw new Error(`verifyEmail failed: ${JSON.stringify(response.errors)}`);
 }
