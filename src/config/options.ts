@@ -360,6 +360,26 @@ export const OPTIONS = {
     ...duration('1h'),
     doc: 'the window of `RATE_LIMIT_NOTICES`',
   },
+  RATE_LIMIT_EMAIL_CODES: {
+    ...count(20),
+    doc: 'wrong e-mail verification and change codes per account, across every code issued; past it `verifyEmail` and `confirmEmailChange` answer `RATE_LIMITED`',
+  },
+  RATE_LIMIT_EMAIL_CODES_WINDOW: {
+    ...duration('24h'),
+    doc: 'the window of `RATE_LIMIT_EMAIL_CODES`',
+  },
+  RATE_LIMIT_EMAIL_MAIL: {
+    ...count(3),
+    doc: 'verification and change mails per account and per address; past it `resendEmailVerification` and `requestEmailChange` answer `RATE_LIMITED` (a sign-up still succeeds, without its mail)',
+  },
+  RATE_LIMIT_EMAIL_MAIL_IP: {
+    ...count(30),
+    doc: '`resendEmailVerification` and `requestEmailChange` per client IP',
+  },
+  RATE_LIMIT_EMAIL_MAIL_WINDOW: {
+    ...duration('1h'),
+    doc: 'the window of `RATE_LIMIT_EMAIL_MAIL` and `RATE_LIMIT_EMAIL_MAIL_IP`',
+  },
   PASSWORD_HASH_CONCURRENCY: {
     // Settled in ../config.ts: every core when hashes run in the idle-class child (they only take the CPU
     // the event loop leaves), cores − 1 in-process (one core stays with the event loop).

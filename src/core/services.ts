@@ -5,6 +5,9 @@ import { failureDetails } from '../db/unavailable.js';
 import type { Logger } from '../logger.js';
 import { Accounts } from './auth/accounts.js';
 import { EventFeed } from './auth/event-feed.js';
+import { EmailChange, NO_SECOND_FACTORS_YET } from './auth/email-change.js';
+import { EmailCodes } from './auth/email-codes.js';
+import { EmailVerification } from './auth/email-verification.js';
 import { SecurityNotices } from './auth/notices.js';
 import { createArgon2Hasher, OWASP_ARGON2, type PasswordHasher } from './auth/password.js';
 import { Recovery } from './auth/recovery.js';
@@ -23,6 +26,10 @@ export interface Services {
   /** Abuse limits (API.md): counters shared by every instance on PostgreSQL. */
   limits: Limits;
   recovery: Recovery;
+  /** Proving the account's address: sign-up's code, resend, verify. */
+  emailVerification: EmailVerification;
+  /** Changing the account's address, and undoing a change from the old inbox. */
+  emailChange: EmailChange;
   /** The account's security log; every change records its event in its own transaction. */
   events: SecurityEvents;
   /** Security events as they commit, fanned out to the viewer's open streams on every instance. */
@@ -104,6 +111,30 @@ export function createServices({
   );
   const outbox = new MailOutbox(config.sessionSecrets, mailWake);
   const notices = new SecurityNotices(outbox, config.mail, limits, now);
+  const codes = new EmailCodes({ prisma: db.prisma, limits, secrets: config.sessionSecrets, now });
+  const emailVerification = new EmailVerification({
+    prisma: db.prisma,
+    sessions,
+    outbox,
+    limits,
+    events,
+    codes,
+    publicUrl: config.publicUrl,
+    now,
+  });
+  const emailChange = new EmailChange({
+    prisma: db.prisma,
+    sessions,
+    outbox,
+    limits,
+    events,
+    codes,
+    // Second factors (issue 14's factors part) plug in here: a revert removes those enrolled since the change.
+    secondFactors: NO_SECOND_FACTORS_YET,
+    secrets: config.sessionSecrets,
+    publicUrl: config.publicUrl,
+    now,
+  });
   const services: Services = {
     config,
     sessions,
@@ -115,6 +146,7 @@ export function createServices({
       limits,
       notices,
       events,
+      emailVerification,
     }),
     recovery: new Recovery({
       prisma: db.prisma,
@@ -126,8 +158,11 @@ export function createServices({
       secrets: config.sessionSecrets,
       otpTtlMs: config.otpTtlMs,
       publicUrl: config.publicUrl,
+      emailVerification,
       now,
     }),
+    emailVerification,
+    emailChange,
     events,
     feed,
     streams,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../support/client.js';
+import { verifyByMail } from '../support/email.js';
 import { newAccount, SIGN_IN, SIGN_UP } from '../support/flows.js';
 import {
   CHANGE_PASSWORD,
@@ -46,12 +47,15 @@ const newDevice = (
 async function registered(displayName?: string) {
   const account = newAccount();
   const { client, headers } = newDevice();
+  const after = smtp.mark();
   const response = await client.request(
     SIGN_UP,
     { input: { ...account, displayName } },
     { headers },
   );
   expect(response.errors).toBeUndefined();
+  // Notices go only to verified addresses.
+  await verifyByMail(client, smtp, account.email, after, { headers });
   return { account, client, headers };
 }
 

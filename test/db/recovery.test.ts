@@ -53,8 +53,10 @@ describe('forgetPassword', () => {
     const after = smtp.mark();
     const response = await forgetPassword(client(), account.email.toUpperCase());
     expect(response.data?.forgetPassword).toBe(true);
-    const mail = await smtp.waitFor((m) => m.to.includes(account.email), { after });
-    expect(mail.subject).toMatch(RESET_SUBJECT);
+    const mail = await smtp.waitFor(
+      (m) => m.to.includes(account.email) && RESET_SUBJECT.test(m.subject),
+      { after },
+    );
     const code = codeIn(mail);
     expect(code).toMatch(/^\d{6}$/);
     expect(mail.text).toMatch(/expires in 15 minutes/);
@@ -377,7 +379,10 @@ describe('an expired code', () => {
     const { account } = await signUp(c);
     const after = smtp.mark();
     await forgetPassword(c, account.email);
-    const mail = await smtp.waitFor((m) => m.to.includes(account.email), { after });
+    const mail = await smtp.waitFor(
+      (m) => m.to.includes(account.email) && RESET_SUBJECT.test(m.subject),
+      { after },
+    );
     expect(mail.text).toMatch(/expires in 15 minutes/);
     clock.advance(15 * MINUTE);
     const response = await resetPassword(c, {

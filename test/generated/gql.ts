@@ -32,6 +32,12 @@ type Documents = {
     "\n  mutation SignUpFull($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...UserFields\n      }\n      session {\n        ...SessionFields\n        user {\n          id\n        }\n      }\n    }\n  }\n": typeof types.SignUpFullDocument,
     "\n        query SessionsCurrent {\n          sessions {\n            current\n          }\n        }\n      ": typeof types.SessionsCurrentDocument,
     "\n        query MeAndSessionIds {\n          me {\n            id\n            name\n          }\n          sessions {\n            id\n          }\n        }\n      ": typeof types.MeAndSessionIdsDocument,
+    "\n  mutation VerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) { id email emailVerified }\n  }\n": typeof types.VerifyEmailDocument,
+    "\n  mutation ResendEmailVerification {\n    resendEmailVerification\n  }\n": typeof types.ResendEmailVerificationDocument,
+    "\n  mutation RequestEmailChange($input: RequestEmailChangeInput!) {\n    requestEmailChange(input: $input)\n  }\n": typeof types.RequestEmailChangeDocument,
+    "\n  mutation ConfirmEmailChange($input: ConfirmEmailChangeInput!) {\n    confirmEmailChange(input: $input) { id email emailVerified }\n  }\n": typeof types.ConfirmEmailChangeDocument,
+    "\n  mutation RevertEmailChange($input: RevertEmailChangeInput!) {\n    revertEmailChange(input: $input)\n  }\n": typeof types.RevertEmailChangeDocument,
+    "\n  query MeEmail {\n    me { id email emailVerified activeSessionCount }\n  }\n": typeof types.MeEmailDocument,
     "\n  fragment UserFields on User {\n    id\n    name\n    displayName\n    email\n    createdAt\n    activeSessionCount\n    lastSeenAt\n  }\n": typeof types.UserFieldsFragmentDoc,
     "\n  fragment SessionFields on Session {\n    id\n    createdAt\n    lastSeenAt\n    expiresAt\n    keepSignedIn\n    userAgent\n    ip\n    current\n  }\n": typeof types.SessionFieldsFragmentDoc,
     "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      ...UserFields\n    }\n    session {\n      ...SessionFields\n    }\n  }\n": typeof types.AuthPayloadFieldsFragmentDoc,
@@ -68,6 +74,12 @@ const documents: Documents = {
     "\n  mutation SignUpFull($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...UserFields\n      }\n      session {\n        ...SessionFields\n        user {\n          id\n        }\n      }\n    }\n  }\n": types.SignUpFullDocument,
     "\n        query SessionsCurrent {\n          sessions {\n            current\n          }\n        }\n      ": types.SessionsCurrentDocument,
     "\n        query MeAndSessionIds {\n          me {\n            id\n            name\n          }\n          sessions {\n            id\n          }\n        }\n      ": types.MeAndSessionIdsDocument,
+    "\n  mutation VerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) { id email emailVerified }\n  }\n": types.VerifyEmailDocument,
+    "\n  mutation ResendEmailVerification {\n    resendEmailVerification\n  }\n": types.ResendEmailVerificationDocument,
+    "\n  mutation RequestEmailChange($input: RequestEmailChangeInput!) {\n    requestEmailChange(input: $input)\n  }\n": types.RequestEmailChangeDocument,
+    "\n  mutation ConfirmEmailChange($input: ConfirmEmailChangeInput!) {\n    confirmEmailChange(input: $input) { id email emailVerified }\n  }\n": types.ConfirmEmailChangeDocument,
+    "\n  mutation RevertEmailChange($input: RevertEmailChangeInput!) {\n    revertEmailChange(input: $input)\n  }\n": types.RevertEmailChangeDocument,
+    "\n  query MeEmail {\n    me { id email emailVerified activeSessionCount }\n  }\n": types.MeEmailDocument,
     "\n  fragment UserFields on User {\n    id\n    name\n    displayName\n    email\n    createdAt\n    activeSessionCount\n    lastSeenAt\n  }\n": types.UserFieldsFragmentDoc,
     "\n  fragment SessionFields on Session {\n    id\n    createdAt\n    lastSeenAt\n    expiresAt\n    keepSignedIn\n    userAgent\n    ip\n    current\n  }\n": types.SessionFieldsFragmentDoc,
     "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      ...UserFields\n    }\n    session {\n      ...SessionFields\n    }\n  }\n": types.AuthPayloadFieldsFragmentDoc,
@@ -155,6 +167,30 @@ export function graphql(source: "\n        query SessionsCurrent {\n          se
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n        query MeAndSessionIds {\n          me {\n            id\n            name\n          }\n          sessions {\n            id\n          }\n        }\n      "): typeof import('./graphql.js').MeAndSessionIdsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) { id email emailVerified }\n  }\n"): typeof import('./graphql.js').VerifyEmailDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResendEmailVerification {\n    resendEmailVerification\n  }\n"): typeof import('./graphql.js').ResendEmailVerificationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestEmailChange($input: RequestEmailChangeInput!) {\n    requestEmailChange(input: $input)\n  }\n"): typeof import('./graphql.js').RequestEmailChangeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmEmailChange($input: ConfirmEmailChangeInput!) {\n    confirmEmailChange(input: $input) { id email emailVerified }\n  }\n"): typeof import('./graphql.js').ConfirmEmailChangeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevertEmailChange($input: RevertEmailChangeInput!) {\n    revertEmailChange(input: $input)\n  }\n"): typeof import('./graphql.js').RevertEmailChangeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MeEmail {\n    me { id email emailVerified activeSessionCount }\n  }\n"): typeof import('./graphql.js').MeEmailDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

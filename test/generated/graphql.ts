@@ -21,6 +21,11 @@ export type ChangePasswordInput = {
   newPassword: string;
 };
 
+export type ConfirmEmailChangeInput = {
+  /** The 8-digit code sent to the new address. */
+  code: string;
+};
+
 export type ForgetPasswordInput = {
   email: string;
 };
@@ -29,12 +34,21 @@ export type ReauthenticateInput = {
   password?: string | null | undefined;
 };
 
+export type RequestEmailChangeInput = {
+  newEmail: string;
+};
+
 export type ResetPasswordInput = {
   email: string;
   keepSignedIn?: boolean | null | undefined;
   newPassword: string;
   /** The 6-digit code from the e-mail, or the token of the link in it. */
   otp: string;
+};
+
+export type RevertEmailChangeInput = {
+  /** From the link mailed to the previous address. */
+  token: string;
 };
 
 export type Role =
@@ -55,6 +69,11 @@ export type SignUpInput = {
   keepSignedIn?: boolean | null | undefined;
   name: string;
   password: string;
+};
+
+export type VerifyEmailInput = {
+  /** The 8-digit code from the e-mail. */
+  code: string;
 };
 
 export type MeIdNameQueryVariables = Exact<{ [key: string]: never; }>;
@@ -156,6 +175,44 @@ export type MeAndSessionIdsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type MeAndSessionIdsQuery = { me: { id: string, name: string } | null, sessions: Array<{ id: string }> };
+
+export type VerifyEmailMutationVariables = Exact<{
+  input: VerifyEmailInput;
+}>;
+
+
+export type VerifyEmailMutation = { verifyEmail: { id: string, email: string, emailVerified: boolean } };
+
+export type ResendEmailVerificationMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ResendEmailVerificationMutation = { resendEmailVerification: boolean };
+
+export type RequestEmailChangeMutationVariables = Exact<{
+  input: RequestEmailChangeInput;
+}>;
+
+
+export type RequestEmailChangeMutation = { requestEmailChange: boolean };
+
+export type ConfirmEmailChangeMutationVariables = Exact<{
+  input: ConfirmEmailChangeInput;
+}>;
+
+
+export type ConfirmEmailChangeMutation = { confirmEmailChange: { id: string, email: string, emailVerified: boolean } };
+
+export type RevertEmailChangeMutationVariables = Exact<{
+  input: RevertEmailChangeInput;
+}>;
+
+
+export type RevertEmailChangeMutation = { revertEmailChange: boolean };
+
+export type MeEmailQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeEmailQuery = { me: { id: string, email: string, emailVerified: boolean, activeSessionCount: number } | null };
 
 export type UserFieldsFragment = { id: string, name: string, displayName: string | null, email: string, createdAt: string, activeSessionCount: number, lastSeenAt: string | null };
 
@@ -530,6 +587,49 @@ export const MeAndSessionIdsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MeAndSessionIdsQuery, MeAndSessionIdsQueryVariables>;
+export const VerifyEmailDocument = new TypedDocumentString(`
+    mutation VerifyEmail($input: VerifyEmailInput!) {
+  verifyEmail(input: $input) {
+    id
+    email
+    emailVerified
+  }
+}
+    `) as unknown as TypedDocumentString<VerifyEmailMutation, VerifyEmailMutationVariables>;
+export const ResendEmailVerificationDocument = new TypedDocumentString(`
+    mutation ResendEmailVerification {
+  resendEmailVerification
+}
+    `) as unknown as TypedDocumentString<ResendEmailVerificationMutation, ResendEmailVerificationMutationVariables>;
+export const RequestEmailChangeDocument = new TypedDocumentString(`
+    mutation RequestEmailChange($input: RequestEmailChangeInput!) {
+  requestEmailChange(input: $input)
+}
+    `) as unknown as TypedDocumentString<RequestEmailChangeMutation, RequestEmailChangeMutationVariables>;
+export const ConfirmEmailChangeDocument = new TypedDocumentString(`
+    mutation ConfirmEmailChange($input: ConfirmEmailChangeInput!) {
+  confirmEmailChange(input: $input) {
+    id
+    email
+    emailVerified
+  }
+}
+    `) as unknown as TypedDocumentString<ConfirmEmailChangeMutation, ConfirmEmailChangeMutationVariables>;
+export const RevertEmailChangeDocument = new TypedDocumentString(`
+    mutation RevertEmailChange($input: RevertEmailChangeInput!) {
+  revertEmailChange(input: $input)
+}
+    `) as unknown as TypedDocumentString<RevertEmailChangeMutation, RevertEmailChangeMutationVariables>;
+export const MeEmailDocument = new TypedDocumentString(`
+    query MeEmail {
+  me {
+    id
+    email
+    emailVerified
+    activeSessionCount
+  }
+}
+    `) as unknown as TypedDocumentString<MeEmailQuery, MeEmailQueryVariables>;
 export const SignUpDocument = new TypedDocumentString(`
     mutation SignUp($input: SignUpInput!) {
   signUp(input: $input) {

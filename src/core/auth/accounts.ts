@@ -5,6 +5,7 @@ import type { AuthMethod } from '../../generated/prisma/enums.js';
 import type { Attempt, Limits } from '../limits/limits.js';
 import type { ClientInfo, IssuedSession, SessionStore } from '../sessions/store.js';
 import type { DeviceCookie } from './device-cookies.js';
+import type { EmailVerification } from './email-verification.js';
 import type { SecurityNotices } from './notices.js';
 import type { PasswordHasher } from './password.js';
 import type { SecurityEvents } from './security-events.js';
@@ -50,6 +51,8 @@ export interface AccountDeps {
   /** Security e-mail ("new sign-in", "password changed") and the account's known devices. */
   notices: SecurityNotices;
   events: SecurityEvents;
+  /** Sign-up mails the code that proves the address. */
+  emailVerification: Pick<EmailVerification, 'sendOnSignUp'>;
 }
 
 /** What `reauthenticate` takes; which of them an account needs is `reauthenticationMethods`. */
@@ -84,17 +87,20 @@ export class Accounts {
 
     const passwordHash = await hasher.hash(password, client.ip);
     try {
-      return await prisma.$transaction(async (tx) => {
+      const signedUp = await prisma.$transaction(async (tx) => {
         const user = await tx.user.create({
           data: { name, nameKey, nameSkeleton, email, emailKey, displayName, passwordHash },
         });
         // The first browser and IP become known, so signing in again from them sends no notice.
         await this.deps.notices.rememberDevice(tx, user.id, client);
+        await this.deps.emailVerification.sendOnSignUp(tx, user);
         return {
           user,
           ...(await sessions.start(user.id, input.keepSignedIn, client, ['PASSWORD'], tx)),
         };
       });
+      this.deps.notices.wake();
+      return signedUp;
     } catch (error) {
       const field = uniqueViolation(error);
       if (field) throw conflict(field.includes('name') ? 'name' : 'email');

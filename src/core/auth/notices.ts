@@ -12,8 +12,11 @@ import type { ClientInfo } from '../sessions/store.js';
 
 export type NoticeSettings = Pick<Config['mail'], 'notifyPasswordChanged' | 'notifyNewSignIn'>;
 
-/** A notice's recipient, with the normalised address its notices are counted under. */
-export type NoticeRecipient = Recipient & { emailKey: string };
+/**
+ * A notice's recipient, with the normalised address its notices are counted under and whether that
+ * address is proven.
+ */
+export type NoticeRecipient = Recipient & { emailKey: string; emailVerifiedAt: Date | null };
 
 export class SecurityNotices {
   constructor(
@@ -47,20 +50,22 @@ export class SecurityNotices {
     client: ClientInfo,
   ): Promise<void> {
     const isNew = await this.rememberDevice(db, user.id, client);
-    if (isNew && this.settings.notifyNewSignIn && (await this.withinCap(db, user)))
+    if (isNew && this.settings.notifyNewSignIn && (await this.mayNotify(db, user)))
       await this.outbox.enqueue(db, newSignInMail(user, this.event(client)));
   }
 
   async passwordChanged(db: OutboxDb, user: NoticeRecipient, client: ClientInfo): Promise<void> {
-    if (this.settings.notifyPasswordChanged && (await this.withinCap(db, user)))
+    if (this.settings.notifyPasswordChanged && (await this.mayNotify(db, user)))
       await this.outbox.enqueue(db, passwordChangedMail(user, this.event(client)));
   }
 
   /**
-   * Anyone can sign up with someone else's address and then trigger notices at will: capped per address
-   * so they cannot be turned into a mail cannon. Over the cap the notice is dropped without a word.
+   * Anyone can sign up with someone else's address and then trigger notices at will: notices go only to
+   * an address the account has proven (API.md), and are capped per address so that they cannot be
+   * turned into a mail cannon. Otherwise the notice is dropped without a word.
    */
-  private withinCap(db: OutboxDb, user: NoticeRecipient): Promise<boolean> {
+  private async mayNotify(db: OutboxDb, user: NoticeRecipient): Promise<boolean> {
+    if (user.emailVerifiedAt === null) return false;
     return this.limits.notice(db, user.emailKey);
   }
 

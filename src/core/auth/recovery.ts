@@ -6,6 +6,7 @@ import type { MailOutbox } from '../mail/outbox.js';
 import { resetCodeMail } from '../mail/templates.js';
 import type { ClientInfo, SessionStore } from '../sessions/store.js';
 import type { SignedIn } from './accounts.js';
+import type { EmailVerification } from './email-verification.js';
 import type { SecurityNotices } from './notices.js';
 import type { PasswordHasher } from './password.js';
 import { checkPassword, normaliseEmail } from './validation.js';
@@ -31,6 +32,8 @@ export interface RecoveryDeps {
   otpTtlMs: number;
   /** PUBLIC_URL: the mailed link opens the account page there. */
   publicUrl: URL;
+  /** A reset proves the address its code went to, and cancels a pending change of address. */
+  emailVerification: Pick<EmailVerification, 'provenByReset'>;
   now?: () => Date;
 }
 
@@ -98,6 +101,11 @@ export class Recovery {
         await outbox.rehearse(tx, message);
         return;
       }
+      // The address as it is now, held until commit: a change of address committing meanwhile waits and
+      // then voids this code; one that committed first leaves this address no longer the account's.
+      const current = await tx.$queryRaw<unknown[]>`
+        SELECT 1 FROM users WHERE id = ${user.id}::uuid AND email_key = ${emailKey} FOR SHARE`;
+      if (current.length === 0) return;
       // One live code per user: a new request overwrites the old one and its attempt count.
       await tx.passwordResetCode.upsert({
         where: { userId: user.id },
@@ -144,10 +152,11 @@ export class Recovery {
       });
       if (count === 0) throw new AppError('INVALID_OTP');
       // A new credential version: sign-ins that checked the old password before this commits fail.
-      const updated = await tx.user.update({
+      const changed = await tx.user.update({
         where: { id: user.id },
         data: { passwordHash, credentialVersion: { increment: 1 } },
       });
+      const updated = await this.deps.emailVerification.provenByReset(tx, changed, client);
       // After the UPDATE, which waits for sign-ins holding the row: those that committed first are ended here.
       await sessions.endAll(user.id, tx);
       // A session of another account on this browser is replaced, as sign-in does.

@@ -57,6 +57,22 @@ export interface Limits {
    * address had its share for the window: the notice is then dropped.
    */
   notice(db: NoticeCounterDb, emailKey: string): Promise<boolean>;
+  /**
+   * Counts a check of an e-mail verification or change code against the account (its user id), across
+   * every code it is sent; throws RATE_LIMITED once its wrong codes are spent. Succeed it on a right code.
+   */
+  emailCodeCheck(account: string): Promise<Attempt>;
+  /**
+   * Counts a verification or change mail against the account and the address it goes to, in the
+   * caller's transaction (it commits or rolls back with the mail); `retryAfter` in seconds once either
+   * had its share for the window.
+   */
+  emailMail(
+    db: NoticeCounterDb,
+    to: { account: string; emailKey: string },
+  ): Promise<{ allowed: true } | { allowed: false; retryAfter: number }>;
+  /** Counts a request for a verification or change mail from this IP; throws RATE_LIMITED past the limit. */
+  emailMailFromIp(ip: string | null): Promise<void>;
 }
 
 /** The transaction that enqueues the notice: its count commits (or rolls back) with the mail. */
@@ -113,6 +129,12 @@ export function createLimits(limits: Config['limits'], store: LimitStore): Limit
   );
   // Same numbers as the account's: the browser that may skip the account's limit still cannot guess freely.
   const signInDevice = limiter('signin_device', limits.signInPerAccount, limits.signInWindowMs);
+  const emailCodesAccount = limiter(
+    'email_codes_account',
+    limits.emailCodesPerAccount,
+    limits.emailCodesWindowMs,
+  );
+  const emailMailIp = limiter('email_mail_ip', limits.emailMailPerIp, limits.emailMailWindowMs);
 
   /**
    * Gives a point back. A counter back at zero is deleted, not kept: a storm of shed or refused attempts
@@ -205,23 +227,75 @@ export function createLimits(limits: Config['limits'], store: LimitStore): Limit
       };
     },
 
+    async emailCodeCheck(account) {
+      const key = digest(account);
+      await emailCodesAccount.consume(key).catch((reason: unknown) => {
+        throw refusal(reason);
+      });
+      const back = () => giveBack(emailCodesAccount, key);
+      return { succeeded: back, cancel: back };
+    },
+
     async notice(db, emailKey) {
-      // Counted in the transaction that enqueues the notice, in the shared table on either database: a
-      // second connection from the pool while the transaction holds one could starve the pool. The
-      // upsert is the library's fixed window (an expired row starts afresh), and its row lock makes
-      // parallel notices to one address count one after another.
-      const key = `notices_address:${digest(emailKey)}`;
-      const now = Date.now();
-      const expire = BigInt(now + limits.noticesWindowMs);
-      const [row] = await db.$queryRaw<{ points: number }[]>`
-        INSERT INTO rate_limits (key, points, expire) VALUES (${key}, 1, ${expire})
-        ON CONFLICT (key) DO UPDATE SET
-          points = CASE WHEN rate_limits.expire <= ${BigInt(now)} THEN 1 ELSE rate_limits.points + 1 END,
-          expire = CASE WHEN rate_limits.expire <= ${BigInt(now)} THEN ${expire} ELSE rate_limits.expire END
-        RETURNING points`;
-      return (row?.points ?? Number.POSITIVE_INFINITY) <= limits.noticesPerAddress;
+      const { points } = await countInTransaction(
+        db,
+        `notices_address:${digest(emailKey)}`,
+        limits.noticesWindowMs,
+      );
+      return points <= limits.noticesPerAddress;
+    },
+
+    async emailMail(db, to) {
+      // The account and the address each have their share: many accounts cannot flood one inbox, nor
+      // one account many inboxes.
+      const counts = [
+        await countInTransaction(
+          db,
+          `email_mail_account:${digest(to.account)}`,
+          limits.emailMailWindowMs,
+        ),
+        await countInTransaction(
+          db,
+          `email_mail_address:${digest(to.emailKey)}`,
+          limits.emailMailWindowMs,
+        ),
+      ];
+      const over = counts.filter(({ points }) => points > limits.emailMailPerAccountAndAddress);
+      if (over.length === 0) return { allowed: true };
+      const waitMs = Math.max(...over.map(({ expire }) => expire - Date.now()));
+      return { allowed: false, retryAfter: Math.max(1, Math.ceil(waitMs / 1000)) };
+    },
+
+    async emailMailFromIp(ip) {
+      await emailMailIp.consume(clientKey(ip)).catch((reason: unknown) => {
+        throw refusal(reason);
+      });
     },
   };
+}
+
+/**
+ * Counts one against `key` in the caller's transaction, in the shared table on either database: a
+ * second connection from the pool while the transaction holds one could starve the pool. The upsert is
+ * the library's fixed window (an expired row starts afresh), and its row lock makes parallel counts of
+ * one key follow one another. `expire` is when the window ends (epoch ms).
+ */
+async function countInTransaction(
+  db: NoticeCounterDb,
+  key: string,
+  windowMs: number,
+): Promise<{ points: number; expire: number }> {
+  const now = Date.now();
+  const expire = BigInt(now + windowMs);
+  const [row] = await db.$queryRaw<{ points: number; expire: bigint }[]>`
+    INSERT INTO rate_limits (key, points, expire) VALUES (${key}, 1, ${expire})
+    ON CONFLICT (key) DO UPDATE SET
+      points = CASE WHEN rate_limits.expire <= ${BigInt(now)} THEN 1 ELSE rate_limits.points + 1 END,
+      expire = CASE WHEN rate_limits.expire <= ${BigInt(now)} THEN ${expire} ELSE rate_limits.expire END
+    RETURNING points, expire`;
+  return row
+    ? { points: row.points, expire: Number(row.expire) }
+    : { points: Number.POSITIVE_INFINITY, expire: now + windowMs };
 }
 
 /** The store's answer over the limit becomes RATE_LIMITED; a store failure stays an (unexpected) error. */

@@ -98,6 +98,7 @@ function noticeMail(
   lead: string,
   event: AccountEvent,
   advice: string,
+  link?: { href: string; label: string },
 ): MailMessage {
   const facts: [string, string][] = [
     ['When', formatWhen(event.at)],
@@ -114,6 +115,7 @@ function noticeMail(
     ...facts.map(([label, value]) => `${label}: ${value}`),
     '',
     advice,
+    ...(link ? ['', link.href] : []),
   ].join('\n');
   const html = layout(subject, [
     paragraph(escapeHtml(greeting)),
@@ -125,8 +127,13 @@ function noticeMail(
       )
       .join('')}</table>`,
     paragraph(escapeHtml(advice)),
+    ...(link ? [button(link.href, link.label)] : []),
   ]);
   return { to: to.email, subject, text, html };
+}
+
+function button(href: string, label: string): string {
+  return `<p style="margin:24px 0"><a href="${escapeHtml(href)}" style="background:#111;color:#fff;padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:bold">${escapeHtml(label)}</a></p>`;
 }
 
 function greetingName(to: Recipient): string {
@@ -213,4 +220,142 @@ export function describeDevice(userAgent: string | null): string {
 function describeAddress(ip: string | null): string {
   if (!ip) return 'unknown';
   return isIP(ip) ? ip : quoted(ip, QUOTED_MAX);
+}
+
+/** A code (and a link carrying it) that proves an address: sign-up's verification, or a change's new address. */
+function addressCodeMail(
+  to: Recipient,
+  subject: string,
+  lead: string,
+  action: string,
+  code: string,
+  link: string,
+  lifetimeMs: number,
+  ignore: string,
+): MailMessage {
+  const lifetime = formatLifetime(lifetimeMs);
+  const greeting = `Hello ${greetingName(to)},`;
+  const text = [
+    greeting,
+    '',
+    lead,
+    '',
+    link,
+    '',
+    'or enter this code:',
+    '',
+    code,
+    '',
+    `The code expires in ${lifetime} and works once.`,
+    '',
+    ignore,
+  ].join('\n');
+  const html = layout(subject, [
+    paragraph(escapeHtml(greeting)),
+    paragraph(escapeHtml(lead)),
+    button(link, action),
+    paragraph('Or enter this code:'),
+    `<p style="font-family:ui-monospace,Menlo,Consolas,monospace;font-size:36px;font-weight:bold;letter-spacing:8px;margin:24px 0">${escapeHtml(code)}</p>`,
+    paragraph(`The code expires in <strong>${lifetime}</strong> and works once.`),
+    paragraph(escapeHtml(ignore)),
+  ]);
+  return { to: to.email, subject, text, html };
+}
+
+export function verificationCodeMail(
+  to: Recipient,
+  code: string,
+  link: string,
+  lifetimeMs: number,
+): MailMessage {
+  return addressCodeMail(
+    to,
+    `Verify your ${PRODUCT} e-mail address`,
+    `To confirm that this address belongs to your ${PRODUCT} account, open this link:`,
+    'Verify this address',
+    code,
+    link,
+    lifetimeMs,
+    `If you did not create a ${PRODUCT} account, ignore this e-mail: the address stays unverified. Never share this code; ${PRODUCT} will never ask you for it.`,
+  );
+}
+
+/** The code for a change of address, sent to the new address (`to.email` is that address). */
+export function emailChangeCodeMail(
+  to: Recipient,
+  code: string,
+  link: string,
+  lifetimeMs: number,
+): MailMessage {
+  return addressCodeMail(
+    to,
+    `Confirm your new ${PRODUCT} e-mail address`,
+    `Someone asked to make this the e-mail address of a ${PRODUCT} account. To confirm it, open this link while signed in:`,
+    'Confirm this address',
+    code,
+    link,
+    lifetimeMs,
+    `If you did not ask for this, ignore this e-mail: nothing changes. Never share this code; ${PRODUCT} will never ask you for it.`,
+  );
+}
+
+/**
+ * To a new address that already has an account: the request answered as if it were free (no
+ * enumeration), and the address's owner learns what happened instead.
+ */
+export function emailTakenMail(email: string): MailMessage {
+  const subject = `Your ${PRODUCT} e-mail address`;
+  const lead = `Someone asked to move a ${PRODUCT} account to this e-mail address, but this address already has an account, so nothing was changed.`;
+  const advice = `If that was you, sign in to the account this address already has. If not, ignore this e-mail: your account is unaffected.`;
+  const text = ['Hello,', '', lead, '', advice].join('\n');
+  const html = layout(subject, [
+    paragraph('Hello,'),
+    paragraph(escapeHtml(lead)),
+    paragraph(escapeHtml(advice)),
+  ]);
+  return { to: email, subject, text, html };
+}
+
+/** To the current address when a change away from it is requested. */
+export function emailChangeRequestedMail(
+  to: Recipient,
+  newEmail: string,
+  event: AccountEvent,
+): MailMessage {
+  return noticeMail(
+    to,
+    `A change of your ${PRODUCT} e-mail address was requested`,
+    `Someone signed in to your ${PRODUCT} account asked to change its e-mail address to ${quoted(newEmail, QUOTED_MAX * 2)}. It changes only once a code sent to that address is entered.`,
+    event,
+    'If this was you, there is nothing to do. If it was not, someone knows your password: reset it at once with "Forgot password" on the sign-in page, which signs out every device.',
+  );
+}
+
+/** To the previous address once a change is made, with the link that undoes it. */
+export function emailChangedMail(
+  to: Recipient,
+  newEmail: string,
+  revertLink: string,
+  revertLifetimeMs: number,
+  event: AccountEvent,
+): MailMessage {
+  return noticeMail(
+    to,
+    `Your ${PRODUCT} e-mail address was changed`,
+    `The e-mail address of your ${PRODUCT} account was changed from this address to ${quoted(newEmail, QUOTED_MAX * 2)}.`,
+    event,
+    `If this was you, there is nothing to do. If it was not, undo the change within ${formatLifetime(revertLifetimeMs)} with the link below: it restores this address and signs out every device. Then reset your password with "Forgot password".`,
+    { href: revertLink, label: 'Undo this change' },
+  );
+}
+
+/** To the restored address once a revert link was used. */
+export function emailRevertedMail(to: Recipient, event: AccountEvent): MailMessage {
+  return noticeMail(
+    to,
+    `Your ${PRODUCT} e-mail address was restored`,
+    `The e-mail address of your ${PRODUCT} account is this address again, and every device was signed out.`,
+    event,
+    'If someone else had changed it, they know your password: reset it now with "Forgot password" on the sign-in page.',
+  );
 }

@@ -243,6 +243,8 @@ export class MailWorker {
   private async sweep(): Promise<void> {
     const now = new Date();
     await this.prisma.passwordResetCode.deleteMany({ where: { expiresAt: { lt: now } } });
+    await this.prisma.emailCode.deleteMany({ where: { expiresAt: { lt: now } } });
+    await this.prisma.emailChangeRevert.deleteMany({ where: { expiresAt: { lt: now } } });
     await this.prisma.mailOutbox.deleteMany({
       where: { status: 'sent', sentAt: { lt: new Date(now.getTime() - SENT_RETENTION_MS) } },
     });

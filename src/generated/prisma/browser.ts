@@ -59,3 +59,16 @@ export type MailOutbox = Prisma.MailOutboxModel
  * transaction of the change it records, kept SECURITY_EVENT_RETENTION.
  */
 export type SecurityEvent = Prisma.SecurityEventModel
+/**
+ * Model EmailCode
+ * The one live e-mail code of a user per purpose; a newer one replaces it, a successful use deletes it,
+ * and every change of the account's address deletes them all (a code dies with the address it was sent to).
+ */
+export type EmailCode = Prisma.EmailCodeModel
+/**
+ * Model EmailChangeRevert
+ * The link in the "your address was changed" notice to the previous address: for 7 days it restores
+ * that address. One per change, never replaced by a later change (or a hijacker could void the link
+ * by changing twice); a revert deletes every one of the account's.
+ */
+export type EmailChangeRevert = Prisma.EmailChangeRevertModel

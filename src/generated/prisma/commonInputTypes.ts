@@ -290,6 +290,23 @@ export type UuidNullableWithAggregatesFilter<$PrismaModel = never> = {
   _max?: Prisma.NestedStringNullableFilter<$PrismaModel>
 }
 
+export type EnumEmailCodePurposeFilter<$PrismaModel = never> = {
+  equals?: $Enums.EmailCodePurpose | Prisma.EnumEmailCodePurposeFieldRefInput<$PrismaModel>
+  in?: $Enums.EmailCodePurpose[] | Prisma.ListEnumEmailCodePurposeFieldRefInput<$PrismaModel>
+  notIn?: $Enums.EmailCodePurpose[] | Prisma.ListEnumEmailCodePurposeFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumEmailCodePurposeFilter<$PrismaModel> | $Enums.EmailCodePurpose
+}
+
+export type EnumEmailCodePurposeWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.EmailCodePurpose | Prisma.EnumEmailCodePurposeFieldRefInput<$PrismaModel>
+  in?: $Enums.EmailCodePurpose[] | Prisma.ListEnumEmailCodePurposeFieldRefInput<$PrismaModel>
+  notIn?: $Enums.EmailCodePurpose[] | Prisma.ListEnumEmailCodePurposeFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumEmailCodePurposeWithAggregatesFilter<$PrismaModel> | $Enums.EmailCodePurpose
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumEmailCodePurposeFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumEmailCodePurposeFilter<$PrismaModel>
+}
+
 export type NestedUuidFilter<$PrismaModel = never> = {
   equals?: string | Prisma.StringFieldRefInput<$PrismaModel>
   in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel>
@@ -584,6 +601,23 @@ export type NestedUuidNullableWithAggregatesFilter<$PrismaModel = never> = {
   _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
   _min?: Prisma.NestedStringNullableFilter<$PrismaModel>
   _max?: Prisma.NestedStringNullableFilter<$PrismaModel>
+}
+
+export type NestedEnumEmailCodePurposeFilter<$PrismaModel = never> = {
+  equals?: $Enums.EmailCodePurpose | Prisma.EnumEmailCodePurposeFieldRefInput<$PrismaModel>
+  in?: $Enums.EmailCodePurpose[] | Prisma.ListEnumEmailCodePurposeFieldRefInput<$PrismaModel>
+  notIn?: $Enums.EmailCodePurpose[] | Prisma.ListEnumEmailCodePurposeFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumEmailCodePurposeFilter<$PrismaModel> | $Enums.EmailCodePurpose
+}
+
+export type NestedEnumEmailCodePurposeWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.EmailCodePurpose | Prisma.EnumEmailCodePurposeFieldRefInput<$PrismaModel>
+  in?: $Enums.EmailCodePurpose[] | Prisma.ListEnumEmailCodePurposeFieldRefInput<$PrismaModel>
+  notIn?: $Enums.EmailCodePurpose[] | Prisma.ListEnumEmailCodePurposeFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumEmailCodePurposeWithAggregatesFilter<$PrismaModel> | $Enums.EmailCodePurpose
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumEmailCodePurposeFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumEmailCodePurposeFilter<$PrismaModel>
 }
 
 

@@ -49,3 +49,11 @@ export const SecurityEventKind = {
 } as const
 
 export type SecurityEventKind = (typeof SecurityEventKind)[keyof typeof SecurityEventKind]
+
+
+export const EmailCodePurpose = {
+  VERIFY: 'VERIFY',
+  CHANGE: 'CHANGE'
+} as const
+
+export type EmailCodePurpose = (typeof EmailCodePurpose)[keyof typeof EmailCodePurpose]

@@ -404,7 +404,9 @@ export const ModelName = {
   PasswordResetCode: 'PasswordResetCode',
   KnownDevice: 'KnownDevice',
   MailOutbox: 'MailOutbox',
-  SecurityEvent: 'SecurityEvent'
+  SecurityEvent: 'SecurityEvent',
+  EmailCode: 'EmailCode',
+  EmailChangeRevert: 'EmailChangeRevert'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -420,7 +422,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "note" | "user" | "session" | "rateLimit" | "passwordResetCode" | "knownDevice" | "mailOutbox" | "securityEvent"
+    modelProps: "note" | "user" | "session" | "rateLimit" | "passwordResetCode" | "knownDevice" | "mailOutbox" | "securityEvent" | "emailCode" | "emailChangeRevert"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1016,6 +1018,154 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    EmailCode: {
+      payload: Prisma.$EmailCodePayload<ExtArgs>
+      fields: Prisma.EmailCodeFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.EmailCodeFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailCodePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.EmailCodeFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailCodePayload>
+        }
+        findFirst: {
+          args: Prisma.EmailCodeFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailCodePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.EmailCodeFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailCodePayload>
+        }
+        findMany: {
+          args: Prisma.EmailCodeFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailCodePayload>[]
+        }
+        create: {
+          args: Prisma.EmailCodeCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailCodePayload>
+        }
+        createMany: {
+          args: Prisma.EmailCodeCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.EmailCodeCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailCodePayload>[]
+        }
+        delete: {
+          args: Prisma.EmailCodeDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailCodePayload>
+        }
+        update: {
+          args: Prisma.EmailCodeUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailCodePayload>
+        }
+        deleteMany: {
+          args: Prisma.EmailCodeDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.EmailCodeUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.EmailCodeUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailCodePayload>[]
+        }
+        upsert: {
+          args: Prisma.EmailCodeUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailCodePayload>
+        }
+        aggregate: {
+          args: Prisma.EmailCodeAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateEmailCode>
+        }
+        groupBy: {
+          args: Prisma.EmailCodeGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.EmailCodeGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.EmailCodeCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.EmailCodeCountAggregateOutputType> | number
+        }
+      }
+    }
+    EmailChangeRevert: {
+      payload: Prisma.$EmailChangeRevertPayload<ExtArgs>
+      fields: Prisma.EmailChangeRevertFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.EmailChangeRevertFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailChangeRevertPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.EmailChangeRevertFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailChangeRevertPayload>
+        }
+        findFirst: {
+          args: Prisma.EmailChangeRevertFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailChangeRevertPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.EmailChangeRevertFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailChangeRevertPayload>
+        }
+        findMany: {
+          args: Prisma.EmailChangeRevertFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailChangeRevertPayload>[]
+        }
+        create: {
+          args: Prisma.EmailChangeRevertCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailChangeRevertPayload>
+        }
+        createMany: {
+          args: Prisma.EmailChangeRevertCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.EmailChangeRevertCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailChangeRevertPayload>[]
+        }
+        delete: {
+          args: Prisma.EmailChangeRevertDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailChangeRevertPayload>
+        }
+        update: {
+          args: Prisma.EmailChangeRevertUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailChangeRevertPayload>
+        }
+        deleteMany: {
+          args: Prisma.EmailChangeRevertDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.EmailChangeRevertUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.EmailChangeRevertUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailChangeRevertPayload>[]
+        }
+        upsert: {
+          args: Prisma.EmailChangeRevertUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EmailChangeRevertPayload>
+        }
+        aggregate: {
+          args: Prisma.EmailChangeRevertAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateEmailChangeRevert>
+        }
+        groupBy: {
+          args: Prisma.EmailChangeRevertGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.EmailChangeRevertGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.EmailChangeRevertCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.EmailChangeRevertCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1165,6 +1315,33 @@ export const SecurityEventScalarFieldEnum = {
 export type SecurityEventScalarFieldEnum = (typeof SecurityEventScalarFieldEnum)[keyof typeof SecurityEventScalarFieldEnum]
 
 
+export const EmailCodeScalarFieldEnum = {
+  userId: 'userId',
+  purpose: 'purpose',
+  email: 'email',
+  emailKey: 'emailKey',
+  codeHash: 'codeHash',
+  attempts: 'attempts',
+  createdAt: 'createdAt',
+  expiresAt: 'expiresAt'
+} as const
+
+export type EmailCodeScalarFieldEnum = (typeof EmailCodeScalarFieldEnum)[keyof typeof EmailCodeScalarFieldEnum]
+
+
+export const EmailChangeRevertScalarFieldEnum = {
+  id: 'id',
+  userId: 'userId',
+  tokenHash: 'tokenHash',
+  email: 'email',
+  emailKey: 'emailKey',
+  createdAt: 'createdAt',
+  expiresAt: 'expiresAt'
+} as const
+
+export type EmailChangeRevertScalarFieldEnum = (typeof EmailChangeRevertScalarFieldEnum)[keyof typeof EmailChangeRevertScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -1297,6 +1474,20 @@ export type EnumSecurityEventKindFieldRefInput<$PrismaModel> = FieldRefInputType
  * Reference to a field of type 'SecurityEventKind[]'
  */
 export type ListEnumSecurityEventKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'SecurityEventKind[]'>
+    
+
+
+/**
+ * Reference to a field of type 'EmailCodePurpose'
+ */
+export type EnumEmailCodePurposeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'EmailCodePurpose'>
+    
+
+
+/**
+ * Reference to a field of type 'EmailCodePurpose[]'
+ */
+export type ListEnumEmailCodePurposeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'EmailCodePurpose[]'>
     
 
 
@@ -1472,6 +1663,8 @@ export type GlobalOmitConfig = {
   knownDevice?: Prisma.KnownDeviceOmit
   mailOutbox?: Prisma.MailOutboxOmit
   securityEvent?: Prisma.SecurityEventOmit
+  emailCode?: Prisma.EmailCodeOmit
+  emailChangeRevert?: Prisma.EmailChangeRevertOmit
 }
 
 /* Types for Logging */

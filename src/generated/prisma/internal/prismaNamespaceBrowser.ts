@@ -58,7 +58,9 @@ export const ModelName = {
   PasswordResetCode: 'PasswordResetCode',
   KnownDevice: 'KnownDevice',
   MailOutbox: 'MailOutbox',
-  SecurityEvent: 'SecurityEvent'
+  SecurityEvent: 'SecurityEvent',
+  EmailCode: 'EmailCode',
+  EmailChangeRevert: 'EmailChangeRevert'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -185,6 +187,33 @@ export const SecurityEventScalarFieldEnum = {
 } as const
 
 export type SecurityEventScalarFieldEnum = (typeof SecurityEventScalarFieldEnum)[keyof typeof SecurityEventScalarFieldEnum]
+
+
+export const EmailCodeScalarFieldEnum = {
+  userId: 'userId',
+  purpose: 'purpose',
+  email: 'email',
+  emailKey: 'emailKey',
+  codeHash: 'codeHash',
+  attempts: 'attempts',
+  createdAt: 'createdAt',
+  expiresAt: 'expiresAt'
+} as const
+
+export type EmailCodeScalarFieldEnum = (typeof EmailCodeScalarFieldEnum)[keyof typeof EmailCodeScalarFieldEnum]
+
+
+export const EmailChangeRevertScalarFieldEnum = {
+  id: 'id',
+  userId: 'userId',
+  tokenHash: 'tokenHash',
+  email: 'email',
+  emailKey: 'emailKey',
+  createdAt: 'createdAt',
+  expiresAt: 'expiresAt'
+} as const
+
+export type EmailChangeRevertScalarFieldEnum = (typeof EmailChangeRevertScalarFieldEnum)[keyof typeof EmailChangeRevertScalarFieldEnum]
 
 
 export const SortOrder = {
