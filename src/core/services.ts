@@ -4,9 +4,14 @@ import { failureDetails } from '../db/unavailable.js';
 import type { Logger } from '../logger.js';
 import { Accounts } from './auth/accounts.js';
 import { SecurityNotices } from './auth/notices.js';
+import { Passkeys } from './auth/passkeys.js';
 import { createArgon2Hasher, OWASP_ARGON2, type PasswordHasher } from './auth/password.js';
 import { Recovery } from './auth/recovery.js';
+import { RecoveryCodes } from './auth/recovery-codes.js';
+import { SecondFactors } from './auth/second-factor.js';
+import { SecretBox } from './auth/secret-box.js';
 import { SecurityEvents } from './auth/security-events.js';
+import { Totp } from './auth/totp.js';
 import { createLimits, type Limits } from './limits/limits.js';
 import { MailOutbox } from './mail/outbox.js';
 import type { MailWake } from './mail/wake.js';
@@ -20,6 +25,8 @@ export interface Services {
   /** Abuse limits (API.md): counters shared by every instance on PostgreSQL. */
   limits: Limits;
   recovery: Recovery;
+  /** TOTP, recovery codes and passkeys: the second step of sign-in, and enrolment. */
+  factors: SecondFactors;
   /** The account's security log; every change records its event in its own transaction. */
   events: SecurityEvents;
   /** Mail written in a request's transaction; the worker (boot.ts) sends it. */
@@ -73,6 +80,25 @@ export function createServices({
   const outbox = new MailOutbox(config.sessionSecrets, mailWake);
   const notices = new SecurityNotices(outbox, config.mail, limits, now);
   const events = new SecurityEvents(now);
+  const factors = new SecondFactors({
+    prisma: db.prisma,
+    sessions,
+    limits,
+    notices,
+    outbox,
+    events,
+    totp: new Totp(new SecretBox(config.sessionSecrets, 'totp secret'), now),
+    recoveryCodes: new RecoveryCodes(config.sessionSecrets),
+    passkeys: new Passkeys({
+      prisma: db.prisma,
+      limits,
+      rpId: config.webauthn.rpId,
+      origin: config.webauthn.origin,
+      maxLiveChallenges: config.limits.passkeyMaxLiveChallenges,
+      now,
+    }),
+    now,
+  });
   const services: Services = {
     config,
     sessions,
@@ -84,6 +110,7 @@ export function createServices({
       limits,
       notices,
       events,
+      factors,
     }),
     recovery: new Recovery({
       prisma: db.prisma,
@@ -96,7 +123,9 @@ export function createServices({
       otpTtlMs: config.otpTtlMs,
       publicUrl: config.publicUrl,
       now,
+      factors,
     }),
+    factors,
     events,
     outbox,
     now,

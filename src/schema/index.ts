@@ -5,5 +5,7 @@ import './session.js';
 import './auth.js';
 import './recovery.js';
 import './reauthentication.js';
+import './passkeys.js';
+import './factors.js';
 
 export const schema = lexicographicSortSchema(builder.toSchema());

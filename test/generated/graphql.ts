@@ -20,8 +20,17 @@ export type ForgetPasswordInput = {
   email: string;
 };
 
+export type PasskeyAssertionInput = {
+  challengeId: string | number;
+  /** The credential as PublicKeyCredential.toJSON() gives it. */
+  response: unknown;
+};
+
 export type ReauthenticateInput = {
+  passkey?: PasskeyAssertionInput | null | undefined;
   password?: string | null | undefined;
+  recoveryCode?: string | null | undefined;
+  totp?: string | null | undefined;
 };
 
 export type ResetPasswordInput = {
@@ -30,6 +39,10 @@ export type ResetPasswordInput = {
   newPassword: string;
   /** The 6-digit code from the e-mail, or the token of the link in it. */
   otp: string;
+  passkey?: PasskeyAssertionInput | null | undefined;
+  recoveryCode?: string | null | undefined;
+  /** For an account with a second factor. */
+  totp?: string | null | undefined;
 };
 
 export type Role =

@@ -57,7 +57,12 @@ export const ModelName = {
   PasswordResetCode: 'PasswordResetCode',
   KnownDevice: 'KnownDevice',
   MailOutbox: 'MailOutbox',
-  SecurityEvent: 'SecurityEvent'
+  SecurityEvent: 'SecurityEvent',
+  TotpCredential: 'TotpCredential',
+  RecoveryCode: 'RecoveryCode',
+  SecondFactorChallenge: 'SecondFactorChallenge',
+  Passkey: 'Passkey',
+  WebAuthnChallenge: 'WebAuthnChallenge'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -90,6 +95,7 @@ export const UserScalarFieldEnum = {
   emailVerifiedAt: 'emailVerifiedAt',
   disabledAt: 'disabledAt',
   disabledUntil: 'disabledUntil',
+  secondFactors: 'secondFactors',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const
@@ -174,6 +180,71 @@ export const SecurityEventScalarFieldEnum = {
 } as const
 
 export type SecurityEventScalarFieldEnum = (typeof SecurityEventScalarFieldEnum)[keyof typeof SecurityEventScalarFieldEnum]
+
+
+export const TotpCredentialScalarFieldEnum = {
+  userId: 'userId',
+  secret: 'secret',
+  enabledAt: 'enabledAt',
+  lastUsedStep: 'lastUsedStep',
+  pendingSecret: 'pendingSecret',
+  pendingExpiresAt: 'pendingExpiresAt'
+} as const
+
+export type TotpCredentialScalarFieldEnum = (typeof TotpCredentialScalarFieldEnum)[keyof typeof TotpCredentialScalarFieldEnum]
+
+
+export const RecoveryCodeScalarFieldEnum = {
+  id: 'id',
+  userId: 'userId',
+  codeHash: 'codeHash',
+  createdAt: 'createdAt'
+} as const
+
+export type RecoveryCodeScalarFieldEnum = (typeof RecoveryCodeScalarFieldEnum)[keyof typeof RecoveryCodeScalarFieldEnum]
+
+
+export const SecondFactorChallengeScalarFieldEnum = {
+  id: 'id',
+  tokenHash: 'tokenHash',
+  userId: 'userId',
+  purpose: 'purpose',
+  credentialVersion: 'credentialVersion',
+  keepSignedIn: 'keepSignedIn',
+  attempts: 'attempts',
+  createdAt: 'createdAt',
+  expiresAt: 'expiresAt'
+} as const
+
+export type SecondFactorChallengeScalarFieldEnum = (typeof SecondFactorChallengeScalarFieldEnum)[keyof typeof SecondFactorChallengeScalarFieldEnum]
+
+
+export const PasskeyScalarFieldEnum = {
+  id: 'id',
+  userId: 'userId',
+  credentialId: 'credentialId',
+  publicKey: 'publicKey',
+  counter: 'counter',
+  transports: 'transports',
+  name: 'name',
+  backedUp: 'backedUp',
+  createdAt: 'createdAt',
+  lastUsedAt: 'lastUsedAt'
+} as const
+
+export type PasskeyScalarFieldEnum = (typeof PasskeyScalarFieldEnum)[keyof typeof PasskeyScalarFieldEnum]
+
+
+export const WebAuthnChallengeScalarFieldEnum = {
+  id: 'id',
+  challenge: 'challenge',
+  purpose: 'purpose',
+  userId: 'userId',
+  createdAt: 'createdAt',
+  expiresAt: 'expiresAt'
+} as const
+
+export type WebAuthnChallengeScalarFieldEnum = (typeof WebAuthnChallengeScalarFieldEnum)[keyof typeof WebAuthnChallengeScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -84,6 +84,7 @@ export type UserCountAggregateOutputType = {
   emailVerifiedAt: number
   disabledAt: number
   disabledUntil: number
+  secondFactors: number
   createdAt: number
   updatedAt: number
   _all: number
@@ -148,6 +149,7 @@ export type UserCountAggregateInputType = {
   emailVerifiedAt?: true
   disabledAt?: true
   disabledUntil?: true
+  secondFactors?: true
   createdAt?: true
   updatedAt?: true
   _all?: true
@@ -253,6 +255,7 @@ export type UserGroupByOutputType = {
   emailVerifiedAt: Date | null
   disabledAt: Date | null
   disabledUntil: Date | null
+  secondFactors: $Enums.AuthMethod[]
   createdAt: Date
   updatedAt: Date
   _count: UserCountAggregateOutputType | null
@@ -294,12 +297,17 @@ export type UserWhereInput = {
   emailVerifiedAt?: Prisma.DateTimeNullableFilter<"User"> | Date | string | null
   disabledAt?: Prisma.DateTimeNullableFilter<"User"> | Date | string | null
   disabledUntil?: Prisma.DateTimeNullableFilter<"User"> | Date | string | null
+  secondFactors?: Prisma.EnumAuthMethodNullableListFilter<"User">
   createdAt?: Prisma.DateTimeFilter<"User"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"User"> | Date | string
   sessions?: Prisma.SessionListRelationFilter
   resetCode?: Prisma.XOR<Prisma.PasswordResetCodeNullableScalarRelationFilter, Prisma.PasswordResetCodeWhereInput> | null
   knownDevices?: Prisma.KnownDeviceListRelationFilter
   securityEvents?: Prisma.SecurityEventListRelationFilter
+  totp?: Prisma.XOR<Prisma.TotpCredentialNullableScalarRelationFilter, Prisma.TotpCredentialWhereInput> | null
+  recoveryCodes?: Prisma.RecoveryCodeListRelationFilter
+  passkeys?: Prisma.PasskeyListRelationFilter
+  secondFactorChallenges?: Prisma.SecondFactorChallengeListRelationFilter
 }
 
 export type UserOrderByWithRelationInput = {
@@ -316,12 +324,17 @@ export type UserOrderByWithRelationInput = {
   emailVerifiedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   disabledAt?: Prisma.SortOrderInput | Prisma.SortOrder
   disabledUntil?: Prisma.SortOrderInput | Prisma.SortOrder
+  secondFactors?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   sessions?: Prisma.SessionOrderByRelationAggregateInput
   resetCode?: Prisma.PasswordResetCodeOrderByWithRelationInput
   knownDevices?: Prisma.KnownDeviceOrderByRelationAggregateInput
   securityEvents?: Prisma.SecurityEventOrderByRelationAggregateInput
+  totp?: Prisma.TotpCredentialOrderByWithRelationInput
+  recoveryCodes?: Prisma.RecoveryCodeOrderByRelationAggregateInput
+  passkeys?: Prisma.PasskeyOrderByRelationAggregateInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeOrderByRelationAggregateInput
 }
 
 export type UserWhereUniqueInput = Prisma.AtLeast<{
@@ -341,12 +354,17 @@ export type UserWhereUniqueInput = Prisma.AtLeast<{
   emailVerifiedAt?: Prisma.DateTimeNullableFilter<"User"> | Date | string | null
   disabledAt?: Prisma.DateTimeNullableFilter<"User"> | Date | string | null
   disabledUntil?: Prisma.DateTimeNullableFilter<"User"> | Date | string | null
+  secondFactors?: Prisma.EnumAuthMethodNullableListFilter<"User">
   createdAt?: Prisma.DateTimeFilter<"User"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"User"> | Date | string
   sessions?: Prisma.SessionListRelationFilter
   resetCode?: Prisma.XOR<Prisma.PasswordResetCodeNullableScalarRelationFilter, Prisma.PasswordResetCodeWhereInput> | null
   knownDevices?: Prisma.KnownDeviceListRelationFilter
   securityEvents?: Prisma.SecurityEventListRelationFilter
+  totp?: Prisma.XOR<Prisma.TotpCredentialNullableScalarRelationFilter, Prisma.TotpCredentialWhereInput> | null
+  recoveryCodes?: Prisma.RecoveryCodeListRelationFilter
+  passkeys?: Prisma.PasskeyListRelationFilter
+  secondFactorChallenges?: Prisma.SecondFactorChallengeListRelationFilter
 }, "id" | "nameKey" | "nameSkeleton" | "emailKey">
 
 export type UserOrderByWithAggregationInput = {
@@ -363,6 +381,7 @@ export type UserOrderByWithAggregationInput = {
   emailVerifiedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   disabledAt?: Prisma.SortOrderInput | Prisma.SortOrder
   disabledUntil?: Prisma.SortOrderInput | Prisma.SortOrder
+  secondFactors?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.UserCountOrderByAggregateInput
@@ -389,6 +408,7 @@ export type UserScalarWhereWithAggregatesInput = {
   emailVerifiedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"User"> | Date | string | null
   disabledAt?: Prisma.DateTimeNullableWithAggregatesFilter<"User"> | Date | string | null
   disabledUntil?: Prisma.DateTimeNullableWithAggregatesFilter<"User"> | Date | string | null
+  secondFactors?: Prisma.EnumAuthMethodNullableListFilter<"User">
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"User"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"User"> | Date | string
 }
@@ -407,12 +427,17 @@ export type UserCreateInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
   resetCode?: Prisma.PasswordResetCodeCreateNestedOneWithoutUserInput
   knownDevices?: Prisma.KnownDeviceCreateNestedManyWithoutUserInput
   securityEvents?: Prisma.SecurityEventCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateInput = {
@@ -429,12 +454,17 @@ export type UserUncheckedCreateInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
   resetCode?: Prisma.PasswordResetCodeUncheckedCreateNestedOneWithoutUserInput
   knownDevices?: Prisma.KnownDeviceUncheckedCreateNestedManyWithoutUserInput
   securityEvents?: Prisma.SecurityEventUncheckedCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialUncheckedCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyUncheckedCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserUpdateInput = {
@@ -451,12 +481,17 @@ export type UserUpdateInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
   resetCode?: Prisma.PasswordResetCodeUpdateOneWithoutUserNestedInput
   knownDevices?: Prisma.KnownDeviceUpdateManyWithoutUserNestedInput
   securityEvents?: Prisma.SecurityEventUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateInput = {
@@ -473,12 +508,17 @@ export type UserUncheckedUpdateInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
   resetCode?: Prisma.PasswordResetCodeUncheckedUpdateOneWithoutUserNestedInput
   knownDevices?: Prisma.KnownDeviceUncheckedUpdateManyWithoutUserNestedInput
   securityEvents?: Prisma.SecurityEventUncheckedUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUncheckedUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUncheckedUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateManyInput = {
@@ -495,6 +535,7 @@ export type UserCreateManyInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -513,6 +554,7 @@ export type UserUpdateManyMutationInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -531,8 +573,17 @@ export type UserUncheckedUpdateManyInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+}
+
+export type EnumAuthMethodNullableListFilter<$PrismaModel = never> = {
+  equals?: $Enums.AuthMethod[] | Prisma.ListEnumAuthMethodFieldRefInput<$PrismaModel> | null
+  has?: $Enums.AuthMethod | Prisma.EnumAuthMethodFieldRefInput<$PrismaModel> | null
+  hasEvery?: $Enums.AuthMethod[] | Prisma.ListEnumAuthMethodFieldRefInput<$PrismaModel>
+  hasSome?: $Enums.AuthMethod[] | Prisma.ListEnumAuthMethodFieldRefInput<$PrismaModel>
+  isEmpty?: boolean
 }
 
 export type UserCountOrderByAggregateInput = {
@@ -549,6 +600,7 @@ export type UserCountOrderByAggregateInput = {
   emailVerifiedAt?: Prisma.SortOrder
   disabledAt?: Prisma.SortOrder
   disabledUntil?: Prisma.SortOrder
+  secondFactors?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -602,6 +654,10 @@ export type UserScalarRelationFilter = {
   isNot?: Prisma.UserWhereInput
 }
 
+export type UserCreatesecondFactorsInput = {
+  set: $Enums.AuthMethod[]
+}
+
 export type StringFieldUpdateOperationsInput = {
   set?: string
 }
@@ -624,6 +680,11 @@ export type IntFieldUpdateOperationsInput = {
 
 export type NullableDateTimeFieldUpdateOperationsInput = {
   set?: Date | string | null
+}
+
+export type UserUpdatesecondFactorsInput = {
+  set?: $Enums.AuthMethod[]
+  push?: $Enums.AuthMethod | $Enums.AuthMethod[]
 }
 
 export type DateTimeFieldUpdateOperationsInput = {
@@ -686,6 +747,62 @@ export type UserUpdateOneRequiredWithoutSecurityEventsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutSecurityEventsInput, Prisma.UserUpdateWithoutSecurityEventsInput>, Prisma.UserUncheckedUpdateWithoutSecurityEventsInput>
 }
 
+export type UserCreateNestedOneWithoutTotpInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutTotpInput, Prisma.UserUncheckedCreateWithoutTotpInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutTotpInput
+  connect?: Prisma.UserWhereUniqueInput
+}
+
+export type UserUpdateOneRequiredWithoutTotpNestedInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutTotpInput, Prisma.UserUncheckedCreateWithoutTotpInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutTotpInput
+  upsert?: Prisma.UserUpsertWithoutTotpInput
+  connect?: Prisma.UserWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutTotpInput, Prisma.UserUpdateWithoutTotpInput>, Prisma.UserUncheckedUpdateWithoutTotpInput>
+}
+
+export type UserCreateNestedOneWithoutRecoveryCodesInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutRecoveryCodesInput, Prisma.UserUncheckedCreateWithoutRecoveryCodesInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutRecoveryCodesInput
+  connect?: Prisma.UserWhereUniqueInput
+}
+
+export type UserUpdateOneRequiredWithoutRecoveryCodesNestedInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutRecoveryCodesInput, Prisma.UserUncheckedCreateWithoutRecoveryCodesInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutRecoveryCodesInput
+  upsert?: Prisma.UserUpsertWithoutRecoveryCodesInput
+  connect?: Prisma.UserWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutRecoveryCodesInput, Prisma.UserUpdateWithoutRecoveryCodesInput>, Prisma.UserUncheckedUpdateWithoutRecoveryCodesInput>
+}
+
+export type UserCreateNestedOneWithoutSecondFactorChallengesInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutSecondFactorChallengesInput, Prisma.UserUncheckedCreateWithoutSecondFactorChallengesInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutSecondFactorChallengesInput
+  connect?: Prisma.UserWhereUniqueInput
+}
+
+export type UserUpdateOneRequiredWithoutSecondFactorChallengesNestedInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutSecondFactorChallengesInput, Prisma.UserUncheckedCreateWithoutSecondFactorChallengesInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutSecondFactorChallengesInput
+  upsert?: Prisma.UserUpsertWithoutSecondFactorChallengesInput
+  connect?: Prisma.UserWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutSecondFactorChallengesInput, Prisma.UserUpdateWithoutSecondFactorChallengesInput>, Prisma.UserUncheckedUpdateWithoutSecondFactorChallengesInput>
+}
+
+export type UserCreateNestedOneWithoutPasskeysInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutPasskeysInput, Prisma.UserUncheckedCreateWithoutPasskeysInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutPasskeysInput
+  connect?: Prisma.UserWhereUniqueInput
+}
+
+export type UserUpdateOneRequiredWithoutPasskeysNestedInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutPasskeysInput, Prisma.UserUncheckedCreateWithoutPasskeysInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutPasskeysInput
+  upsert?: Prisma.UserUpsertWithoutPasskeysInput
+  connect?: Prisma.UserWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutPasskeysInput, Prisma.UserUpdateWithoutPasskeysInput>, Prisma.UserUncheckedUpdateWithoutPasskeysInput>
+}
+
 export type UserCreateWithoutSessionsInput = {
   id?: string
   name: string
@@ -700,11 +817,16 @@ export type UserCreateWithoutSessionsInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   resetCode?: Prisma.PasswordResetCodeCreateNestedOneWithoutUserInput
   knownDevices?: Prisma.KnownDeviceCreateNestedManyWithoutUserInput
   securityEvents?: Prisma.SecurityEventCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutSessionsInput = {
@@ -721,11 +843,16 @@ export type UserUncheckedCreateWithoutSessionsInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   resetCode?: Prisma.PasswordResetCodeUncheckedCreateNestedOneWithoutUserInput
   knownDevices?: Prisma.KnownDeviceUncheckedCreateNestedManyWithoutUserInput
   securityEvents?: Prisma.SecurityEventUncheckedCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialUncheckedCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyUncheckedCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutSessionsInput = {
@@ -758,11 +885,16 @@ export type UserUpdateWithoutSessionsInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   resetCode?: Prisma.PasswordResetCodeUpdateOneWithoutUserNestedInput
   knownDevices?: Prisma.KnownDeviceUpdateManyWithoutUserNestedInput
   securityEvents?: Prisma.SecurityEventUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutSessionsInput = {
@@ -779,11 +911,16 @@ export type UserUncheckedUpdateWithoutSessionsInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   resetCode?: Prisma.PasswordResetCodeUncheckedUpdateOneWithoutUserNestedInput
   knownDevices?: Prisma.KnownDeviceUncheckedUpdateManyWithoutUserNestedInput
   securityEvents?: Prisma.SecurityEventUncheckedUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUncheckedUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUncheckedUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateWithoutResetCodeInput = {
@@ -800,11 +937,16 @@ export type UserCreateWithoutResetCodeInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
   knownDevices?: Prisma.KnownDeviceCreateNestedManyWithoutUserInput
   securityEvents?: Prisma.SecurityEventCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutResetCodeInput = {
@@ -821,11 +963,16 @@ export type UserUncheckedCreateWithoutResetCodeInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
   knownDevices?: Prisma.KnownDeviceUncheckedCreateNestedManyWithoutUserInput
   securityEvents?: Prisma.SecurityEventUncheckedCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialUncheckedCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyUncheckedCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutResetCodeInput = {
@@ -858,11 +1005,16 @@ export type UserUpdateWithoutResetCodeInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
   knownDevices?: Prisma.KnownDeviceUpdateManyWithoutUserNestedInput
   securityEvents?: Prisma.SecurityEventUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutResetCodeInput = {
@@ -879,11 +1031,16 @@ export type UserUncheckedUpdateWithoutResetCodeInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
   knownDevices?: Prisma.KnownDeviceUncheckedUpdateManyWithoutUserNestedInput
   securityEvents?: Prisma.SecurityEventUncheckedUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUncheckedUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUncheckedUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateWithoutKnownDevicesInput = {
@@ -900,11 +1057,16 @@ export type UserCreateWithoutKnownDevicesInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
   resetCode?: Prisma.PasswordResetCodeCreateNestedOneWithoutUserInput
   securityEvents?: Prisma.SecurityEventCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutKnownDevicesInput = {
@@ -921,11 +1083,16 @@ export type UserUncheckedCreateWithoutKnownDevicesInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
   resetCode?: Prisma.PasswordResetCodeUncheckedCreateNestedOneWithoutUserInput
   securityEvents?: Prisma.SecurityEventUncheckedCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialUncheckedCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyUncheckedCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutKnownDevicesInput = {
@@ -958,11 +1125,16 @@ export type UserUpdateWithoutKnownDevicesInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
   resetCode?: Prisma.PasswordResetCodeUpdateOneWithoutUserNestedInput
   securityEvents?: Prisma.SecurityEventUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutKnownDevicesInput = {
@@ -979,11 +1151,16 @@ export type UserUncheckedUpdateWithoutKnownDevicesInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
   resetCode?: Prisma.PasswordResetCodeUncheckedUpdateOneWithoutUserNestedInput
   securityEvents?: Prisma.SecurityEventUncheckedUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUncheckedUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUncheckedUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateWithoutSecurityEventsInput = {
@@ -1000,11 +1177,16 @@ export type UserCreateWithoutSecurityEventsInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
   resetCode?: Prisma.PasswordResetCodeCreateNestedOneWithoutUserInput
   knownDevices?: Prisma.KnownDeviceCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutSecurityEventsInput = {
@@ -1021,11 +1203,16 @@ export type UserUncheckedCreateWithoutSecurityEventsInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
   resetCode?: Prisma.PasswordResetCodeUncheckedCreateNestedOneWithoutUserInput
   knownDevices?: Prisma.KnownDeviceUncheckedCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialUncheckedCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyUncheckedCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutSecurityEventsInput = {
@@ -1058,11 +1245,16 @@ export type UserUpdateWithoutSecurityEventsInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
   resetCode?: Prisma.PasswordResetCodeUpdateOneWithoutUserNestedInput
   knownDevices?: Prisma.KnownDeviceUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutSecurityEventsInput = {
@@ -1079,11 +1271,496 @@ export type UserUncheckedUpdateWithoutSecurityEventsInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
   resetCode?: Prisma.PasswordResetCodeUncheckedUpdateOneWithoutUserNestedInput
   knownDevices?: Prisma.KnownDeviceUncheckedUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUncheckedUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUncheckedUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedUpdateManyWithoutUserNestedInput
+}
+
+export type UserCreateWithoutTotpInput = {
+  id?: string
+  name: string
+  nameKey: string
+  nameSkeleton?: string | null
+  displayName?: string | null
+  email: string
+  emailKey: string
+  passwordHash: string
+  role?: $Enums.Role
+  credentialVersion?: number
+  emailVerifiedAt?: Date | string | null
+  disabledAt?: Date | string | null
+  disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
+  resetCode?: Prisma.PasswordResetCodeCreateNestedOneWithoutUserInput
+  knownDevices?: Prisma.KnownDeviceCreateNestedManyWithoutUserInput
+  securityEvents?: Prisma.SecurityEventCreateNestedManyWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeCreateNestedManyWithoutUserInput
+}
+
+export type UserUncheckedCreateWithoutTotpInput = {
+  id?: string
+  name: string
+  nameKey: string
+  nameSkeleton?: string | null
+  displayName?: string | null
+  email: string
+  emailKey: string
+  passwordHash: string
+  role?: $Enums.Role
+  credentialVersion?: number
+  emailVerifiedAt?: Date | string | null
+  disabledAt?: Date | string | null
+  disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
+  resetCode?: Prisma.PasswordResetCodeUncheckedCreateNestedOneWithoutUserInput
+  knownDevices?: Prisma.KnownDeviceUncheckedCreateNestedManyWithoutUserInput
+  securityEvents?: Prisma.SecurityEventUncheckedCreateNestedManyWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyUncheckedCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedCreateNestedManyWithoutUserInput
+}
+
+export type UserCreateOrConnectWithoutTotpInput = {
+  where: Prisma.UserWhereUniqueInput
+  create: Prisma.XOR<Prisma.UserCreateWithoutTotpInput, Prisma.UserUncheckedCreateWithoutTotpInput>
+}
+
+export type UserUpsertWithoutTotpInput = {
+  update: Prisma.XOR<Prisma.UserUpdateWithoutTotpInput, Prisma.UserUncheckedUpdateWithoutTotpInput>
+  create: Prisma.XOR<Prisma.UserCreateWithoutTotpInput, Prisma.UserUncheckedCreateWithoutTotpInput>
+  where?: Prisma.UserWhereInput
+}
+
+export type UserUpdateToOneWithWhereWithoutTotpInput = {
+  where?: Prisma.UserWhereInput
+  data: Prisma.XOR<Prisma.UserUpdateWithoutTotpInput, Prisma.UserUncheckedUpdateWithoutTotpInput>
+}
+
+export type UserUpdateWithoutTotpInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  nameKey?: Prisma.StringFieldUpdateOperationsInput | string
+  nameSkeleton?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  displayName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  emailKey?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  credentialVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
+  resetCode?: Prisma.PasswordResetCodeUpdateOneWithoutUserNestedInput
+  knownDevices?: Prisma.KnownDeviceUpdateManyWithoutUserNestedInput
+  securityEvents?: Prisma.SecurityEventUpdateManyWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUpdateManyWithoutUserNestedInput
+}
+
+export type UserUncheckedUpdateWithoutTotpInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  nameKey?: Prisma.StringFieldUpdateOperationsInput | string
+  nameSkeleton?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  displayName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  emailKey?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  credentialVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
+  resetCode?: Prisma.PasswordResetCodeUncheckedUpdateOneWithoutUserNestedInput
+  knownDevices?: Prisma.KnownDeviceUncheckedUpdateManyWithoutUserNestedInput
+  securityEvents?: Prisma.SecurityEventUncheckedUpdateManyWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUncheckedUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedUpdateManyWithoutUserNestedInput
+}
+
+export type UserCreateWithoutRecoveryCodesInput = {
+  id?: string
+  name: string
+  nameKey: string
+  nameSkeleton?: string | null
+  displayName?: string | null
+  email: string
+  emailKey: string
+  passwordHash: string
+  role?: $Enums.Role
+  credentialVersion?: number
+  emailVerifiedAt?: Date | string | null
+  disabledAt?: Date | string | null
+  disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
+  resetCode?: Prisma.PasswordResetCodeCreateNestedOneWithoutUserInput
+  knownDevices?: Prisma.KnownDeviceCreateNestedManyWithoutUserInput
+  securityEvents?: Prisma.SecurityEventCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialCreateNestedOneWithoutUserInput
+  passkeys?: Prisma.PasskeyCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeCreateNestedManyWithoutUserInput
+}
+
+export type UserUncheckedCreateWithoutRecoveryCodesInput = {
+  id?: string
+  name: string
+  nameKey: string
+  nameSkeleton?: string | null
+  displayName?: string | null
+  email: string
+  emailKey: string
+  passwordHash: string
+  role?: $Enums.Role
+  credentialVersion?: number
+  emailVerifiedAt?: Date | string | null
+  disabledAt?: Date | string | null
+  disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
+  resetCode?: Prisma.PasswordResetCodeUncheckedCreateNestedOneWithoutUserInput
+  knownDevices?: Prisma.KnownDeviceUncheckedCreateNestedManyWithoutUserInput
+  securityEvents?: Prisma.SecurityEventUncheckedCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialUncheckedCreateNestedOneWithoutUserInput
+  passkeys?: Prisma.PasskeyUncheckedCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedCreateNestedManyWithoutUserInput
+}
+
+export type UserCreateOrConnectWithoutRecoveryCodesInput = {
+  where: Prisma.UserWhereUniqueInput
+  create: Prisma.XOR<Prisma.UserCreateWithoutRecoveryCodesInput, Prisma.UserUncheckedCreateWithoutRecoveryCodesInput>
+}
+
+export type UserUpsertWithoutRecoveryCodesInput = {
+  update: Prisma.XOR<Prisma.UserUpdateWithoutRecoveryCodesInput, Prisma.UserUncheckedUpdateWithoutRecoveryCodesInput>
+  create: Prisma.XOR<Prisma.UserCreateWithoutRecoveryCodesInput, Prisma.UserUncheckedCreateWithoutRecoveryCodesInput>
+  where?: Prisma.UserWhereInput
+}
+
+export type UserUpdateToOneWithWhereWithoutRecoveryCodesInput = {
+  where?: Prisma.UserWhereInput
+  data: Prisma.XOR<Prisma.UserUpdateWithoutRecoveryCodesInput, Prisma.UserUncheckedUpdateWithoutRecoveryCodesInput>
+}
+
+export type UserUpdateWithoutRecoveryCodesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  nameKey?: Prisma.StringFieldUpdateOperationsInput | string
+  nameSkeleton?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  displayName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  emailKey?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  credentialVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
+  resetCode?: Prisma.PasswordResetCodeUpdateOneWithoutUserNestedInput
+  knownDevices?: Prisma.KnownDeviceUpdateManyWithoutUserNestedInput
+  securityEvents?: Prisma.SecurityEventUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUpdateOneWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUpdateManyWithoutUserNestedInput
+}
+
+export type UserUncheckedUpdateWithoutRecoveryCodesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  nameKey?: Prisma.StringFieldUpdateOperationsInput | string
+  nameSkeleton?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  displayName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  emailKey?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  credentialVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
+  resetCode?: Prisma.PasswordResetCodeUncheckedUpdateOneWithoutUserNestedInput
+  knownDevices?: Prisma.KnownDeviceUncheckedUpdateManyWithoutUserNestedInput
+  securityEvents?: Prisma.SecurityEventUncheckedUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUncheckedUpdateOneWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUncheckedUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedUpdateManyWithoutUserNestedInput
+}
+
+export type UserCreateWithoutSecondFactorChallengesInput = {
+  id?: string
+  name: string
+  nameKey: string
+  nameSkeleton?: string | null
+  displayName?: string | null
+  email: string
+  emailKey: string
+  passwordHash: string
+  role?: $Enums.Role
+  credentialVersion?: number
+  emailVerifiedAt?: Date | string | null
+  disabledAt?: Date | string | null
+  disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
+  resetCode?: Prisma.PasswordResetCodeCreateNestedOneWithoutUserInput
+  knownDevices?: Prisma.KnownDeviceCreateNestedManyWithoutUserInput
+  securityEvents?: Prisma.SecurityEventCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyCreateNestedManyWithoutUserInput
+}
+
+export type UserUncheckedCreateWithoutSecondFactorChallengesInput = {
+  id?: string
+  name: string
+  nameKey: string
+  nameSkeleton?: string | null
+  displayName?: string | null
+  email: string
+  emailKey: string
+  passwordHash: string
+  role?: $Enums.Role
+  credentialVersion?: number
+  emailVerifiedAt?: Date | string | null
+  disabledAt?: Date | string | null
+  disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
+  resetCode?: Prisma.PasswordResetCodeUncheckedCreateNestedOneWithoutUserInput
+  knownDevices?: Prisma.KnownDeviceUncheckedCreateNestedManyWithoutUserInput
+  securityEvents?: Prisma.SecurityEventUncheckedCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialUncheckedCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyUncheckedCreateNestedManyWithoutUserInput
+}
+
+export type UserCreateOrConnectWithoutSecondFactorChallengesInput = {
+  where: Prisma.UserWhereUniqueInput
+  create: Prisma.XOR<Prisma.UserCreateWithoutSecondFactorChallengesInput, Prisma.UserUncheckedCreateWithoutSecondFactorChallengesInput>
+}
+
+export type UserUpsertWithoutSecondFactorChallengesInput = {
+  update: Prisma.XOR<Prisma.UserUpdateWithoutSecondFactorChallengesInput, Prisma.UserUncheckedUpdateWithoutSecondFactorChallengesInput>
+  create: Prisma.XOR<Prisma.UserCreateWithoutSecondFactorChallengesInput, Prisma.UserUncheckedCreateWithoutSecondFactorChallengesInput>
+  where?: Prisma.UserWhereInput
+}
+
+export type UserUpdateToOneWithWhereWithoutSecondFactorChallengesInput = {
+  where?: Prisma.UserWhereInput
+  data: Prisma.XOR<Prisma.UserUpdateWithoutSecondFactorChallengesInput, Prisma.UserUncheckedUpdateWithoutSecondFactorChallengesInput>
+}
+
+export type UserUpdateWithoutSecondFactorChallengesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  nameKey?: Prisma.StringFieldUpdateOperationsInput | string
+  nameSkeleton?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  displayName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  emailKey?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  credentialVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
+  resetCode?: Prisma.PasswordResetCodeUpdateOneWithoutUserNestedInput
+  knownDevices?: Prisma.KnownDeviceUpdateManyWithoutUserNestedInput
+  securityEvents?: Prisma.SecurityEventUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUpdateManyWithoutUserNestedInput
+}
+
+export type UserUncheckedUpdateWithoutSecondFactorChallengesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  nameKey?: Prisma.StringFieldUpdateOperationsInput | string
+  nameSkeleton?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  displayName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  emailKey?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  credentialVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
+  resetCode?: Prisma.PasswordResetCodeUncheckedUpdateOneWithoutUserNestedInput
+  knownDevices?: Prisma.KnownDeviceUncheckedUpdateManyWithoutUserNestedInput
+  securityEvents?: Prisma.SecurityEventUncheckedUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUncheckedUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUncheckedUpdateManyWithoutUserNestedInput
+}
+
+export type UserCreateWithoutPasskeysInput = {
+  id?: string
+  name: string
+  nameKey: string
+  nameSkeleton?: string | null
+  displayName?: string | null
+  email: string
+  emailKey: string
+  passwordHash: string
+  role?: $Enums.Role
+  credentialVersion?: number
+  emailVerifiedAt?: Date | string | null
+  disabledAt?: Date | string | null
+  disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
+  resetCode?: Prisma.PasswordResetCodeCreateNestedOneWithoutUserInput
+  knownDevices?: Prisma.KnownDeviceCreateNestedManyWithoutUserInput
+  securityEvents?: Prisma.SecurityEventCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeCreateNestedManyWithoutUserInput
+}
+
+export type UserUncheckedCreateWithoutPasskeysInput = {
+  id?: string
+  name: string
+  nameKey: string
+  nameSkeleton?: string | null
+  displayName?: string | null
+  email: string
+  emailKey: string
+  passwordHash: string
+  role?: $Enums.Role
+  credentialVersion?: number
+  emailVerifiedAt?: Date | string | null
+  disabledAt?: Date | string | null
+  disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
+  resetCode?: Prisma.PasswordResetCodeUncheckedCreateNestedOneWithoutUserInput
+  knownDevices?: Prisma.KnownDeviceUncheckedCreateNestedManyWithoutUserInput
+  securityEvents?: Prisma.SecurityEventUncheckedCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialUncheckedCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedCreateNestedManyWithoutUserInput
+}
+
+export type UserCreateOrConnectWithoutPasskeysInput = {
+  where: Prisma.UserWhereUniqueInput
+  create: Prisma.XOR<Prisma.UserCreateWithoutPasskeysInput, Prisma.UserUncheckedCreateWithoutPasskeysInput>
+}
+
+export type UserUpsertWithoutPasskeysInput = {
+  update: Prisma.XOR<Prisma.UserUpdateWithoutPasskeysInput, Prisma.UserUncheckedUpdateWithoutPasskeysInput>
+  create: Prisma.XOR<Prisma.UserCreateWithoutPasskeysInput, Prisma.UserUncheckedCreateWithoutPasskeysInput>
+  where?: Prisma.UserWhereInput
+}
+
+export type UserUpdateToOneWithWhereWithoutPasskeysInput = {
+  where?: Prisma.UserWhereInput
+  data: Prisma.XOR<Prisma.UserUpdateWithoutPasskeysInput, Prisma.UserUncheckedUpdateWithoutPasskeysInput>
+}
+
+export type UserUpdateWithoutPasskeysInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  nameKey?: Prisma.StringFieldUpdateOperationsInput | string
+  nameSkeleton?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  displayName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  emailKey?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  credentialVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
+  resetCode?: Prisma.PasswordResetCodeUpdateOneWithoutUserNestedInput
+  knownDevices?: Prisma.KnownDeviceUpdateManyWithoutUserNestedInput
+  securityEvents?: Prisma.SecurityEventUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUpdateManyWithoutUserNestedInput
+}
+
+export type UserUncheckedUpdateWithoutPasskeysInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  nameKey?: Prisma.StringFieldUpdateOperationsInput | string
+  nameSkeleton?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  displayName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  emailKey?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  credentialVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
+  resetCode?: Prisma.PasswordResetCodeUncheckedUpdateOneWithoutUserNestedInput
+  knownDevices?: Prisma.KnownDeviceUncheckedUpdateManyWithoutUserNestedInput
+  securityEvents?: Prisma.SecurityEventUncheckedUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUncheckedUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedUpdateManyWithoutUserNestedInput
 }
 
 
@@ -1095,12 +1772,18 @@ export type UserCountOutputType = {
   sessions: number
   knownDevices: number
   securityEvents: number
+  recoveryCodes: number
+  passkeys: number
+  secondFactorChallenges: number
 }
 
 export type UserCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   sessions?: boolean | UserCountOutputTypeCountSessionsArgs
   knownDevices?: boolean | UserCountOutputTypeCountKnownDevicesArgs
   securityEvents?: boolean | UserCountOutputTypeCountSecurityEventsArgs
+  recoveryCodes?: boolean | UserCountOutputTypeCountRecoveryCodesArgs
+  passkeys?: boolean | UserCountOutputTypeCountPasskeysArgs
+  secondFactorChallenges?: boolean | UserCountOutputTypeCountSecondFactorChallengesArgs
 }
 
 /**
@@ -1134,6 +1817,27 @@ export type UserCountOutputTypeCountSecurityEventsArgs<ExtArgs extends runtime.T
   where?: Prisma.SecurityEventWhereInput
 }
 
+/**
+ * UserCountOutputType without action
+ */
+export type UserCountOutputTypeCountRecoveryCodesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.RecoveryCodeWhereInput
+}
+
+/**
+ * UserCountOutputType without action
+ */
+export type UserCountOutputTypeCountPasskeysArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.PasskeyWhereInput
+}
+
+/**
+ * UserCountOutputType without action
+ */
+export type UserCountOutputTypeCountSecondFactorChallengesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.SecondFactorChallengeWhereInput
+}
+
 
 export type UserSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -1149,12 +1853,17 @@ export type UserSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   emailVerifiedAt?: boolean
   disabledAt?: boolean
   disabledUntil?: boolean
+  secondFactors?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   sessions?: boolean | Prisma.User$sessionsArgs<ExtArgs>
   resetCode?: boolean | Prisma.User$resetCodeArgs<ExtArgs>
   knownDevices?: boolean | Prisma.User$knownDevicesArgs<ExtArgs>
   securityEvents?: boolean | Prisma.User$securityEventsArgs<ExtArgs>
+  totp?: boolean | Prisma.User$totpArgs<ExtArgs>
+  recoveryCodes?: boolean | Prisma.User$recoveryCodesArgs<ExtArgs>
+  passkeys?: boolean | Prisma.User$passkeysArgs<ExtArgs>
+  secondFactorChallenges?: boolean | Prisma.User$secondFactorChallengesArgs<ExtArgs>
   _count?: boolean | Prisma.UserCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["user"]>
 
@@ -1172,6 +1881,7 @@ export type UserSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   emailVerifiedAt?: boolean
   disabledAt?: boolean
   disabledUntil?: boolean
+  secondFactors?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }, ExtArgs["result"]["user"]>
@@ -1190,6 +1900,7 @@ export type UserSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   emailVerifiedAt?: boolean
   disabledAt?: boolean
   disabledUntil?: boolean
+  secondFactors?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }, ExtArgs["result"]["user"]>
@@ -1208,16 +1919,21 @@ export type UserSelectScalar = {
   emailVerifiedAt?: boolean
   disabledAt?: boolean
   disabledUntil?: boolean
+  secondFactors?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type UserOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "nameKey" | "nameSkeleton" | "displayName" | "email" | "emailKey" | "passwordHash" | "role" | "credentialVersion" | "emailVerifiedAt" | "disabledAt" | "disabledUntil" | "createdAt" | "updatedAt", ExtArgs["result"]["user"]>
+export type UserOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "nameKey" | "nameSkeleton" | "displayName" | "email" | "emailKey" | "passwordHash" | "role" | "credentialVersion" | "emailVerifiedAt" | "disabledAt" | "disabledUntil" | "secondFactors" | "createdAt" | "updatedAt", ExtArgs["result"]["user"]>
 export type UserInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   sessions?: boolean | Prisma.User$sessionsArgs<ExtArgs>
   resetCode?: boolean | Prisma.User$resetCodeArgs<ExtArgs>
   knownDevices?: boolean | Prisma.User$knownDevicesArgs<ExtArgs>
   securityEvents?: boolean | Prisma.User$securityEventsArgs<ExtArgs>
+  totp?: boolean | Prisma.User$totpArgs<ExtArgs>
+  recoveryCodes?: boolean | Prisma.User$recoveryCodesArgs<ExtArgs>
+  passkeys?: boolean | Prisma.User$passkeysArgs<ExtArgs>
+  secondFactorChallenges?: boolean | Prisma.User$secondFactorChallengesArgs<ExtArgs>
   _count?: boolean | Prisma.UserCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type UserIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -1230,6 +1946,10 @@ export type $UserPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
     resetCode: Prisma.$PasswordResetCodePayload<ExtArgs> | null
     knownDevices: Prisma.$KnownDevicePayload<ExtArgs>[]
     securityEvents: Prisma.$SecurityEventPayload<ExtArgs>[]
+    totp: Prisma.$TotpCredentialPayload<ExtArgs> | null
+    recoveryCodes: Prisma.$RecoveryCodePayload<ExtArgs>[]
+    passkeys: Prisma.$PasskeyPayload<ExtArgs>[]
+    secondFactorChallenges: Prisma.$SecondFactorChallengePayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1266,6 +1986,11 @@ export type $UserPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
      */
     disabledAt: Date | null
     disabledUntil: Date | null
+    /**
+     * The second factors enrolled (TOTP, PASSKEY), kept in step with their tables in the transaction of
+     * each change, so a request knows what to ask for without another query. Empty: password only.
+     */
+    secondFactors: $Enums.AuthMethod[]
     createdAt: Date
     updatedAt: Date
   }, ExtArgs["result"]["user"]>
@@ -1666,6 +2391,10 @@ export interface Prisma__UserClient<T, Null = never, ExtArgs extends runtime.Typ
   resetCode<T extends Prisma.User$resetCodeArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$resetCodeArgs<ExtArgs>>): Prisma.Prisma__PasswordResetCodeClient<runtime.Types.Result.GetResult<Prisma.$PasswordResetCodePayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   knownDevices<T extends Prisma.User$knownDevicesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$knownDevicesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$KnownDevicePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   securityEvents<T extends Prisma.User$securityEventsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$securityEventsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SecurityEventPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  totp<T extends Prisma.User$totpArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$totpArgs<ExtArgs>>): Prisma.Prisma__TotpCredentialClient<runtime.Types.Result.GetResult<Prisma.$TotpCredentialPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
+  recoveryCodes<T extends Prisma.User$recoveryCodesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$recoveryCodesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RecoveryCodePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  passkeys<T extends Prisma.User$passkeysArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$passkeysArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$PasskeyPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  secondFactorChallenges<T extends Prisma.User$secondFactorChallengesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$secondFactorChallengesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SecondFactorChallengePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1708,6 +2437,7 @@ export interface UserFieldRefs {
   readonly emailVerifiedAt: Prisma.FieldRef<"User", 'DateTime'>
   readonly disabledAt: Prisma.FieldRef<"User", 'DateTime'>
   readonly disabledUntil: Prisma.FieldRef<"User", 'DateTime'>
+  readonly secondFactors: Prisma.FieldRef<"User", 'AuthMethod[]'>
   readonly createdAt: Prisma.FieldRef<"User", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"User", 'DateTime'>
 }
@@ -2191,6 +2921,97 @@ export type User$securityEventsArgs<ExtArgs extends runtime.Types.Extensions.Int
   take?: number
   skip?: number
   distinct?: Prisma.SecurityEventScalarFieldEnum | Prisma.SecurityEventScalarFieldEnum[]
+}
+
+/**
+ * User.totp
+ */
+export type User$totpArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the TotpCredential
+   */
+  select?: Prisma.TotpCredentialSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the TotpCredential
+   */
+  omit?: Prisma.TotpCredentialOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.TotpCredentialInclude<ExtArgs> | null
+  where?: Prisma.TotpCredentialWhereInput
+}
+
+/**
+ * User.recoveryCodes
+ */
+export type User$recoveryCodesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the RecoveryCode
+   */
+  select?: Prisma.RecoveryCodeSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the RecoveryCode
+   */
+  omit?: Prisma.RecoveryCodeOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.RecoveryCodeInclude<ExtArgs> | null
+  where?: Prisma.RecoveryCodeWhereInput
+  orderBy?: Prisma.RecoveryCodeOrderByWithRelationInput | Prisma.RecoveryCodeOrderByWithRelationInput[]
+  cursor?: Prisma.RecoveryCodeWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.RecoveryCodeScalarFieldEnum | Prisma.RecoveryCodeScalarFieldEnum[]
+}
+
+/**
+ * User.passkeys
+ */
+export type User$passkeysArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Passkey
+   */
+  select?: Prisma.PasskeySelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Passkey
+   */
+  omit?: Prisma.PasskeyOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.PasskeyInclude<ExtArgs> | null
+  where?: Prisma.PasskeyWhereInput
+  orderBy?: Prisma.PasskeyOrderByWithRelationInput | Prisma.PasskeyOrderByWithRelationInput[]
+  cursor?: Prisma.PasskeyWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.PasskeyScalarFieldEnum | Prisma.PasskeyScalarFieldEnum[]
+}
+
+/**
+ * User.secondFactorChallenges
+ */
+export type User$secondFactorChallengesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the SecondFactorChallenge
+   */
+  select?: Prisma.SecondFactorChallengeSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the SecondFactorChallenge
+   */
+  omit?: Prisma.SecondFactorChallengeOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.SecondFactorChallengeInclude<ExtArgs> | null
+  where?: Prisma.SecondFactorChallengeWhereInput
+  orderBy?: Prisma.SecondFactorChallengeOrderByWithRelationInput | Prisma.SecondFactorChallengeOrderByWithRelationInput[]
+  cursor?: Prisma.SecondFactorChallengeWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.SecondFactorChallengeScalarFieldEnum | Prisma.SecondFactorChallengeScalarFieldEnum[]
 }
 
 /**
