@@ -29,6 +29,15 @@ type Documents = {
     "\n  mutation SignUpFull($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...UserFields\n      }\n      session {\n        ...SessionFields\n        user {\n          id\n        }\n      }\n    }\n  }\n": typeof types.SignUpFullDocument,
     "\n        query SessionsCurrent {\n          sessions {\n            current\n          }\n        }\n      ": typeof types.SessionsCurrentDocument,
     "\n        query MeAndSessionIds {\n          me {\n            id\n            name\n          }\n          sessions {\n            id\n          }\n        }\n      ": typeof types.MeAndSessionIdsDocument,
+    "\n  mutation BeginTotp { beginTotpEnrollment { secret uri } }\n": typeof types.BeginTotpDocument,
+    "\n  mutation ConfirmTotp($input: TotpCodeInput!) { confirmTotpEnrollment(input: $input) }\n": typeof types.ConfirmTotpDocument,
+    "\n  mutation DisableTotp { disableTotp }\n": typeof types.DisableTotpDocument,
+    "\n  mutation RegenerateCodes { regenerateRecoveryCodes }\n": typeof types.RegenerateCodesDocument,
+    "\n  mutation VerifySecondFactor($input: SecondFactorInput!) {\n    verifySecondFactor(input: $input) { user { id twoFactorEnabled } session { id methods authenticatedAt } }\n  }\n": typeof types.VerifySecondFactorDocument,
+    "\n  query FactorState { me { id twoFactorEnabled } session { id methods authenticatedAt } }\n": typeof types.FactorStateDocument,
+    "\n  mutation ReauthenticateWithFactor($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id authenticatedAt methods }\n  }\n": typeof types.ReauthenticateWithFactorDocument,
+    "\n  mutation ResetWithFactor($input: ResetPasswordInput!) {\n    resetPassword(input: $input) { user { id } session { id methods } }\n  }\n": typeof types.ResetWithFactorDocument,
+    "\n  mutation SignInStep($input: SignInInput!) { signIn(input: $input) { session { id methods } } }\n": typeof types.SignInStepDocument,
     "\n  fragment UserFields on User {\n    id\n    name\n    displayName\n    email\n    createdAt\n    activeSessionCount\n    lastSeenAt\n  }\n": typeof types.UserFieldsFragmentDoc,
     "\n  fragment SessionFields on Session {\n    id\n    createdAt\n    lastSeenAt\n    expiresAt\n    keepSignedIn\n    userAgent\n    ip\n    current\n  }\n": typeof types.SessionFieldsFragmentDoc,
     "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      ...UserFields\n    }\n    session {\n      ...SessionFields\n    }\n  }\n": typeof types.AuthPayloadFieldsFragmentDoc,
@@ -62,6 +71,15 @@ const documents: Documents = {
     "\n  mutation SignUpFull($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...UserFields\n      }\n      session {\n        ...SessionFields\n        user {\n          id\n        }\n      }\n    }\n  }\n": types.SignUpFullDocument,
     "\n        query SessionsCurrent {\n          sessions {\n            current\n          }\n        }\n      ": types.SessionsCurrentDocument,
     "\n        query MeAndSessionIds {\n          me {\n            id\n            name\n          }\n          sessions {\n            id\n          }\n        }\n      ": types.MeAndSessionIdsDocument,
+    "\n  mutation BeginTotp { beginTotpEnrollment { secret uri } }\n": types.BeginTotpDocument,
+    "\n  mutation ConfirmTotp($input: TotpCodeInput!) { confirmTotpEnrollment(input: $input) }\n": types.ConfirmTotpDocument,
+    "\n  mutation DisableTotp { disableTotp }\n": types.DisableTotpDocument,
+    "\n  mutation RegenerateCodes { regenerateRecoveryCodes }\n": types.RegenerateCodesDocument,
+    "\n  mutation VerifySecondFactor($input: SecondFactorInput!) {\n    verifySecondFactor(input: $input) { user { id twoFactorEnabled } session { id methods authenticatedAt } }\n  }\n": types.VerifySecondFactorDocument,
+    "\n  query FactorState { me { id twoFactorEnabled } session { id methods authenticatedAt } }\n": types.FactorStateDocument,
+    "\n  mutation ReauthenticateWithFactor($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id authenticatedAt methods }\n  }\n": types.ReauthenticateWithFactorDocument,
+    "\n  mutation ResetWithFactor($input: ResetPasswordInput!) {\n    resetPassword(input: $input) { user { id } session { id methods } }\n  }\n": types.ResetWithFactorDocument,
+    "\n  mutation SignInStep($input: SignInInput!) { signIn(input: $input) { session { id methods } } }\n": types.SignInStepDocument,
     "\n  fragment UserFields on User {\n    id\n    name\n    displayName\n    email\n    createdAt\n    activeSessionCount\n    lastSeenAt\n  }\n": types.UserFieldsFragmentDoc,
     "\n  fragment SessionFields on Session {\n    id\n    createdAt\n    lastSeenAt\n    expiresAt\n    keepSignedIn\n    userAgent\n    ip\n    current\n  }\n": types.SessionFieldsFragmentDoc,
     "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      ...UserFields\n    }\n    session {\n      ...SessionFields\n    }\n  }\n": types.AuthPayloadFieldsFragmentDoc,
@@ -137,6 +155,42 @@ export function graphql(source: "\n        query SessionsCurrent {\n          se
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n        query MeAndSessionIds {\n          me {\n            id\n            name\n          }\n          sessions {\n            id\n          }\n        }\n      "): typeof import('./graphql.js').MeAndSessionIdsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BeginTotp { beginTotpEnrollment { secret uri } }\n"): typeof import('./graphql.js').BeginTotpDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmTotp($input: TotpCodeInput!) { confirmTotpEnrollment(input: $input) }\n"): typeof import('./graphql.js').ConfirmTotpDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisableTotp { disableTotp }\n"): typeof import('./graphql.js').DisableTotpDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RegenerateCodes { regenerateRecoveryCodes }\n"): typeof import('./graphql.js').RegenerateCodesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifySecondFactor($input: SecondFactorInput!) {\n    verifySecondFactor(input: $input) { user { id twoFactorEnabled } session { id methods authenticatedAt } }\n  }\n"): typeof import('./graphql.js').VerifySecondFactorDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FactorState { me { id twoFactorEnabled } session { id methods authenticatedAt } }\n"): typeof import('./graphql.js').FactorStateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReauthenticateWithFactor($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id authenticatedAt methods }\n  }\n"): typeof import('./graphql.js').ReauthenticateWithFactorDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetWithFactor($input: ResetPasswordInput!) {\n    resetPassword(input: $input) { user { id } session { id methods } }\n  }\n"): typeof import('./graphql.js').ResetWithFactorDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignInStep($input: SignInInput!) { signIn(input: $input) { session { id methods } } }\n"): typeof import('./graphql.js').SignInStepDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -49,6 +49,14 @@ export type Role =
   | 'ADMIN'
   | 'USER';
 
+/** The challenge of SECOND_FACTOR_REQUIRED and exactly one factor. */
+export type SecondFactorInput = {
+  challenge: string;
+  passkey?: PasskeyAssertionInput | null | undefined;
+  recoveryCode?: string | null | undefined;
+  totp?: string | null | undefined;
+};
+
 /** Exactly one of name or email. */
 export type SignInInput = {
   email?: string | null | undefined;
@@ -63,6 +71,10 @@ export type SignUpInput = {
   keepSignedIn?: boolean | null | undefined;
   name: string;
   password: string;
+};
+
+export type TotpCodeInput = {
+  code: string;
 };
 
 export type MeIdNameQueryVariables = Exact<{ [key: string]: never; }>;
@@ -143,6 +155,61 @@ export type MeAndSessionIdsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type MeAndSessionIdsQuery = { me: { id: string, name: string } | null, sessions: Array<{ id: string }> };
+
+export type BeginTotpMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BeginTotpMutation = { beginTotpEnrollment: { secret: string, uri: string } };
+
+export type ConfirmTotpMutationVariables = Exact<{
+  input: TotpCodeInput;
+}>;
+
+
+export type ConfirmTotpMutation = { confirmTotpEnrollment: Array<string> };
+
+export type DisableTotpMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DisableTotpMutation = { disableTotp: boolean };
+
+export type RegenerateCodesMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RegenerateCodesMutation = { regenerateRecoveryCodes: Array<string> };
+
+export type VerifySecondFactorMutationVariables = Exact<{
+  input: SecondFactorInput;
+}>;
+
+
+export type VerifySecondFactorMutation = { verifySecondFactor: { user: { id: string, twoFactorEnabled: boolean }, session: { id: string, methods: Array<AuthMethod>, authenticatedAt: string } } };
+
+export type FactorStateQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type FactorStateQuery = { me: { id: string, twoFactorEnabled: boolean } | null, session: { id: string, methods: Array<AuthMethod>, authenticatedAt: string } | null };
+
+export type ReauthenticateWithFactorMutationVariables = Exact<{
+  input: ReauthenticateInput;
+}>;
+
+
+export type ReauthenticateWithFactorMutation = { reauthenticate: { id: string, authenticatedAt: string, methods: Array<AuthMethod> } };
+
+export type ResetWithFactorMutationVariables = Exact<{
+  input: ResetPasswordInput;
+}>;
+
+
+export type ResetWithFactorMutation = { resetPassword: { user: { id: string }, session: { id: string, methods: Array<AuthMethod> } } };
+
+export type SignInStepMutationVariables = Exact<{
+  input: SignInInput;
+}>;
+
+
+export type SignInStepMutation = { signIn: { session: { id: string, methods: Array<AuthMethod> } } };
 
 export type UserFieldsFragment = { id: string, name: string, displayName: string | null, email: string, createdAt: string, activeSessionCount: number, lastSeenAt: string | null };
 
@@ -494,6 +561,89 @@ export const MeAndSessionIdsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MeAndSessionIdsQuery, MeAndSessionIdsQueryVariables>;
+export const BeginTotpDocument = new TypedDocumentString(`
+    mutation BeginTotp {
+  beginTotpEnrollment {
+    secret
+    uri
+  }
+}
+    `) as unknown as TypedDocumentString<BeginTotpMutation, BeginTotpMutationVariables>;
+export const ConfirmTotpDocument = new TypedDocumentString(`
+    mutation ConfirmTotp($input: TotpCodeInput!) {
+  confirmTotpEnrollment(input: $input)
+}
+    `) as unknown as TypedDocumentString<ConfirmTotpMutation, ConfirmTotpMutationVariables>;
+export const DisableTotpDocument = new TypedDocumentString(`
+    mutation DisableTotp {
+  disableTotp
+}
+    `) as unknown as TypedDocumentString<DisableTotpMutation, DisableTotpMutationVariables>;
+export const RegenerateCodesDocument = new TypedDocumentString(`
+    mutation RegenerateCodes {
+  regenerateRecoveryCodes
+}
+    `) as unknown as TypedDocumentString<RegenerateCodesMutation, RegenerateCodesMutationVariables>;
+export const VerifySecondFactorDocument = new TypedDocumentString(`
+    mutation VerifySecondFactor($input: SecondFactorInput!) {
+  verifySecondFactor(input: $input) {
+    user {
+      id
+      twoFactorEnabled
+    }
+    session {
+      id
+      methods
+      authenticatedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VerifySecondFactorMutation, VerifySecondFactorMutationVariables>;
+export const FactorStateDocument = new TypedDocumentString(`
+    query FactorState {
+  me {
+    id
+    twoFactorEnabled
+  }
+  session {
+    id
+    methods
+    authenticatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<FactorStateQuery, FactorStateQueryVariables>;
+export const ReauthenticateWithFactorDocument = new TypedDocumentString(`
+    mutation ReauthenticateWithFactor($input: ReauthenticateInput!) {
+  reauthenticate(input: $input) {
+    id
+    authenticatedAt
+    methods
+  }
+}
+    `) as unknown as TypedDocumentString<ReauthenticateWithFactorMutation, ReauthenticateWithFactorMutationVariables>;
+export const ResetWithFactorDocument = new TypedDocumentString(`
+    mutation ResetWithFactor($input: ResetPasswordInput!) {
+  resetPassword(input: $input) {
+    user {
+      id
+    }
+    session {
+      id
+      methods
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ResetWithFactorMutation, ResetWithFactorMutationVariables>;
+export const SignInStepDocument = new TypedDocumentString(`
+    mutation SignInStep($input: SignInInput!) {
+  signIn(input: $input) {
+    session {
+      id
+      methods
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SignInStepMutation, SignInStepMutationVariables>;
 export const SignUpDocument = new TypedDocumentString(`
     mutation SignUp($input: SignUpInput!) {
   signUp(input: $input) {
