@@ -16,6 +16,12 @@ export type ChangePasswordInput = {
   newPassword: string;
 };
 
+export type FinishPasskeyRegistrationInput = {
+  challengeId: string | number;
+  name?: string | null | undefined;
+  response: unknown;
+};
+
 export type ForgetPasswordInput = {
   email: string;
 };
@@ -23,6 +29,18 @@ export type ForgetPasswordInput = {
 export type PasskeyAssertionInput = {
   challengeId: string | number;
   /** The credential as PublicKeyCredential.toJSON() gives it. */
+  response: unknown;
+};
+
+export type PasskeyPurpose =
+  | 'REAUTHENTICATE'
+  | 'RESET'
+  | 'SECOND_FACTOR'
+  | 'SIGN_IN';
+
+export type PasskeySignInInput = {
+  challengeId: string | number;
+  keepSignedIn?: boolean | null | undefined;
   response: unknown;
 };
 
@@ -210,6 +228,58 @@ export type SignInStepMutationVariables = Exact<{
 
 
 export type SignInStepMutation = { signIn: { session: { id: string, methods: Array<AuthMethod> } } };
+
+export type BeginPasskeyRegistrationMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BeginPasskeyRegistrationMutation = { beginPasskeyRegistration: { id: string, options: unknown } };
+
+export type FinishPasskeyRegistrationMutationVariables = Exact<{
+  input: FinishPasskeyRegistrationInput;
+}>;
+
+
+export type FinishPasskeyRegistrationMutation = { finishPasskeyRegistration: { id: string, name: string, createdAt: string, lastUsedAt: string | null } };
+
+export type PasskeysQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PasskeysQuery = { passkeys: Array<{ id: string, name: string, createdAt: string, lastUsedAt: string | null }>, me: { id: string, twoFactorEnabled: boolean } | null };
+
+export type RenamePasskeyMutationVariables = Exact<{
+  id: string | number;
+  name: string;
+}>;
+
+
+export type RenamePasskeyMutation = { renamePasskey: { id: string, name: string } };
+
+export type RemovePasskeyMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RemovePasskeyMutation = { removePasskey: boolean };
+
+export type BeginPasskeySignInMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BeginPasskeySignInMutation = { beginPasskeySignIn: { id: string, options: unknown } };
+
+export type BeginPasskeyAssertionMutationVariables = Exact<{
+  purpose: PasskeyPurpose;
+  challenge?: string | null | undefined;
+}>;
+
+
+export type BeginPasskeyAssertionMutation = { beginPasskeyAssertion: { id: string, options: unknown } };
+
+export type FinishPasskeySignInMutationVariables = Exact<{
+  input: PasskeySignInInput;
+}>;
+
+
+export type FinishPasskeySignInMutation = { finishPasskeySignIn: { user: { id: string }, session: { id: string, methods: Array<AuthMethod> } } };
 
 export type UserFieldsFragment = { id: string, name: string, displayName: string | null, email: string, createdAt: string, activeSessionCount: number, lastSeenAt: string | null };
 
@@ -644,6 +714,80 @@ export const SignInStepDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SignInStepMutation, SignInStepMutationVariables>;
+export const BeginPasskeyRegistrationDocument = new TypedDocumentString(`
+    mutation BeginPasskeyRegistration {
+  beginPasskeyRegistration {
+    id
+    options
+  }
+}
+    `) as unknown as TypedDocumentString<BeginPasskeyRegistrationMutation, BeginPasskeyRegistrationMutationVariables>;
+export const FinishPasskeyRegistrationDocument = new TypedDocumentString(`
+    mutation FinishPasskeyRegistration($input: FinishPasskeyRegistrationInput!) {
+  finishPasskeyRegistration(input: $input) {
+    id
+    name
+    createdAt
+    lastUsedAt
+  }
+}
+    `) as unknown as TypedDocumentString<FinishPasskeyRegistrationMutation, FinishPasskeyRegistrationMutationVariables>;
+export const PasskeysDocument = new TypedDocumentString(`
+    query Passkeys {
+  passkeys {
+    id
+    name
+    createdAt
+    lastUsedAt
+  }
+  me {
+    id
+    twoFactorEnabled
+  }
+}
+    `) as unknown as TypedDocumentString<PasskeysQuery, PasskeysQueryVariables>;
+export const RenamePasskeyDocument = new TypedDocumentString(`
+    mutation RenamePasskey($id: ID!, $name: String!) {
+  renamePasskey(id: $id, name: $name) {
+    id
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<RenamePasskeyMutation, RenamePasskeyMutationVariables>;
+export const RemovePasskeyDocument = new TypedDocumentString(`
+    mutation RemovePasskey($id: ID!) {
+  removePasskey(id: $id)
+}
+    `) as unknown as TypedDocumentString<RemovePasskeyMutation, RemovePasskeyMutationVariables>;
+export const BeginPasskeySignInDocument = new TypedDocumentString(`
+    mutation BeginPasskeySignIn {
+  beginPasskeySignIn {
+    id
+    options
+  }
+}
+    `) as unknown as TypedDocumentString<BeginPasskeySignInMutation, BeginPasskeySignInMutationVariables>;
+export const BeginPasskeyAssertionDocument = new TypedDocumentString(`
+    mutation BeginPasskeyAssertion($purpose: PasskeyPurpose!, $challenge: String) {
+  beginPasskeyAssertion(purpose: $purpose, challenge: $challenge) {
+    id
+    options
+  }
+}
+    `) as unknown as TypedDocumentString<BeginPasskeyAssertionMutation, BeginPasskeyAssertionMutationVariables>;
+export const FinishPasskeySignInDocument = new TypedDocumentString(`
+    mutation FinishPasskeySignIn($input: PasskeySignInInput!) {
+  finishPasskeySignIn(input: $input) {
+    user {
+      id
+    }
+    session {
+      id
+      methods
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<FinishPasskeySignInMutation, FinishPasskeySignInMutationVariables>;
 export const SignUpDocument = new TypedDocumentString(`
     mutation SignUp($input: SignUpInput!) {
   signUp(input: $input) {

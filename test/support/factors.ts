@@ -114,3 +114,41 @@ export async function passwordStep(
 }
 
 export const TOTP_STEP_MS = STEP_MS;
+
+export const BEGIN_PASSKEY_REGISTRATION = graphql(`
+  mutation BeginPasskeyRegistration { beginPasskeyRegistration { id options } }
+`);
+
+export const FINISH_PASSKEY_REGISTRATION = graphql(`
+  mutation FinishPasskeyRegistration($input: FinishPasskeyRegistrationInput!) {
+    finishPasskeyRegistration(input: $input) { id name createdAt lastUsedAt }
+  }
+`);
+
+export const PASSKEYS = graphql(`
+  query Passkeys { passkeys { id name createdAt lastUsedAt } me { id twoFactorEnabled } }
+`);
+
+export const RENAME_PASSKEY = graphql(`
+  mutation RenamePasskey($id: ID!, $name: String!) { renamePasskey(id: $id, name: $name) { id name } }
+`);
+
+export const REMOVE_PASSKEY = graphql(`
+  mutation RemovePasskey($id: ID!) { removePasskey(id: $id) }
+`);
+
+export const BEGIN_PASSKEY_SIGN_IN = graphql(`
+  mutation BeginPasskeySignIn { beginPasskeySignIn { id options } }
+`);
+
+export const BEGIN_PASSKEY_ASSERTION = graphql(`
+  mutation BeginPasskeyAssertion($purpose: PasskeyPurpose!, $challenge: String) {
+    beginPasskeyAssertion(purpose: $purpose, challenge: $challenge) { id options }
+  }
+`);
+
+export const FINISH_PASSKEY_SIGN_IN = graphql(`
+  mutation FinishPasskeySignIn($input: PasskeySignInInput!) {
+    finishPasskeySignIn(input: $input) { user { id } session { id methods } }
+  }
+`);
