@@ -220,6 +220,20 @@ describe('signing in with TOTP', () => {
     expect(second.sessionValue).toBeUndefined();
   });
 
+  it('of parallel answers with one code, exactly one signs in (compare-and-set on the step)', async () => {
+    const { account, secret } = await totpAccount();
+    const browsers = Array.from({ length: 4 }, () => new TestClient(server));
+    const steps = await Promise.all(browsers.map((b) => passwordStep(b, account)));
+    const code = totpCode(secret, clock.now());
+    const answers = await Promise.all(
+      browsers.map((b, i) =>
+        verify(b, { input: { challenge: steps[i]?.challenge ?? '', totp: code } }),
+      ),
+    );
+    expect(answers.filter((a) => a.errors === undefined)).toHaveLength(1);
+    expect(answers.filter((a) => errorCode(a) === 'INVALID_OTP')).toHaveLength(3);
+  });
+
   it('burns the challenge after 5 tries: the right code on the sixth is refused', async () => {
     const { account, secret } = await totpAccount();
     const browser = new TestClient(server);
