@@ -380,6 +380,34 @@ export const OPTIONS = {
     ...duration('1h'),
     doc: 'the window of `RATE_LIMIT_EMAIL_MAIL` and `RATE_LIMIT_EMAIL_MAIL_IP`',
   },
+  RATE_LIMIT_SECOND_FACTOR: {
+    ...count(10),
+    doc: 'wrong second-factor answers (TOTP, recovery code, passkey after a password) per account; they count against the sign-in limits too',
+  },
+  RATE_LIMIT_SECOND_FACTOR_WINDOW: {
+    ...duration('15m'),
+    doc: 'the window of `RATE_LIMIT_SECOND_FACTOR`',
+  },
+  RATE_LIMIT_SECOND_FACTOR_LOCKOUT: {
+    ...count(100),
+    doc: 'wrong second-factor answers in a row (no right one between) after which the factor step locks and the owner gets a notice that their password is known',
+  },
+  RATE_LIMIT_SECOND_FACTOR_LOCKOUT_DURATION: {
+    ...duration('24h'),
+    doc: 'how long the factor step stays locked after `RATE_LIMIT_SECOND_FACTOR_LOCKOUT`',
+  },
+  RATE_LIMIT_PASSKEY_CHALLENGES_IP: {
+    ...count(30),
+    doc: 'passkey challenges (`beginPasskeySignIn`, `beginPasskeyAssertion`, `beginPasskeyRegistration`) per client IP',
+  },
+  RATE_LIMIT_PASSKEY_CHALLENGES_WINDOW: {
+    ...duration('1m'),
+    doc: 'the window of `RATE_LIMIT_PASSKEY_CHALLENGES_IP`',
+  },
+  PASSKEY_MAX_LIVE_CHALLENGES: {
+    ...count(10_000),
+    doc: 'unanswered, unexpired passkey challenges kept at once; past it new ones get `RATE_LIMITED`',
+  },
   PASSWORD_HASH_CONCURRENCY: {
     // Settled in ../config.ts: every core when hashes run in the idle-class child (they only take the CPU
     // the event loop leaves), cores − 1 in-process (one core stays with the event loop).

@@ -4,14 +4,19 @@ import type { Listener } from '../db/listener.js';
 import { failureDetails } from '../db/unavailable.js';
 import type { Logger } from '../logger.js';
 import { Accounts } from './auth/accounts.js';
-import { EventFeed } from './auth/event-feed.js';
-import { EmailChange, NO_SECOND_FACTORS_YET } from './auth/email-change.js';
+import { EmailChange } from './auth/email-change.js';
 import { EmailCodes } from './auth/email-codes.js';
 import { EmailVerification } from './auth/email-verification.js';
+import { EventFeed } from './auth/event-feed.js';
 import { SecurityNotices } from './auth/notices.js';
+import { Passkeys } from './auth/passkeys.js';
 import { createArgon2Hasher, OWASP_ARGON2, type PasswordHasher } from './auth/password.js';
 import { Recovery } from './auth/recovery.js';
+import { RecoveryCodes } from './auth/recovery-codes.js';
+import { SecondFactors } from './auth/second-factor.js';
+import { SecretBox } from './auth/secret-box.js';
 import { SecurityEvents } from './auth/security-events.js';
+import { Totp } from './auth/totp.js';
 import { createLimits, type Limits } from './limits/limits.js';
 import { MailOutbox } from './mail/outbox.js';
 import type { MailWake } from './mail/wake.js';
@@ -30,6 +35,8 @@ export interface Services {
   emailVerification: EmailVerification;
   /** Changing the account's address, and undoing a change from the old inbox. */
   emailChange: EmailChange;
+  /** TOTP, recovery codes and passkeys: the second step of sign-in, and enrolment. */
+  factors: SecondFactors;
   /** The account's security log; every change records its event in its own transaction. */
   events: SecurityEvents;
   /** Security events as they commit, fanned out to the viewer's open streams on every instance. */
@@ -111,6 +118,25 @@ export function createServices({
   );
   const outbox = new MailOutbox(config.sessionSecrets, mailWake);
   const notices = new SecurityNotices(outbox, config.mail, limits, now);
+  const factors = new SecondFactors({
+    prisma: db.prisma,
+    sessions,
+    limits,
+    notices,
+    outbox,
+    events,
+    totp: new Totp(new SecretBox(config.sessionSecrets, 'totp secret'), now),
+    recoveryCodes: new RecoveryCodes(config.sessionSecrets),
+    passkeys: new Passkeys({
+      prisma: db.prisma,
+      limits,
+      rpId: config.webauthn.rpId,
+      origin: config.webauthn.origin,
+      maxLiveChallenges: config.limits.passkeyMaxLiveChallenges,
+      now,
+    }),
+    now,
+  });
   const codes = new EmailCodes({ prisma: db.prisma, limits, secrets: config.sessionSecrets, now });
   const emailVerification = new EmailVerification({
     prisma: db.prisma,
@@ -129,8 +155,8 @@ export function createServices({
     limits,
     events,
     codes,
-    // Second factors (issue 14's factors part) plug in here: a revert removes those enrolled since the change.
-    secondFactors: NO_SECOND_FACTORS_YET,
+    // A revert removes the second factors enrolled since the change (they may be the hijacker's).
+    secondFactors: factors,
     secrets: config.sessionSecrets,
     publicUrl: config.publicUrl,
     now,
@@ -147,6 +173,7 @@ export function createServices({
       notices,
       events,
       emailVerification,
+      factors,
     }),
     recovery: new Recovery({
       prisma: db.prisma,
@@ -160,9 +187,11 @@ export function createServices({
       publicUrl: config.publicUrl,
       emailVerification,
       now,
+      factors,
     }),
     emailVerification,
     emailChange,
+    factors,
     events,
     feed,
     streams,

@@ -11,5 +11,7 @@ import './security-events.js';
 import './subscriptions.js';
 // Modules built on the core without changing it (docs/extending.md).
 import '../extensions/index.js';
+import './passkeys.js';
+import './factors.js';
 
 export const schema = requireVerifiedEmail(lexicographicSortSchema(builder.toSchema()));

@@ -2,6 +2,7 @@ import { requireRecentAuth } from '../core/auth/recent-auth.js';
 import { adoptSession } from './auth.js';
 import { builder } from './builder.js';
 import type { SignedInContext } from './context.js';
+import { assertion, PasskeyAssertionInput } from './passkey-assertion.js';
 import { Session } from './session.js';
 
 /**
@@ -20,6 +21,9 @@ export function requireRecentAuthentication({ viewer, services }: SignedInContex
 const ReauthenticateInput = builder.inputType('ReauthenticateInput', {
   fields: (t) => ({
     password: t.string({ required: false }),
+    totp: t.string({ required: false }),
+    recoveryCode: t.string({ required: false }),
+    passkey: t.field({ type: PasskeyAssertionInput, required: false }),
   }),
 });
 
@@ -31,8 +35,8 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       const signedIn = await context.services.accounts.reauthenticate(
         context.viewer,
-        input,
-        context.client,
+        { ...input, passkey: input.passkey ? assertion(input.passkey) : null },
+        { ...context.client, device: context.cookie.presentedDevice() },
       );
       const { session, user } = adoptSession(context, signedIn);
       return { ...session, user };

@@ -1,5 +1,6 @@
 import { AuthPayload, adoptSession } from './auth.js';
 import { builder } from './builder.js';
+import { assertion, PasskeyAssertionInput } from './passkey-assertion.js';
 
 const ForgetPasswordInput = builder.inputType('ForgetPasswordInput', {
   fields: (t) => ({ email: t.string() }),
@@ -13,6 +14,9 @@ const ResetPasswordInput = builder.inputType('ResetPasswordInput', {
     }),
     newPassword: t.string(),
     keepSignedIn: t.boolean({ required: false, defaultValue: false }),
+    totp: t.string({ required: false, description: 'For an account with a second factor.' }),
+    recoveryCode: t.string({ required: false }),
+    passkey: t.field({ type: PasskeyAssertionInput, required: false }),
   }),
 });
 
@@ -35,8 +39,12 @@ builder.mutationFields((t) => ({
       adoptSession(
         context,
         await context.services.recovery.resetPassword(
-          { ...input, keepSignedIn: input.keepSignedIn ?? false },
-          context.client,
+          {
+            ...input,
+            keepSignedIn: input.keepSignedIn ?? false,
+            passkey: input.passkey ? assertion(input.passkey) : null,
+          },
+          { ...context.client, device: context.cookie.presentedDevice() },
           context.viewer?.session,
         ),
       ),

@@ -35,6 +35,11 @@ export const User = builder.prismaObject('User', {
       authScopes: ownerOrAdmin,
       resolve: (user) => user.emailVerifiedAt !== null,
     }),
+    twoFactorEnabled: t.boolean({
+      description: 'A TOTP authenticator or a passkey is enrolled.',
+      authScopes: ownerOrAdmin,
+      resolve: (user) => user.secondFactors.length > 0,
+    }),
     disabled: t.boolean({
       description: 'An admin disabled the account (for now, or until disabledUntil).',
       authScopes: ownerOrAdmin,

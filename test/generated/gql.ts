@@ -38,6 +38,23 @@ type Documents = {
     "\n  mutation ConfirmEmailChange($input: ConfirmEmailChangeInput!) {\n    confirmEmailChange(input: $input) { id email emailVerified }\n  }\n": typeof types.ConfirmEmailChangeDocument,
     "\n  mutation RevertEmailChange($input: RevertEmailChangeInput!) {\n    revertEmailChange(input: $input)\n  }\n": typeof types.RevertEmailChangeDocument,
     "\n  query MeEmail {\n    me { id email emailVerified activeSessionCount }\n  }\n": typeof types.MeEmailDocument,
+    "\n  mutation BeginTotp { beginTotpEnrollment { secret uri } }\n": typeof types.BeginTotpDocument,
+    "\n  mutation ConfirmTotp($input: TotpCodeInput!) { confirmTotpEnrollment(input: $input) }\n": typeof types.ConfirmTotpDocument,
+    "\n  mutation DisableTotp { disableTotp }\n": typeof types.DisableTotpDocument,
+    "\n  mutation RegenerateCodes { regenerateRecoveryCodes }\n": typeof types.RegenerateCodesDocument,
+    "\n  mutation VerifySecondFactor($input: SecondFactorInput!) {\n    verifySecondFactor(input: $input) { user { id twoFactorEnabled } session { id methods authenticatedAt } }\n  }\n": typeof types.VerifySecondFactorDocument,
+    "\n  query FactorState { me { id twoFactorEnabled } session { id methods authenticatedAt } }\n": typeof types.FactorStateDocument,
+    "\n  mutation ReauthenticateWithFactor($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id authenticatedAt methods }\n  }\n": typeof types.ReauthenticateWithFactorDocument,
+    "\n  mutation ResetWithFactor($input: ResetPasswordInput!) {\n    resetPassword(input: $input) { user { id } session { id methods } }\n  }\n": typeof types.ResetWithFactorDocument,
+    "\n  mutation SignInStep($input: SignInInput!) { signIn(input: $input) { session { id methods } } }\n": typeof types.SignInStepDocument,
+    "\n  mutation BeginPasskeyRegistration { beginPasskeyRegistration { id options } }\n": typeof types.BeginPasskeyRegistrationDocument,
+    "\n  mutation FinishPasskeyRegistration($input: FinishPasskeyRegistrationInput!) {\n    finishPasskeyRegistration(input: $input) { id name createdAt lastUsedAt }\n  }\n": typeof types.FinishPasskeyRegistrationDocument,
+    "\n  query Passkeys { passkeys { id name createdAt lastUsedAt } me { id twoFactorEnabled } }\n": typeof types.PasskeysDocument,
+    "\n  mutation RenamePasskey($id: ID!, $name: String!) { renamePasskey(id: $id, name: $name) { id name } }\n": typeof types.RenamePasskeyDocument,
+    "\n  mutation RemovePasskey($id: ID!) { removePasskey(id: $id) }\n": typeof types.RemovePasskeyDocument,
+    "\n  mutation BeginPasskeySignIn { beginPasskeySignIn { id options } }\n": typeof types.BeginPasskeySignInDocument,
+    "\n  mutation BeginPasskeyAssertion($purpose: PasskeyPurpose!, $challenge: String) {\n    beginPasskeyAssertion(purpose: $purpose, challenge: $challenge) { id options }\n  }\n": typeof types.BeginPasskeyAssertionDocument,
+    "\n  mutation FinishPasskeySignIn($input: PasskeySignInInput!) {\n    finishPasskeySignIn(input: $input) { user { id } session { id methods } }\n  }\n": typeof types.FinishPasskeySignInDocument,
     "\n  fragment UserFields on User {\n    id\n    name\n    displayName\n    email\n    createdAt\n    activeSessionCount\n    lastSeenAt\n  }\n": typeof types.UserFieldsFragmentDoc,
     "\n  fragment SessionFields on Session {\n    id\n    createdAt\n    lastSeenAt\n    expiresAt\n    keepSignedIn\n    userAgent\n    ip\n    current\n  }\n": typeof types.SessionFieldsFragmentDoc,
     "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      ...UserFields\n    }\n    session {\n      ...SessionFields\n    }\n  }\n": typeof types.AuthPayloadFieldsFragmentDoc,
@@ -80,6 +97,23 @@ const documents: Documents = {
     "\n  mutation ConfirmEmailChange($input: ConfirmEmailChangeInput!) {\n    confirmEmailChange(input: $input) { id email emailVerified }\n  }\n": types.ConfirmEmailChangeDocument,
     "\n  mutation RevertEmailChange($input: RevertEmailChangeInput!) {\n    revertEmailChange(input: $input)\n  }\n": types.RevertEmailChangeDocument,
     "\n  query MeEmail {\n    me { id email emailVerified activeSessionCount }\n  }\n": types.MeEmailDocument,
+    "\n  mutation BeginTotp { beginTotpEnrollment { secret uri } }\n": types.BeginTotpDocument,
+    "\n  mutation ConfirmTotp($input: TotpCodeInput!) { confirmTotpEnrollment(input: $input) }\n": types.ConfirmTotpDocument,
+    "\n  mutation DisableTotp { disableTotp }\n": types.DisableTotpDocument,
+    "\n  mutation RegenerateCodes { regenerateRecoveryCodes }\n": types.RegenerateCodesDocument,
+    "\n  mutation VerifySecondFactor($input: SecondFactorInput!) {\n    verifySecondFactor(input: $input) { user { id twoFactorEnabled } session { id methods authenticatedAt } }\n  }\n": types.VerifySecondFactorDocument,
+    "\n  query FactorState { me { id twoFactorEnabled } session { id methods authenticatedAt } }\n": types.FactorStateDocument,
+    "\n  mutation ReauthenticateWithFactor($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id authenticatedAt methods }\n  }\n": types.ReauthenticateWithFactorDocument,
+    "\n  mutation ResetWithFactor($input: ResetPasswordInput!) {\n    resetPassword(input: $input) { user { id } session { id methods } }\n  }\n": types.ResetWithFactorDocument,
+    "\n  mutation SignInStep($input: SignInInput!) { signIn(input: $input) { session { id methods } } }\n": types.SignInStepDocument,
+    "\n  mutation BeginPasskeyRegistration { beginPasskeyRegistration { id options } }\n": types.BeginPasskeyRegistrationDocument,
+    "\n  mutation FinishPasskeyRegistration($input: FinishPasskeyRegistrationInput!) {\n    finishPasskeyRegistration(input: $input) { id name createdAt lastUsedAt }\n  }\n": types.FinishPasskeyRegistrationDocument,
+    "\n  query Passkeys { passkeys { id name createdAt lastUsedAt } me { id twoFactorEnabled } }\n": types.PasskeysDocument,
+    "\n  mutation RenamePasskey($id: ID!, $name: String!) { renamePasskey(id: $id, name: $name) { id name } }\n": types.RenamePasskeyDocument,
+    "\n  mutation RemovePasskey($id: ID!) { removePasskey(id: $id) }\n": types.RemovePasskeyDocument,
+    "\n  mutation BeginPasskeySignIn { beginPasskeySignIn { id options } }\n": types.BeginPasskeySignInDocument,
+    "\n  mutation BeginPasskeyAssertion($purpose: PasskeyPurpose!, $challenge: String) {\n    beginPasskeyAssertion(purpose: $purpose, challenge: $challenge) { id options }\n  }\n": types.BeginPasskeyAssertionDocument,
+    "\n  mutation FinishPasskeySignIn($input: PasskeySignInInput!) {\n    finishPasskeySignIn(input: $input) { user { id } session { id methods } }\n  }\n": types.FinishPasskeySignInDocument,
     "\n  fragment UserFields on User {\n    id\n    name\n    displayName\n    email\n    createdAt\n    activeSessionCount\n    lastSeenAt\n  }\n": types.UserFieldsFragmentDoc,
     "\n  fragment SessionFields on Session {\n    id\n    createdAt\n    lastSeenAt\n    expiresAt\n    keepSignedIn\n    userAgent\n    ip\n    current\n  }\n": types.SessionFieldsFragmentDoc,
     "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      ...UserFields\n    }\n    session {\n      ...SessionFields\n    }\n  }\n": types.AuthPayloadFieldsFragmentDoc,
@@ -191,6 +225,74 @@ export function graphql(source: "\n  mutation RevertEmailChange($input: RevertEm
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query MeEmail {\n    me { id email emailVerified activeSessionCount }\n  }\n"): typeof import('./graphql.js').MeEmailDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BeginTotp { beginTotpEnrollment { secret uri } }\n"): typeof import('./graphql.js').BeginTotpDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmTotp($input: TotpCodeInput!) { confirmTotpEnrollment(input: $input) }\n"): typeof import('./graphql.js').ConfirmTotpDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisableTotp { disableTotp }\n"): typeof import('./graphql.js').DisableTotpDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RegenerateCodes { regenerateRecoveryCodes }\n"): typeof import('./graphql.js').RegenerateCodesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifySecondFactor($input: SecondFactorInput!) {\n    verifySecondFactor(input: $input) { user { id twoFactorEnabled } session { id methods authenticatedAt } }\n  }\n"): typeof import('./graphql.js').VerifySecondFactorDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FactorState { me { id twoFactorEnabled } session { id methods authenticatedAt } }\n"): typeof import('./graphql.js').FactorStateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReauthenticateWithFactor($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id authenticatedAt methods }\n  }\n"): typeof import('./graphql.js').ReauthenticateWithFactorDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetWithFactor($input: ResetPasswordInput!) {\n    resetPassword(input: $input) { user { id } session { id methods } }\n  }\n"): typeof import('./graphql.js').ResetWithFactorDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignInStep($input: SignInInput!) { signIn(input: $input) { session { id methods } } }\n"): typeof import('./graphql.js').SignInStepDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BeginPasskeyRegistration { beginPasskeyRegistration { id options } }\n"): typeof import('./graphql.js').BeginPasskeyRegistrationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FinishPasskeyRegistration($input: FinishPasskeyRegistrationInput!) {\n    finishPasskeyRegistration(input: $input) { id name createdAt lastUsedAt }\n  }\n"): typeof import('./graphql.js').FinishPasskeyRegistrationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Passkeys { passkeys { id name createdAt lastUsedAt } me { id twoFactorEnabled } }\n"): typeof import('./graphql.js').PasskeysDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RenamePasskey($id: ID!, $name: String!) { renamePasskey(id: $id, name: $name) { id name } }\n"): typeof import('./graphql.js').RenamePasskeyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemovePasskey($id: ID!) { removePasskey(id: $id) }\n"): typeof import('./graphql.js').RemovePasskeyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BeginPasskeySignIn { beginPasskeySignIn { id options } }\n"): typeof import('./graphql.js').BeginPasskeySignInDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BeginPasskeyAssertion($purpose: PasskeyPurpose!, $challenge: String) {\n    beginPasskeyAssertion(purpose: $purpose, challenge: $challenge) { id options }\n  }\n"): typeof import('./graphql.js').BeginPasskeyAssertionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FinishPasskeySignIn($input: PasskeySignInInput!) {\n    finishPasskeySignIn(input: $input) { user { id } session { id methods } }\n  }\n"): typeof import('./graphql.js').FinishPasskeySignInDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -26,12 +26,39 @@ export type ConfirmEmailChangeInput = {
   code: string;
 };
 
+export type FinishPasskeyRegistrationInput = {
+  challengeId: string | number;
+  name?: string | null | undefined;
+  response: unknown;
+};
+
 export type ForgetPasswordInput = {
   email: string;
 };
 
+export type PasskeyAssertionInput = {
+  challengeId: string | number;
+  /** The credential as PublicKeyCredential.toJSON() gives it. */
+  response: unknown;
+};
+
+export type PasskeyPurpose =
+  | 'REAUTHENTICATE'
+  | 'RESET'
+  | 'SECOND_FACTOR'
+  | 'SIGN_IN';
+
+export type PasskeySignInInput = {
+  challengeId: string | number;
+  keepSignedIn?: boolean | null | undefined;
+  response: unknown;
+};
+
 export type ReauthenticateInput = {
+  passkey?: PasskeyAssertionInput | null | undefined;
   password?: string | null | undefined;
+  recoveryCode?: string | null | undefined;
+  totp?: string | null | undefined;
 };
 
 export type RequestEmailChangeInput = {
@@ -44,6 +71,10 @@ export type ResetPasswordInput = {
   newPassword: string;
   /** The 6-digit code from the e-mail, or the token of the link in it. */
   otp: string;
+  passkey?: PasskeyAssertionInput | null | undefined;
+  recoveryCode?: string | null | undefined;
+  /** For an account with a second factor. */
+  totp?: string | null | undefined;
 };
 
 export type RevertEmailChangeInput = {
@@ -54,6 +85,14 @@ export type RevertEmailChangeInput = {
 export type Role =
   | 'ADMIN'
   | 'USER';
+
+/** The challenge of SECOND_FACTOR_REQUIRED and exactly one factor. */
+export type SecondFactorInput = {
+  challenge: string;
+  passkey?: PasskeyAssertionInput | null | undefined;
+  recoveryCode?: string | null | undefined;
+  totp?: string | null | undefined;
+};
 
 /** Exactly one of name or email. */
 export type SignInInput = {
@@ -69,6 +108,10 @@ export type SignUpInput = {
   keepSignedIn?: boolean | null | undefined;
   name: string;
   password: string;
+};
+
+export type TotpCodeInput = {
+  code: string;
 };
 
 export type VerifyEmailInput = {
@@ -213,6 +256,113 @@ export type MeEmailQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type MeEmailQuery = { me: { id: string, email: string, emailVerified: boolean, activeSessionCount: number } | null };
+
+export type BeginTotpMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BeginTotpMutation = { beginTotpEnrollment: { secret: string, uri: string } };
+
+export type ConfirmTotpMutationVariables = Exact<{
+  input: TotpCodeInput;
+}>;
+
+
+export type ConfirmTotpMutation = { confirmTotpEnrollment: Array<string> };
+
+export type DisableTotpMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DisableTotpMutation = { disableTotp: boolean };
+
+export type RegenerateCodesMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RegenerateCodesMutation = { regenerateRecoveryCodes: Array<string> };
+
+export type VerifySecondFactorMutationVariables = Exact<{
+  input: SecondFactorInput;
+}>;
+
+
+export type VerifySecondFactorMutation = { verifySecondFactor: { user: { id: string, twoFactorEnabled: boolean }, session: { id: string, methods: Array<AuthMethod>, authenticatedAt: string } } };
+
+export type FactorStateQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type FactorStateQuery = { me: { id: string, twoFactorEnabled: boolean } | null, session: { id: string, methods: Array<AuthMethod>, authenticatedAt: string } | null };
+
+export type ReauthenticateWithFactorMutationVariables = Exact<{
+  input: ReauthenticateInput;
+}>;
+
+
+export type ReauthenticateWithFactorMutation = { reauthenticate: { id: string, authenticatedAt: string, methods: Array<AuthMethod> } };
+
+export type ResetWithFactorMutationVariables = Exact<{
+  input: ResetPasswordInput;
+}>;
+
+
+export type ResetWithFactorMutation = { resetPassword: { user: { id: string }, session: { id: string, methods: Array<AuthMethod> } } };
+
+export type SignInStepMutationVariables = Exact<{
+  input: SignInInput;
+}>;
+
+
+export type SignInStepMutation = { signIn: { session: { id: string, methods: Array<AuthMethod> } } };
+
+export type BeginPasskeyRegistrationMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BeginPasskeyRegistrationMutation = { beginPasskeyRegistration: { id: string, options: unknown } };
+
+export type FinishPasskeyRegistrationMutationVariables = Exact<{
+  input: FinishPasskeyRegistrationInput;
+}>;
+
+
+export type FinishPasskeyRegistrationMutation = { finishPasskeyRegistration: { id: string, name: string, createdAt: string, lastUsedAt: string | null } };
+
+export type PasskeysQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PasskeysQuery = { passkeys: Array<{ id: string, name: string, createdAt: string, lastUsedAt: string | null }>, me: { id: string, twoFactorEnabled: boolean } | null };
+
+export type RenamePasskeyMutationVariables = Exact<{
+  id: string | number;
+  name: string;
+}>;
+
+
+export type RenamePasskeyMutation = { renamePasskey: { id: string, name: string } };
+
+export type RemovePasskeyMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RemovePasskeyMutation = { removePasskey: boolean };
+
+export type BeginPasskeySignInMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BeginPasskeySignInMutation = { beginPasskeySignIn: { id: string, options: unknown } };
+
+export type BeginPasskeyAssertionMutationVariables = Exact<{
+  purpose: PasskeyPurpose;
+  challenge?: string | null | undefined;
+}>;
+
+
+export type BeginPasskeyAssertionMutation = { beginPasskeyAssertion: { id: string, options: unknown } };
+
+export type FinishPasskeySignInMutationVariables = Exact<{
+  input: PasskeySignInInput;
+}>;
+
+
+export type FinishPasskeySignInMutation = { finishPasskeySignIn: { user: { id: string }, session: { id: string, methods: Array<AuthMethod> } } };
 
 export type UserFieldsFragment = { id: string, name: string, displayName: string | null, email: string, createdAt: string, activeSessionCount: number, lastSeenAt: string | null };
 
@@ -630,6 +780,163 @@ export const MeEmailDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MeEmailQuery, MeEmailQueryVariables>;
+export const BeginTotpDocument = new TypedDocumentString(`
+    mutation BeginTotp {
+  beginTotpEnrollment {
+    secret
+    uri
+  }
+}
+    `) as unknown as TypedDocumentString<BeginTotpMutation, BeginTotpMutationVariables>;
+export const ConfirmTotpDocument = new TypedDocumentString(`
+    mutation ConfirmTotp($input: TotpCodeInput!) {
+  confirmTotpEnrollment(input: $input)
+}
+    `) as unknown as TypedDocumentString<ConfirmTotpMutation, ConfirmTotpMutationVariables>;
+export const DisableTotpDocument = new TypedDocumentString(`
+    mutation DisableTotp {
+  disableTotp
+}
+    `) as unknown as TypedDocumentString<DisableTotpMutation, DisableTotpMutationVariables>;
+export const RegenerateCodesDocument = new TypedDocumentString(`
+    mutation RegenerateCodes {
+  regenerateRecoveryCodes
+}
+    `) as unknown as TypedDocumentString<RegenerateCodesMutation, RegenerateCodesMutationVariables>;
+export const VerifySecondFactorDocument = new TypedDocumentString(`
+    mutation VerifySecondFactor($input: SecondFactorInput!) {
+  verifySecondFactor(input: $input) {
+    user {
+      id
+      twoFactorEnabled
+    }
+    session {
+      id
+      methods
+      authenticatedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VerifySecondFactorMutation, VerifySecondFactorMutationVariables>;
+export const FactorStateDocument = new TypedDocumentString(`
+    query FactorState {
+  me {
+    id
+    twoFactorEnabled
+  }
+  session {
+    id
+    methods
+    authenticatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<FactorStateQuery, FactorStateQueryVariables>;
+export const ReauthenticateWithFactorDocument = new TypedDocumentString(`
+    mutation ReauthenticateWithFactor($input: ReauthenticateInput!) {
+  reauthenticate(input: $input) {
+    id
+    authenticatedAt
+    methods
+  }
+}
+    `) as unknown as TypedDocumentString<ReauthenticateWithFactorMutation, ReauthenticateWithFactorMutationVariables>;
+export const ResetWithFactorDocument = new TypedDocumentString(`
+    mutation ResetWithFactor($input: ResetPasswordInput!) {
+  resetPassword(input: $input) {
+    user {
+      id
+    }
+    session {
+      id
+      methods
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ResetWithFactorMutation, ResetWithFactorMutationVariables>;
+export const SignInStepDocument = new TypedDocumentString(`
+    mutation SignInStep($input: SignInInput!) {
+  signIn(input: $input) {
+    session {
+      id
+      methods
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SignInStepMutation, SignInStepMutationVariables>;
+export const BeginPasskeyRegistrationDocument = new TypedDocumentString(`
+    mutation BeginPasskeyRegistration {
+  beginPasskeyRegistration {
+    id
+    options
+  }
+}
+    `) as unknown as TypedDocumentString<BeginPasskeyRegistrationMutation, BeginPasskeyRegistrationMutationVariables>;
+export const FinishPasskeyRegistrationDocument = new TypedDocumentString(`
+    mutation FinishPasskeyRegistration($input: FinishPasskeyRegistrationInput!) {
+  finishPasskeyRegistration(input: $input) {
+    id
+    name
+    createdAt
+    lastUsedAt
+  }
+}
+    `) as unknown as TypedDocumentString<FinishPasskeyRegistrationMutation, FinishPasskeyRegistrationMutationVariables>;
+export const PasskeysDocument = new TypedDocumentString(`
+    query Passkeys {
+  passkeys {
+    id
+    name
+    createdAt
+    lastUsedAt
+  }
+  me {
+    id
+    twoFactorEnabled
+  }
+}
+    `) as unknown as TypedDocumentString<PasskeysQuery, PasskeysQueryVariables>;
+export const RenamePasskeyDocument = new TypedDocumentString(`
+    mutation RenamePasskey($id: ID!, $name: String!) {
+  renamePasskey(id: $id, name: $name) {
+    id
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<RenamePasskeyMutation, RenamePasskeyMutationVariables>;
+export const RemovePasskeyDocument = new TypedDocumentString(`
+    mutation RemovePasskey($id: ID!) {
+  removePasskey(id: $id)
+}
+    `) as unknown as TypedDocumentString<RemovePasskeyMutation, RemovePasskeyMutationVariables>;
+export const BeginPasskeySignInDocument = new TypedDocumentString(`
+    mutation BeginPasskeySignIn {
+  beginPasskeySignIn {
+    id
+    options
+  }
+}
+    `) as unknown as TypedDocumentString<BeginPasskeySignInMutation, BeginPasskeySignInMutationVariables>;
+export const BeginPasskeyAssertionDocument = new TypedDocumentString(`
+    mutation BeginPasskeyAssertion($purpose: PasskeyPurpose!, $challenge: String) {
+  beginPasskeyAssertion(purpose: $purpose, challenge: $challenge) {
+    id
+    options
+  }
+}
+    `) as unknown as TypedDocumentString<BeginPasskeyAssertionMutation, BeginPasskeyAssertionMutationVariables>;
+export const FinishPasskeySignInDocument = new TypedDocumentString(`
+    mutation FinishPasskeySignIn($input: PasskeySignInInput!) {
+  finishPasskeySignIn(input: $input) {
+    user {
+      id
+    }
+    session {
+      id
+      methods
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<FinishPasskeySignInMutation, FinishPasskeySignInMutationVariables>;
 export const SignUpDocument = new TypedDocumentString(`
     mutation SignUp($input: SignUpInput!) {
   signUp(input: $input) {

@@ -61,6 +61,8 @@ export interface StartOptions {
   listenerRetryMs?: number;
   /** Also listen on a real loopback port (raw request targets, Host headers, browsers, peers). */
   listen?: boolean;
+  /** With `listen`: this port rather than one the OS picks (when PUBLIC_URL must name it up front). */
+  port?: number;
 }
 
 /**
@@ -91,7 +93,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     ...(options.listenerRetryMs ? { listenerRetryMs: options.listenerRetryMs } : {}),
   });
   const server: Server | undefined = options.listen ? createHttpServer(booted.app.yoga) : undefined;
-  if (server) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  if (server)
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = server ? `:${(server.address() as AddressInfo).port}` : '';
   const origin = `http://127.0.0.1${port}`;
   const inProcess: Fetch = async (input, init) => {

@@ -7,6 +7,7 @@ import type { ClientInfo, IssuedSession, SessionStore } from '../sessions/store.
 import type { DeviceCookie } from './device-cookies.js';
 import type { EmailVerification } from './email-verification.js';
 import type { SecurityNotices } from './notices.js';
+import type { AssertionInput } from './passkeys.js';
 import type { PasswordHasher } from './password.js';
 import type { SecurityEvents } from './security-events.js';
 import {
@@ -53,10 +54,33 @@ export interface AccountDeps {
   events: SecurityEvents;
   /** Sign-up mails the code that proves the address. */
   emailVerification: Pick<EmailVerification, 'sendOnSignUp'>;
+  /** Second factors (second-factor.ts); without it every account is password-only. */
+  factors?: SecondFactorGate;
+}
+
+/** One second factor as a mutation's input gives it: exactly one of these is set. */
+export interface FactorInput {
+  totp?: string | null;
+  recoveryCode?: string | null;
+  passkey?: AssertionInput | null;
+}
+
+/** What the account rules ask of second factors (second-factor.ts implements it). */
+export interface SecondFactorGate {
+  /** SECOND_FACTOR_REQUIRED for the user, carrying a new challenge of this purpose and the methods. */
+  required(user: User, keepSignedIn: boolean, purpose: 'SIGN_IN' | 'RESET'): Promise<AppError>;
+  /** Checks one factor of the user for a flow, counted against the limits; throws when it fails. */
+  prove(
+    user: User,
+    factor: FactorInput,
+    purpose: 'REAUTHENTICATE' | 'RESET',
+    client: SignInClient,
+  ): Promise<AuthMethod>;
+  reauthenticationMethods(user: User): AuthMethod[];
 }
 
 /** What `reauthenticate` takes; which of them an account needs is `reauthenticationMethods`. */
-export interface ReauthenticateInput {
+export interface ReauthenticateInput extends FactorInput {
   password?: string | null;
 }
 
@@ -159,7 +183,10 @@ export class Accounts {
 
   async signIn(input: SignInInput, client: SignInClient, replacing?: Session): Promise<SignedIn> {
     const user = await this.verifyCredentials(input, client);
-    const { prisma, sessions, notices } = this.deps;
+    const { prisma, sessions, notices, factors } = this.deps;
+    // For an account with a second factor the right password is the first step only: no session yet.
+    if (factors && user.secondFactors.length > 0)
+      throw await factors.required(user, input.keepSignedIn, 'SIGN_IN');
     const signedIn = await prisma.$transaction(async (tx) => {
       // First, so the row lock is held before anything else is touched (no lock-order deadlock).
       await lockCredential(tx, user);
@@ -241,8 +268,8 @@ export class Accounts {
    * What `reauthenticate` accepts from this user (REAUTHENTICATION_REQUIRED's `extensions.methods`).
    * An account with a second factor will answer more than a password here.
    */
-  reauthenticationMethods(_user: User): AuthMethod[] {
-    return ['PASSWORD'];
+  reauthenticationMethods(user: User): AuthMethod[] {
+    return this.deps.factors?.reauthenticationMethods(user) ?? ['PASSWORD'];
   }
 
   /**
@@ -252,20 +279,38 @@ export class Accounts {
   async reauthenticate(
     viewer: { user: User; session: Session },
     input: ReauthenticateInput,
-    client: ClientInfo,
+    client: SignInClient,
   ): Promise<SignedIn> {
-    if (input.password == null) throw badInput('password', 'Enter your password.');
-    const { prisma, hasher, sessions } = this.deps;
-    hasher.admit(client.ip);
-    // Failed attempts count against the sign-in limits, like any password guess.
-    const attempt = await this.deps.limits.signIn(viewer.user.id, client.ip);
-    if (!(await this.checkPassword(attempt, viewer.user, input.password, client.ip)))
-      throw new AppError('INVALID_CREDENTIALS');
-    await attempt.succeeded();
+    const { prisma, hasher, sessions, factors } = this.deps;
+    const secondFactor = factors !== undefined && viewer.user.secondFactors.length > 0;
+    const factorGiven = input.totp != null || input.recoveryCode != null;
+    let proven: AuthMethod[];
+    if (secondFactor && input.passkey != null) {
+      if (input.password != null || factorGiven)
+        throw badInput('passkey', 'A passkey proves it alone: give nothing else with it.');
+      // The viewer's own passkey only: a thief's passkey must not refresh a stolen session.
+      proven = [await factors.prove(viewer.user, input, 'REAUTHENTICATE', client)];
+    } else {
+      if (input.password == null) throw badInput('password', 'Enter your password.');
+      // Asked before the password is checked, so a cookie thief learns nothing of the password.
+      if (secondFactor && !factorGiven)
+        throw badInput('totp', 'Enter a code from your authenticator app, or a recovery code.');
+      if (input.totp != null && input.recoveryCode != null)
+        throw badInput('totp', 'Give one of an authenticator code or a recovery code.');
+      hasher.admit(client.ip);
+      // Failed attempts count against the sign-in limits, like any password guess.
+      const attempt = await this.deps.limits.signIn(viewer.user.id, client.ip);
+      if (!(await this.checkPassword(attempt, viewer.user, input.password, client.ip)))
+        throw new AppError('INVALID_CREDENTIALS');
+      await attempt.succeeded();
+      proven = secondFactor
+        ? ['PASSWORD', await factors.prove(viewer.user, input, 'REAUTHENTICATE', client)]
+        : ['PASSWORD'];
+    }
     const rotated = await prisma.$transaction(async (tx) => {
       // Under the credential lock: a change that committed since the password was read ended this session.
       await lockCredential(tx, viewer.user);
-      return sessions.rotate(viewer.session, tx, ['PASSWORD']);
+      return sessions.rotate(viewer.session, tx, proven);
     });
     if (!rotated) throw new AppError('UNAUTHENTICATED');
     return { user: viewer.user, ...rotated };
@@ -279,7 +324,7 @@ export class Accounts {
  * the session it created (its session DELETE follows its UPDATE). Not a share lock: parallel sign-ins
  * of one user then take turns, as MAX_SESSIONS_PER_USER's count needs (two share locks upgrading deadlock).
  */
-async function lockCredential(
+export async function lockCredential(
   tx: Prisma.TransactionClient,
   user: Pick<User, 'id' | 'credentialVersion'>,
 ) {

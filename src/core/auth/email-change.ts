@@ -40,10 +40,6 @@ export interface FactorsEnrolledSince {
   removeEnrolledSince(tx: Prisma.TransactionClient, userId: string, since: Date): Promise<void>;
 }
 
-export const NO_SECOND_FACTORS_YET: FactorsEnrolledSince = {
-  removeEnrolledSince: async () => {},
-};
-
 export interface EmailChangeDeps {
   prisma: PrismaClient;
   sessions: SessionStore;

@@ -1,11 +1,12 @@
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../errors.js';
-import type { PrismaClient, Session } from '../../generated/prisma/client.js';
+import type { PrismaClient, Session, User } from '../../generated/prisma/client.js';
+import type { AuthMethod } from '../../generated/prisma/enums.js';
 import type { Limits } from '../limits/limits.js';
 import type { MailOutbox } from '../mail/outbox.js';
 import { resetCodeMail } from '../mail/templates.js';
 import type { ClientInfo, SessionStore } from '../sessions/store.js';
-import type { SignedIn } from './accounts.js';
+import type { FactorInput, SecondFactorGate, SignedIn, SignInClient } from './accounts.js';
 import type { EmailVerification } from './email-verification.js';
 import type { SecurityNotices } from './notices.js';
 import type { PasswordHasher } from './password.js';
@@ -35,9 +36,11 @@ export interface RecoveryDeps {
   /** A reset proves the address its code went to, and cancels a pending change of address. */
   emailVerification: Pick<EmailVerification, 'provenByReset'>;
   now?: () => Date;
+  /** Second factors: an account with one needs one to reset (the code proves the address, not the person). */
+  factors?: SecondFactorGate;
 }
 
-export interface ResetPasswordInput {
+export interface ResetPasswordInput extends FactorInput {
   email: string;
   otp: string;
   newPassword: string;
@@ -125,7 +128,7 @@ export class Recovery {
    */
   async resetPassword(
     input: ResetPasswordInput,
-    client: ClientInfo,
+    client: SignInClient,
     replacing?: Session,
   ): Promise<SignedIn> {
     const { emailKey } = normaliseEmail('email', input.email);
@@ -138,10 +141,11 @@ export class Recovery {
     // Wrong codes and tokens count against the client's IP as well.
     const attempt = await limits.resetPassword(client.ip);
 
-    const user = await prisma.user.findUnique({ where: { emailKey }, select: { id: true } });
+    const user = await prisma.user.findUnique({ where: { emailKey } });
     const proof = user ? await this.prove(user.id, otp) : null;
     if (!user || !proof) throw new AppError('INVALID_OTP');
     await attempt.succeeded();
+    const methods = await this.secondStep(user, input, client, proof);
 
     const passwordHash = await hasher.hash(newPassword, client.ip);
     const signedIn = await prisma.$transaction(async (tx) => {
@@ -161,13 +165,37 @@ export class Recovery {
       await sessions.endAll(user.id, tx);
       // A session of another account on this browser is replaced, as sign-in does.
       if (replacing) await sessions.end(replacing.id, tx);
-      const issued = await sessions.start(user.id, input.keepSignedIn, client, ['EMAIL_CODE'], tx);
+      const issued = await sessions.start(user.id, input.keepSignedIn, client, methods, tx);
       await notices.rememberDevice(tx, user.id, client);
       await notices.passwordChanged(tx, updated, client);
       return { user: updated, ...issued };
     });
     notices.wake();
     return signedIn;
+  }
+
+  /**
+   * For an account with a second factor, the reset needs one too: without it the answer is
+   * SECOND_FACTOR_REQUIRED and the code's check is given back, so the code stays usable. The methods the
+   * new session was authenticated with.
+   */
+  private async secondStep(
+    user: User,
+    input: FactorInput & { keepSignedIn: boolean },
+    client: SignInClient,
+    proof: Proof,
+  ): Promise<AuthMethod[]> {
+    const { factors, prisma } = this.deps;
+    if (!factors || user.secondFactors.length === 0) return ['EMAIL_CODE'];
+    if (input.totp == null && input.recoveryCode == null && input.passkey == null) {
+      if ('codeHash' in proof)
+        await prisma.passwordResetCode.updateMany({
+          where: { userId: user.id, codeHash: proof.codeHash, attempts: { gt: 0 } },
+          data: { attempts: { decrement: 1 } },
+        });
+      throw await factors.required(user, input.keepSignedIn, 'RESET');
+    }
+    return ['EMAIL_CODE', await factors.prove(user, input, 'RESET', client)];
   }
 
   /** The stored hash `otp` matched, as a condition on the row, or null when it is neither code nor link. */

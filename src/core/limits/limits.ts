@@ -73,6 +73,19 @@ export interface Limits {
   ): Promise<{ allowed: true } | { allowed: false; retryAfter: number }>;
   /** Counts a request for a verification or change mail from this IP; throws RATE_LIMITED past the limit. */
   emailMailFromIp(ip: string | null): Promise<void>;
+  /**
+   * Counts a second-factor answer (after a right password, or with a reset code) against the sign-in
+   * limits (the account by its user id, and the IP) and the account's own second-factor limit; throws
+   * RATE_LIMITED past either, or while the factor step is locked after too many wrong answers in a row.
+   */
+  secondFactor(userId: string, ip: string | null, device?: string): Promise<FactorAttempt>;
+  /** Counts a passkey challenge issued to this IP; throws RATE_LIMITED past the limit. */
+  passkeyChallenge(ip: string | null): Promise<void>;
+}
+
+export interface FactorAttempt extends Attempt {
+  /** The answer was wrong: one more in the row; true when this one locked the factor step. */
+  failed(): Promise<{ locked: boolean }>;
 }
 
 /** The transaction that enqueues the notice: its count commits (or rolls back) with the mail. */
@@ -127,6 +140,22 @@ export function createLimits(limits: Config['limits'], store: LimitStore): Limit
     limits.resetPerAccount,
     limits.resetAccountWindowMs,
   );
+  const factorAccount = limiter(
+    'factor_account',
+    limits.secondFactorPerAccount,
+    limits.secondFactorWindowMs,
+  );
+  // Wrong answers in a row: a right one deletes the row; the count lasts as long as the lock would.
+  const factorStreak = limiter(
+    'factor_streak',
+    limits.secondFactorLockout,
+    limits.secondFactorLockoutMs,
+  );
+  const passkeyIp = limiter(
+    'passkey_ip',
+    limits.passkeyChallengesPerIp,
+    limits.passkeyChallengesWindowMs,
+  );
   // Same numbers as the account's: the browser that may skip the account's limit still cannot guess freely.
   const signInDevice = limiter('signin_device', limits.signInPerAccount, limits.signInWindowMs);
   const emailCodesAccount = limiter(
@@ -150,7 +179,7 @@ export function createLimits(limits: Config['limits'], store: LimitStore): Limit
     ]);
   };
 
-  return {
+  const counters: Limits = {
     async signIn(account, ip, device) {
       // A browser that signed in to the account before is never refused by the account's counter, so an
       // attacker's failures cannot lock its owner out (OWASP device cookies); that browser has its own.
@@ -271,7 +300,51 @@ export function createLimits(limits: Config['limits'], store: LimitStore): Limit
         throw refusal(reason);
       });
     },
+
+    async secondFactor(userId, ip, device) {
+      const key = digest(userId);
+      // Locked: a password that keeps failing its second step is known to someone else.
+      const streak = await factorStreak.get(key);
+      if (streak && streak.consumedPoints >= limits.secondFactorLockout)
+        throw rateLimited(streak.msBeforeNext / 1000);
+      const signIn = await counters.signIn(userId, ip, device);
+      try {
+        await factorAccount.consume(key);
+      } catch (reason) {
+        await signIn.cancel();
+        throw refusal(reason);
+      }
+      return {
+        async succeeded() {
+          await Promise.all([
+            signIn.succeeded(),
+            factorAccount.delete(key),
+            factorStreak.delete(key),
+          ]);
+        },
+        async cancel() {
+          await Promise.all([signIn.cancel(), giveBack(factorAccount, key)]);
+        },
+        async failed() {
+          const counted = await factorStreak.consume(key).catch((reason: unknown) => {
+            if (reason instanceof RateLimiterRes) return reason;
+            throw reason;
+          });
+          const locked = counted.consumedPoints === limits.secondFactorLockout;
+          // The lock runs its full length from the answer that caused it.
+          if (locked) await factorStreak.block(key, Math.ceil(limits.secondFactorLockoutMs / 1000));
+          return { locked };
+        },
+      };
+    },
+
+    async passkeyChallenge(ip) {
+      await passkeyIp.consume(clientKey(ip)).catch((reason: unknown) => {
+        throw refusal(reason);
+      });
+    },
   };
+  return counters;
 }
 
 /**

@@ -92,6 +92,15 @@ export function newSignInMail(to: Recipient, event: AccountEvent): MailMessage {
   );
 }
 
+/** A security notice of the account's own words: what changed, and what to do if it was not you. */
+export function securityNoticeMail(
+  to: Recipient,
+  notice: { subject: string; lead: string; advice: string },
+  event: AccountEvent,
+): MailMessage {
+  return noticeMail(to, notice.subject, notice.lead, event, notice.advice);
+}
+
 function noticeMail(
   to: Recipient,
   subject: string,

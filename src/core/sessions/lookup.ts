@@ -39,6 +39,7 @@ const USER_COLUMNS: Record<keyof User, string> = {
   emailVerifiedAt: 'email_verified_at',
   disabledAt: 'disabled_at',
   disabledUntil: 'disabled_until',
+  secondFactors: 'second_factors::text[]',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 };

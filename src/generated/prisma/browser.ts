@@ -72,3 +72,29 @@ export type EmailCode = Prisma.EmailCodeModel
  * by changing twice); a revert deletes every one of the account's.
  */
 export type EmailChangeRevert = Prisma.EmailChangeRevertModel
+/**
+ * Model TotpCredential
+ * A user's authenticator app (RFC 6238). The secrets are sealed (AES-256-GCM under a key derived from
+ * SESSION_SECRET, each ciphertext naming its key), so a dump does not hand out codes.
+ */
+export type TotpCredential = Prisma.TotpCredentialModel
+/**
+ * Model RecoveryCode
+ * Ten single-use codes that stand in for any second factor; only their HMACs are kept.
+ */
+export type RecoveryCode = Prisma.RecoveryCodeModel
+/**
+ * Model SecondFactorChallenge
+ * The step between a right password and a session for an account with a second factor.
+ */
+export type SecondFactorChallenge = Prisma.SecondFactorChallengeModel
+/**
+ * Model Passkey
+ * A WebAuthn credential (passkey) of a user.
+ */
+export type Passkey = Prisma.PasskeyModel
+/**
+ * Model WebAuthnChallenge
+ * A WebAuthn challenge (32 bytes from the CSPRNG), kept server-side until its one use or 5 minutes.
+ */
+export type WebAuthnChallenge = Prisma.WebAuthnChallengeModel

@@ -60,7 +60,12 @@ export const ModelName = {
   MailOutbox: 'MailOutbox',
   SecurityEvent: 'SecurityEvent',
   EmailCode: 'EmailCode',
-  EmailChangeRevert: 'EmailChangeRevert'
+  EmailChangeRevert: 'EmailChangeRevert',
+  TotpCredential: 'TotpCredential',
+  RecoveryCode: 'RecoveryCode',
+  SecondFactorChallenge: 'SecondFactorChallenge',
+  Passkey: 'Passkey',
+  WebAuthnChallenge: 'WebAuthnChallenge'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -103,6 +108,7 @@ export const UserScalarFieldEnum = {
   emailVerifiedAt: 'emailVerifiedAt',
   disabledAt: 'disabledAt',
   disabledUntil: 'disabledUntil',
+  secondFactors: 'secondFactors',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const
@@ -214,6 +220,71 @@ export const EmailChangeRevertScalarFieldEnum = {
 } as const
 
 export type EmailChangeRevertScalarFieldEnum = (typeof EmailChangeRevertScalarFieldEnum)[keyof typeof EmailChangeRevertScalarFieldEnum]
+
+
+export const TotpCredentialScalarFieldEnum = {
+  userId: 'userId',
+  secret: 'secret',
+  enabledAt: 'enabledAt',
+  lastUsedStep: 'lastUsedStep',
+  pendingSecret: 'pendingSecret',
+  pendingExpiresAt: 'pendingExpiresAt'
+} as const
+
+export type TotpCredentialScalarFieldEnum = (typeof TotpCredentialScalarFieldEnum)[keyof typeof TotpCredentialScalarFieldEnum]
+
+
+export const RecoveryCodeScalarFieldEnum = {
+  id: 'id',
+  userId: 'userId',
+  codeHash: 'codeHash',
+  createdAt: 'createdAt'
+} as const
+
+export type RecoveryCodeScalarFieldEnum = (typeof RecoveryCodeScalarFieldEnum)[keyof typeof RecoveryCodeScalarFieldEnum]
+
+
+export const SecondFactorChallengeScalarFieldEnum = {
+  id: 'id',
+  tokenHash: 'tokenHash',
+  userId: 'userId',
+  purpose: 'purpose',
+  credentialVersion: 'credentialVersion',
+  keepSignedIn: 'keepSignedIn',
+  attempts: 'attempts',
+  createdAt: 'createdAt',
+  expiresAt: 'expiresAt'
+} as const
+
+export type SecondFactorChallengeScalarFieldEnum = (typeof SecondFactorChallengeScalarFieldEnum)[keyof typeof SecondFactorChallengeScalarFieldEnum]
+
+
+export const PasskeyScalarFieldEnum = {
+  id: 'id',
+  userId: 'userId',
+  credentialId: 'credentialId',
+  publicKey: 'publicKey',
+  counter: 'counter',
+  transports: 'transports',
+  name: 'name',
+  backedUp: 'backedUp',
+  createdAt: 'createdAt',
+  lastUsedAt: 'lastUsedAt'
+} as const
+
+export type PasskeyScalarFieldEnum = (typeof PasskeyScalarFieldEnum)[keyof typeof PasskeyScalarFieldEnum]
+
+
+export const WebAuthnChallengeScalarFieldEnum = {
+  id: 'id',
+  challenge: 'challenge',
+  purpose: 'purpose',
+  userId: 'userId',
+  createdAt: 'createdAt',
+  expiresAt: 'expiresAt'
+} as const
+
+export type WebAuthnChallengeScalarFieldEnum = (typeof WebAuthnChallengeScalarFieldEnum)[keyof typeof WebAuthnChallengeScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -422,14 +422,6 @@ export type SessionOrderByRelationAggregateInput = {
   _count?: Prisma.SortOrder
 }
 
-export type EnumAuthMethodNullableListFilter<$PrismaModel = never> = {
-  equals?: $Enums.AuthMethod[] | Prisma.ListEnumAuthMethodFieldRefInput<$PrismaModel> | null
-  has?: $Enums.AuthMethod | Prisma.EnumAuthMethodFieldRefInput<$PrismaModel> | null
-  hasEvery?: $Enums.AuthMethod[] | Prisma.ListEnumAuthMethodFieldRefInput<$PrismaModel>
-  hasSome?: $Enums.AuthMethod[] | Prisma.ListEnumAuthMethodFieldRefInput<$PrismaModel>
-  isEmpty?: boolean
-}
-
 export type SessionCountOrderByAggregateInput = {
   id?: Prisma.SortOrder
   tokenHash?: Prisma.SortOrder

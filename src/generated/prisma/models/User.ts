@@ -84,6 +84,7 @@ export type UserCountAggregateOutputType = {
   emailVerifiedAt: number
   disabledAt: number
   disabledUntil: number
+  secondFactors: number
   createdAt: number
   updatedAt: number
   _all: number
@@ -148,6 +149,7 @@ export type UserCountAggregateInputType = {
   emailVerifiedAt?: true
   disabledAt?: true
   disabledUntil?: true
+  secondFactors?: true
   createdAt?: true
   updatedAt?: true
   _all?: true
@@ -253,6 +255,7 @@ export type UserGroupByOutputType = {
   emailVerifiedAt: Date | null
   disabledAt: Date | null
   disabledUntil: Date | null
+  secondFactors: $Enums.AuthMethod[]
   createdAt: Date
   updatedAt: Date
   _count: UserCountAggregateOutputType | null
@@ -294,6 +297,7 @@ export type UserWhereInput = {
   emailVerifiedAt?: Prisma.DateTimeNullableFilter<"User"> | Date | string | null
   disabledAt?: Prisma.DateTimeNullableFilter<"User"> | Date | string | null
   disabledUntil?: Prisma.DateTimeNullableFilter<"User"> | Date | string | null
+  secondFactors?: Prisma.EnumAuthMethodNullableListFilter<"User">
   createdAt?: Prisma.DateTimeFilter<"User"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"User"> | Date | string
   sessions?: Prisma.SessionListRelationFilter
@@ -303,6 +307,10 @@ export type UserWhereInput = {
   notes?: Prisma.NoteListRelationFilter
   emailCodes?: Prisma.EmailCodeListRelationFilter
   emailChangeReverts?: Prisma.EmailChangeRevertListRelationFilter
+  totp?: Prisma.XOR<Prisma.TotpCredentialNullableScalarRelationFilter, Prisma.TotpCredentialWhereInput> | null
+  recoveryCodes?: Prisma.RecoveryCodeListRelationFilter
+  passkeys?: Prisma.PasskeyListRelationFilter
+  secondFactorChallenges?: Prisma.SecondFactorChallengeListRelationFilter
 }
 
 export type UserOrderByWithRelationInput = {
@@ -319,6 +327,7 @@ export type UserOrderByWithRelationInput = {
   emailVerifiedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   disabledAt?: Prisma.SortOrderInput | Prisma.SortOrder
   disabledUntil?: Prisma.SortOrderInput | Prisma.SortOrder
+  secondFactors?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   sessions?: Prisma.SessionOrderByRelationAggregateInput
@@ -328,6 +337,10 @@ export type UserOrderByWithRelationInput = {
   notes?: Prisma.NoteOrderByRelationAggregateInput
   emailCodes?: Prisma.EmailCodeOrderByRelationAggregateInput
   emailChangeReverts?: Prisma.EmailChangeRevertOrderByRelationAggregateInput
+  totp?: Prisma.TotpCredentialOrderByWithRelationInput
+  recoveryCodes?: Prisma.RecoveryCodeOrderByRelationAggregateInput
+  passkeys?: Prisma.PasskeyOrderByRelationAggregateInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeOrderByRelationAggregateInput
 }
 
 export type UserWhereUniqueInput = Prisma.AtLeast<{
@@ -347,6 +360,7 @@ export type UserWhereUniqueInput = Prisma.AtLeast<{
   emailVerifiedAt?: Prisma.DateTimeNullableFilter<"User"> | Date | string | null
   disabledAt?: Prisma.DateTimeNullableFilter<"User"> | Date | string | null
   disabledUntil?: Prisma.DateTimeNullableFilter<"User"> | Date | string | null
+  secondFactors?: Prisma.EnumAuthMethodNullableListFilter<"User">
   createdAt?: Prisma.DateTimeFilter<"User"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"User"> | Date | string
   sessions?: Prisma.SessionListRelationFilter
@@ -356,6 +370,10 @@ export type UserWhereUniqueInput = Prisma.AtLeast<{
   notes?: Prisma.NoteListRelationFilter
   emailCodes?: Prisma.EmailCodeListRelationFilter
   emailChangeReverts?: Prisma.EmailChangeRevertListRelationFilter
+  totp?: Prisma.XOR<Prisma.TotpCredentialNullableScalarRelationFilter, Prisma.TotpCredentialWhereInput> | null
+  recoveryCodes?: Prisma.RecoveryCodeListRelationFilter
+  passkeys?: Prisma.PasskeyListRelationFilter
+  secondFactorChallenges?: Prisma.SecondFactorChallengeListRelationFilter
 }, "id" | "nameKey" | "nameSkeleton" | "emailKey">
 
 export type UserOrderByWithAggregationInput = {
@@ -372,6 +390,7 @@ export type UserOrderByWithAggregationInput = {
   emailVerifiedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   disabledAt?: Prisma.SortOrderInput | Prisma.SortOrder
   disabledUntil?: Prisma.SortOrderInput | Prisma.SortOrder
+  secondFactors?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.UserCountOrderByAggregateInput
@@ -398,6 +417,7 @@ export type UserScalarWhereWithAggregatesInput = {
   emailVerifiedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"User"> | Date | string | null
   disabledAt?: Prisma.DateTimeNullableWithAggregatesFilter<"User"> | Date | string | null
   disabledUntil?: Prisma.DateTimeNullableWithAggregatesFilter<"User"> | Date | string | null
+  secondFactors?: Prisma.EnumAuthMethodNullableListFilter<"User">
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"User"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"User"> | Date | string
 }
@@ -416,6 +436,7 @@ export type UserCreateInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
@@ -425,6 +446,10 @@ export type UserCreateInput = {
   notes?: Prisma.NoteCreateNestedManyWithoutUserInput
   emailCodes?: Prisma.EmailCodeCreateNestedManyWithoutUserInput
   emailChangeReverts?: Prisma.EmailChangeRevertCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateInput = {
@@ -441,6 +466,7 @@ export type UserUncheckedCreateInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
@@ -450,6 +476,10 @@ export type UserUncheckedCreateInput = {
   notes?: Prisma.NoteUncheckedCreateNestedManyWithoutUserInput
   emailCodes?: Prisma.EmailCodeUncheckedCreateNestedManyWithoutUserInput
   emailChangeReverts?: Prisma.EmailChangeRevertUncheckedCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialUncheckedCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyUncheckedCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserUpdateInput = {
@@ -466,6 +496,7 @@ export type UserUpdateInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
@@ -475,6 +506,10 @@ export type UserUpdateInput = {
   notes?: Prisma.NoteUpdateManyWithoutUserNestedInput
   emailCodes?: Prisma.EmailCodeUpdateManyWithoutUserNestedInput
   emailChangeReverts?: Prisma.EmailChangeRevertUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateInput = {
@@ -491,6 +526,7 @@ export type UserUncheckedUpdateInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
@@ -500,6 +536,10 @@ export type UserUncheckedUpdateInput = {
   notes?: Prisma.NoteUncheckedUpdateManyWithoutUserNestedInput
   emailCodes?: Prisma.EmailCodeUncheckedUpdateManyWithoutUserNestedInput
   emailChangeReverts?: Prisma.EmailChangeRevertUncheckedUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUncheckedUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUncheckedUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateManyInput = {
@@ -516,6 +556,7 @@ export type UserCreateManyInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -534,6 +575,7 @@ export type UserUpdateManyMutationInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -552,6 +594,7 @@ export type UserUncheckedUpdateManyInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -559,6 +602,14 @@ export type UserUncheckedUpdateManyInput = {
 export type UserScalarRelationFilter = {
   is?: Prisma.UserWhereInput
   isNot?: Prisma.UserWhereInput
+}
+
+export type EnumAuthMethodNullableListFilter<$PrismaModel = never> = {
+  equals?: $Enums.AuthMethod[] | Prisma.ListEnumAuthMethodFieldRefInput<$PrismaModel> | null
+  has?: $Enums.AuthMethod | Prisma.EnumAuthMethodFieldRefInput<$PrismaModel> | null
+  hasEvery?: $Enums.AuthMethod[] | Prisma.ListEnumAuthMethodFieldRefInput<$PrismaModel>
+  hasSome?: $Enums.AuthMethod[] | Prisma.ListEnumAuthMethodFieldRefInput<$PrismaModel>
+  isEmpty?: boolean
 }
 
 export type UserCountOrderByAggregateInput = {
@@ -575,6 +626,7 @@ export type UserCountOrderByAggregateInput = {
   emailVerifiedAt?: Prisma.SortOrder
   disabledAt?: Prisma.SortOrder
   disabledUntil?: Prisma.SortOrder
+  secondFactors?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -637,6 +689,10 @@ export type UserUpdateOneRequiredWithoutNotesNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutNotesInput, Prisma.UserUpdateWithoutNotesInput>, Prisma.UserUncheckedUpdateWithoutNotesInput>
 }
 
+export type UserCreatesecondFactorsInput = {
+  set: $Enums.AuthMethod[]
+}
+
 export type NullableStringFieldUpdateOperationsInput = {
   set?: string | null
 }
@@ -655,6 +711,11 @@ export type IntFieldUpdateOperationsInput = {
 
 export type NullableDateTimeFieldUpdateOperationsInput = {
   set?: Date | string | null
+}
+
+export type UserUpdatesecondFactorsInput = {
+  set?: $Enums.AuthMethod[]
+  push?: $Enums.AuthMethod | $Enums.AuthMethod[]
 }
 
 export type UserCreateNestedOneWithoutSessionsInput = {
@@ -741,6 +802,62 @@ export type UserUpdateOneRequiredWithoutEmailChangeRevertsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutEmailChangeRevertsInput, Prisma.UserUpdateWithoutEmailChangeRevertsInput>, Prisma.UserUncheckedUpdateWithoutEmailChangeRevertsInput>
 }
 
+export type UserCreateNestedOneWithoutTotpInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutTotpInput, Prisma.UserUncheckedCreateWithoutTotpInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutTotpInput
+  connect?: Prisma.UserWhereUniqueInput
+}
+
+export type UserUpdateOneRequiredWithoutTotpNestedInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutTotpInput, Prisma.UserUncheckedCreateWithoutTotpInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutTotpInput
+  upsert?: Prisma.UserUpsertWithoutTotpInput
+  connect?: Prisma.UserWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutTotpInput, Prisma.UserUpdateWithoutTotpInput>, Prisma.UserUncheckedUpdateWithoutTotpInput>
+}
+
+export type UserCreateNestedOneWithoutRecoveryCodesInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutRecoveryCodesInput, Prisma.UserUncheckedCreateWithoutRecoveryCodesInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutRecoveryCodesInput
+  connect?: Prisma.UserWhereUniqueInput
+}
+
+export type UserUpdateOneRequiredWithoutRecoveryCodesNestedInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutRecoveryCodesInput, Prisma.UserUncheckedCreateWithoutRecoveryCodesInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutRecoveryCodesInput
+  upsert?: Prisma.UserUpsertWithoutRecoveryCodesInput
+  connect?: Prisma.UserWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutRecoveryCodesInput, Prisma.UserUpdateWithoutRecoveryCodesInput>, Prisma.UserUncheckedUpdateWithoutRecoveryCodesInput>
+}
+
+export type UserCreateNestedOneWithoutSecondFactorChallengesInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutSecondFactorChallengesInput, Prisma.UserUncheckedCreateWithoutSecondFactorChallengesInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutSecondFactorChallengesInput
+  connect?: Prisma.UserWhereUniqueInput
+}
+
+export type UserUpdateOneRequiredWithoutSecondFactorChallengesNestedInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutSecondFactorChallengesInput, Prisma.UserUncheckedCreateWithoutSecondFactorChallengesInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutSecondFactorChallengesInput
+  upsert?: Prisma.UserUpsertWithoutSecondFactorChallengesInput
+  connect?: Prisma.UserWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutSecondFactorChallengesInput, Prisma.UserUpdateWithoutSecondFactorChallengesInput>, Prisma.UserUncheckedUpdateWithoutSecondFactorChallengesInput>
+}
+
+export type UserCreateNestedOneWithoutPasskeysInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutPasskeysInput, Prisma.UserUncheckedCreateWithoutPasskeysInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutPasskeysInput
+  connect?: Prisma.UserWhereUniqueInput
+}
+
+export type UserUpdateOneRequiredWithoutPasskeysNestedInput = {
+  create?: Prisma.XOR<Prisma.UserCreateWithoutPasskeysInput, Prisma.UserUncheckedCreateWithoutPasskeysInput>
+  connectOrCreate?: Prisma.UserCreateOrConnectWithoutPasskeysInput
+  upsert?: Prisma.UserUpsertWithoutPasskeysInput
+  connect?: Prisma.UserWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.UserUpdateToOneWithWhereWithoutPasskeysInput, Prisma.UserUpdateWithoutPasskeysInput>, Prisma.UserUncheckedUpdateWithoutPasskeysInput>
+}
+
 export type UserCreateWithoutNotesInput = {
   id?: string
   name: string
@@ -755,6 +872,7 @@ export type UserCreateWithoutNotesInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
@@ -763,6 +881,10 @@ export type UserCreateWithoutNotesInput = {
   securityEvents?: Prisma.SecurityEventCreateNestedManyWithoutUserInput
   emailCodes?: Prisma.EmailCodeCreateNestedManyWithoutUserInput
   emailChangeReverts?: Prisma.EmailChangeRevertCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutNotesInput = {
@@ -779,6 +901,7 @@ export type UserUncheckedCreateWithoutNotesInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
@@ -787,6 +910,10 @@ export type UserUncheckedCreateWithoutNotesInput = {
   securityEvents?: Prisma.SecurityEventUncheckedCreateNestedManyWithoutUserInput
   emailCodes?: Prisma.EmailCodeUncheckedCreateNestedManyWithoutUserInput
   emailChangeReverts?: Prisma.EmailChangeRevertUncheckedCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialUncheckedCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyUncheckedCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutNotesInput = {
@@ -819,6 +946,7 @@ export type UserUpdateWithoutNotesInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
@@ -827,6 +955,10 @@ export type UserUpdateWithoutNotesInput = {
   securityEvents?: Prisma.SecurityEventUpdateManyWithoutUserNestedInput
   emailCodes?: Prisma.EmailCodeUpdateManyWithoutUserNestedInput
   emailChangeReverts?: Prisma.EmailChangeRevertUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutNotesInput = {
@@ -843,6 +975,7 @@ export type UserUncheckedUpdateWithoutNotesInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
@@ -851,6 +984,10 @@ export type UserUncheckedUpdateWithoutNotesInput = {
   securityEvents?: Prisma.SecurityEventUncheckedUpdateManyWithoutUserNestedInput
   emailCodes?: Prisma.EmailCodeUncheckedUpdateManyWithoutUserNestedInput
   emailChangeReverts?: Prisma.EmailChangeRevertUncheckedUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUncheckedUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUncheckedUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateWithoutSessionsInput = {
@@ -867,6 +1004,7 @@ export type UserCreateWithoutSessionsInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   resetCode?: Prisma.PasswordResetCodeCreateNestedOneWithoutUserInput
@@ -875,6 +1013,10 @@ export type UserCreateWithoutSessionsInput = {
   notes?: Prisma.NoteCreateNestedManyWithoutUserInput
   emailCodes?: Prisma.EmailCodeCreateNestedManyWithoutUserInput
   emailChangeReverts?: Prisma.EmailChangeRevertCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutSessionsInput = {
@@ -891,6 +1033,7 @@ export type UserUncheckedCreateWithoutSessionsInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   resetCode?: Prisma.PasswordResetCodeUncheckedCreateNestedOneWithoutUserInput
@@ -899,6 +1042,10 @@ export type UserUncheckedCreateWithoutSessionsInput = {
   notes?: Prisma.NoteUncheckedCreateNestedManyWithoutUserInput
   emailCodes?: Prisma.EmailCodeUncheckedCreateNestedManyWithoutUserInput
   emailChangeReverts?: Prisma.EmailChangeRevertUncheckedCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialUncheckedCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyUncheckedCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutSessionsInput = {
@@ -931,6 +1078,7 @@ export type UserUpdateWithoutSessionsInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   resetCode?: Prisma.PasswordResetCodeUpdateOneWithoutUserNestedInput
@@ -939,6 +1087,10 @@ export type UserUpdateWithoutSessionsInput = {
   notes?: Prisma.NoteUpdateManyWithoutUserNestedInput
   emailCodes?: Prisma.EmailCodeUpdateManyWithoutUserNestedInput
   emailChangeReverts?: Prisma.EmailChangeRevertUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutSessionsInput = {
@@ -955,6 +1107,7 @@ export type UserUncheckedUpdateWithoutSessionsInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   resetCode?: Prisma.PasswordResetCodeUncheckedUpdateOneWithoutUserNestedInput
@@ -963,6 +1116,10 @@ export type UserUncheckedUpdateWithoutSessionsInput = {
   notes?: Prisma.NoteUncheckedUpdateManyWithoutUserNestedInput
   emailCodes?: Prisma.EmailCodeUncheckedUpdateManyWithoutUserNestedInput
   emailChangeReverts?: Prisma.EmailChangeRevertUncheckedUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUncheckedUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUncheckedUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateWithoutResetCodeInput = {
@@ -979,6 +1136,7 @@ export type UserCreateWithoutResetCodeInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
@@ -987,6 +1145,10 @@ export type UserCreateWithoutResetCodeInput = {
   notes?: Prisma.NoteCreateNestedManyWithoutUserInput
   emailCodes?: Prisma.EmailCodeCreateNestedManyWithoutUserInput
   emailChangeReverts?: Prisma.EmailChangeRevertCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutResetCodeInput = {
@@ -1003,6 +1165,7 @@ export type UserUncheckedCreateWithoutResetCodeInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
@@ -1011,6 +1174,10 @@ export type UserUncheckedCreateWithoutResetCodeInput = {
   notes?: Prisma.NoteUncheckedCreateNestedManyWithoutUserInput
   emailCodes?: Prisma.EmailCodeUncheckedCreateNestedManyWithoutUserInput
   emailChangeReverts?: Prisma.EmailChangeRevertUncheckedCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialUncheckedCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyUncheckedCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutResetCodeInput = {
@@ -1043,6 +1210,7 @@ export type UserUpdateWithoutResetCodeInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
@@ -1051,6 +1219,10 @@ export type UserUpdateWithoutResetCodeInput = {
   notes?: Prisma.NoteUpdateManyWithoutUserNestedInput
   emailCodes?: Prisma.EmailCodeUpdateManyWithoutUserNestedInput
   emailChangeReverts?: Prisma.EmailChangeRevertUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutResetCodeInput = {
@@ -1067,6 +1239,7 @@ export type UserUncheckedUpdateWithoutResetCodeInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
@@ -1075,6 +1248,10 @@ export type UserUncheckedUpdateWithoutResetCodeInput = {
   notes?: Prisma.NoteUncheckedUpdateManyWithoutUserNestedInput
   emailCodes?: Prisma.EmailCodeUncheckedUpdateManyWithoutUserNestedInput
   emailChangeReverts?: Prisma.EmailChangeRevertUncheckedUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUncheckedUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUncheckedUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateWithoutKnownDevicesInput = {
@@ -1091,6 +1268,7 @@ export type UserCreateWithoutKnownDevicesInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
@@ -1099,6 +1277,10 @@ export type UserCreateWithoutKnownDevicesInput = {
   notes?: Prisma.NoteCreateNestedManyWithoutUserInput
   emailCodes?: Prisma.EmailCodeCreateNestedManyWithoutUserInput
   emailChangeReverts?: Prisma.EmailChangeRevertCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutKnownDevicesInput = {
@@ -1115,6 +1297,7 @@ export type UserUncheckedCreateWithoutKnownDevicesInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
@@ -1123,6 +1306,10 @@ export type UserUncheckedCreateWithoutKnownDevicesInput = {
   notes?: Prisma.NoteUncheckedCreateNestedManyWithoutUserInput
   emailCodes?: Prisma.EmailCodeUncheckedCreateNestedManyWithoutUserInput
   emailChangeReverts?: Prisma.EmailChangeRevertUncheckedCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialUncheckedCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyUncheckedCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutKnownDevicesInput = {
@@ -1155,6 +1342,7 @@ export type UserUpdateWithoutKnownDevicesInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
@@ -1163,6 +1351,10 @@ export type UserUpdateWithoutKnownDevicesInput = {
   notes?: Prisma.NoteUpdateManyWithoutUserNestedInput
   emailCodes?: Prisma.EmailCodeUpdateManyWithoutUserNestedInput
   emailChangeReverts?: Prisma.EmailChangeRevertUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutKnownDevicesInput = {
@@ -1179,6 +1371,7 @@ export type UserUncheckedUpdateWithoutKnownDevicesInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
@@ -1187,6 +1380,10 @@ export type UserUncheckedUpdateWithoutKnownDevicesInput = {
   notes?: Prisma.NoteUncheckedUpdateManyWithoutUserNestedInput
   emailCodes?: Prisma.EmailCodeUncheckedUpdateManyWithoutUserNestedInput
   emailChangeReverts?: Prisma.EmailChangeRevertUncheckedUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUncheckedUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUncheckedUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateWithoutSecurityEventsInput = {
@@ -1203,6 +1400,7 @@ export type UserCreateWithoutSecurityEventsInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
@@ -1211,6 +1409,10 @@ export type UserCreateWithoutSecurityEventsInput = {
   notes?: Prisma.NoteCreateNestedManyWithoutUserInput
   emailCodes?: Prisma.EmailCodeCreateNestedManyWithoutUserInput
   emailChangeReverts?: Prisma.EmailChangeRevertCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutSecurityEventsInput = {
@@ -1227,6 +1429,7 @@ export type UserUncheckedCreateWithoutSecurityEventsInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
@@ -1235,6 +1438,10 @@ export type UserUncheckedCreateWithoutSecurityEventsInput = {
   notes?: Prisma.NoteUncheckedCreateNestedManyWithoutUserInput
   emailCodes?: Prisma.EmailCodeUncheckedCreateNestedManyWithoutUserInput
   emailChangeReverts?: Prisma.EmailChangeRevertUncheckedCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialUncheckedCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyUncheckedCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutSecurityEventsInput = {
@@ -1267,6 +1474,7 @@ export type UserUpdateWithoutSecurityEventsInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
@@ -1275,6 +1483,10 @@ export type UserUpdateWithoutSecurityEventsInput = {
   notes?: Prisma.NoteUpdateManyWithoutUserNestedInput
   emailCodes?: Prisma.EmailCodeUpdateManyWithoutUserNestedInput
   emailChangeReverts?: Prisma.EmailChangeRevertUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutSecurityEventsInput = {
@@ -1291,6 +1503,7 @@ export type UserUncheckedUpdateWithoutSecurityEventsInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
@@ -1299,6 +1512,10 @@ export type UserUncheckedUpdateWithoutSecurityEventsInput = {
   notes?: Prisma.NoteUncheckedUpdateManyWithoutUserNestedInput
   emailCodes?: Prisma.EmailCodeUncheckedUpdateManyWithoutUserNestedInput
   emailChangeReverts?: Prisma.EmailChangeRevertUncheckedUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUncheckedUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUncheckedUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateWithoutEmailCodesInput = {
@@ -1315,6 +1532,7 @@ export type UserCreateWithoutEmailCodesInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
@@ -1323,6 +1541,10 @@ export type UserCreateWithoutEmailCodesInput = {
   securityEvents?: Prisma.SecurityEventCreateNestedManyWithoutUserInput
   notes?: Prisma.NoteCreateNestedManyWithoutUserInput
   emailChangeReverts?: Prisma.EmailChangeRevertCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutEmailCodesInput = {
@@ -1339,6 +1561,7 @@ export type UserUncheckedCreateWithoutEmailCodesInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
@@ -1347,6 +1570,10 @@ export type UserUncheckedCreateWithoutEmailCodesInput = {
   securityEvents?: Prisma.SecurityEventUncheckedCreateNestedManyWithoutUserInput
   notes?: Prisma.NoteUncheckedCreateNestedManyWithoutUserInput
   emailChangeReverts?: Prisma.EmailChangeRevertUncheckedCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialUncheckedCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyUncheckedCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutEmailCodesInput = {
@@ -1379,6 +1606,7 @@ export type UserUpdateWithoutEmailCodesInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
@@ -1387,6 +1615,10 @@ export type UserUpdateWithoutEmailCodesInput = {
   securityEvents?: Prisma.SecurityEventUpdateManyWithoutUserNestedInput
   notes?: Prisma.NoteUpdateManyWithoutUserNestedInput
   emailChangeReverts?: Prisma.EmailChangeRevertUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutEmailCodesInput = {
@@ -1403,6 +1635,7 @@ export type UserUncheckedUpdateWithoutEmailCodesInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
@@ -1411,6 +1644,10 @@ export type UserUncheckedUpdateWithoutEmailCodesInput = {
   securityEvents?: Prisma.SecurityEventUncheckedUpdateManyWithoutUserNestedInput
   notes?: Prisma.NoteUncheckedUpdateManyWithoutUserNestedInput
   emailChangeReverts?: Prisma.EmailChangeRevertUncheckedUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUncheckedUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUncheckedUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedUpdateManyWithoutUserNestedInput
 }
 
 export type UserCreateWithoutEmailChangeRevertsInput = {
@@ -1427,6 +1664,7 @@ export type UserCreateWithoutEmailChangeRevertsInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
@@ -1435,6 +1673,10 @@ export type UserCreateWithoutEmailChangeRevertsInput = {
   securityEvents?: Prisma.SecurityEventCreateNestedManyWithoutUserInput
   notes?: Prisma.NoteCreateNestedManyWithoutUserInput
   emailCodes?: Prisma.EmailCodeCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeCreateNestedManyWithoutUserInput
 }
 
 export type UserUncheckedCreateWithoutEmailChangeRevertsInput = {
@@ -1451,6 +1693,7 @@ export type UserUncheckedCreateWithoutEmailChangeRevertsInput = {
   emailVerifiedAt?: Date | string | null
   disabledAt?: Date | string | null
   disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Date | string
   updatedAt?: Date | string
   sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
@@ -1459,6 +1702,10 @@ export type UserUncheckedCreateWithoutEmailChangeRevertsInput = {
   securityEvents?: Prisma.SecurityEventUncheckedCreateNestedManyWithoutUserInput
   notes?: Prisma.NoteUncheckedCreateNestedManyWithoutUserInput
   emailCodes?: Prisma.EmailCodeUncheckedCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialUncheckedCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyUncheckedCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedCreateNestedManyWithoutUserInput
 }
 
 export type UserCreateOrConnectWithoutEmailChangeRevertsInput = {
@@ -1491,6 +1738,7 @@ export type UserUpdateWithoutEmailChangeRevertsInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
@@ -1499,6 +1747,10 @@ export type UserUpdateWithoutEmailChangeRevertsInput = {
   securityEvents?: Prisma.SecurityEventUpdateManyWithoutUserNestedInput
   notes?: Prisma.NoteUpdateManyWithoutUserNestedInput
   emailCodes?: Prisma.EmailCodeUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUpdateManyWithoutUserNestedInput
 }
 
 export type UserUncheckedUpdateWithoutEmailChangeRevertsInput = {
@@ -1515,6 +1767,7 @@ export type UserUncheckedUpdateWithoutEmailChangeRevertsInput = {
   emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
@@ -1523,6 +1776,538 @@ export type UserUncheckedUpdateWithoutEmailChangeRevertsInput = {
   securityEvents?: Prisma.SecurityEventUncheckedUpdateManyWithoutUserNestedInput
   notes?: Prisma.NoteUncheckedUpdateManyWithoutUserNestedInput
   emailCodes?: Prisma.EmailCodeUncheckedUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUncheckedUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUncheckedUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedUpdateManyWithoutUserNestedInput
+}
+
+export type UserCreateWithoutTotpInput = {
+  id?: string
+  name: string
+  nameKey: string
+  nameSkeleton?: string | null
+  displayName?: string | null
+  email: string
+  emailKey: string
+  passwordHash: string
+  role?: $Enums.Role
+  credentialVersion?: number
+  emailVerifiedAt?: Date | string | null
+  disabledAt?: Date | string | null
+  disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
+  resetCode?: Prisma.PasswordResetCodeCreateNestedOneWithoutUserInput
+  knownDevices?: Prisma.KnownDeviceCreateNestedManyWithoutUserInput
+  securityEvents?: Prisma.SecurityEventCreateNestedManyWithoutUserInput
+  notes?: Prisma.NoteCreateNestedManyWithoutUserInput
+  emailCodes?: Prisma.EmailCodeCreateNestedManyWithoutUserInput
+  emailChangeReverts?: Prisma.EmailChangeRevertCreateNestedManyWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeCreateNestedManyWithoutUserInput
+}
+
+export type UserUncheckedCreateWithoutTotpInput = {
+  id?: string
+  name: string
+  nameKey: string
+  nameSkeleton?: string | null
+  displayName?: string | null
+  email: string
+  emailKey: string
+  passwordHash: string
+  role?: $Enums.Role
+  credentialVersion?: number
+  emailVerifiedAt?: Date | string | null
+  disabledAt?: Date | string | null
+  disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
+  resetCode?: Prisma.PasswordResetCodeUncheckedCreateNestedOneWithoutUserInput
+  knownDevices?: Prisma.KnownDeviceUncheckedCreateNestedManyWithoutUserInput
+  securityEvents?: Prisma.SecurityEventUncheckedCreateNestedManyWithoutUserInput
+  notes?: Prisma.NoteUncheckedCreateNestedManyWithoutUserInput
+  emailCodes?: Prisma.EmailCodeUncheckedCreateNestedManyWithoutUserInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUncheckedCreateNestedManyWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyUncheckedCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedCreateNestedManyWithoutUserInput
+}
+
+export type UserCreateOrConnectWithoutTotpInput = {
+  where: Prisma.UserWhereUniqueInput
+  create: Prisma.XOR<Prisma.UserCreateWithoutTotpInput, Prisma.UserUncheckedCreateWithoutTotpInput>
+}
+
+export type UserUpsertWithoutTotpInput = {
+  update: Prisma.XOR<Prisma.UserUpdateWithoutTotpInput, Prisma.UserUncheckedUpdateWithoutTotpInput>
+  create: Prisma.XOR<Prisma.UserCreateWithoutTotpInput, Prisma.UserUncheckedCreateWithoutTotpInput>
+  where?: Prisma.UserWhereInput
+}
+
+export type UserUpdateToOneWithWhereWithoutTotpInput = {
+  where?: Prisma.UserWhereInput
+  data: Prisma.XOR<Prisma.UserUpdateWithoutTotpInput, Prisma.UserUncheckedUpdateWithoutTotpInput>
+}
+
+export type UserUpdateWithoutTotpInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  nameKey?: Prisma.StringFieldUpdateOperationsInput | string
+  nameSkeleton?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  displayName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  emailKey?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  credentialVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
+  resetCode?: Prisma.PasswordResetCodeUpdateOneWithoutUserNestedInput
+  knownDevices?: Prisma.KnownDeviceUpdateManyWithoutUserNestedInput
+  securityEvents?: Prisma.SecurityEventUpdateManyWithoutUserNestedInput
+  notes?: Prisma.NoteUpdateManyWithoutUserNestedInput
+  emailCodes?: Prisma.EmailCodeUpdateManyWithoutUserNestedInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUpdateManyWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUpdateManyWithoutUserNestedInput
+}
+
+export type UserUncheckedUpdateWithoutTotpInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  nameKey?: Prisma.StringFieldUpdateOperationsInput | string
+  nameSkeleton?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  displayName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  emailKey?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  credentialVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
+  resetCode?: Prisma.PasswordResetCodeUncheckedUpdateOneWithoutUserNestedInput
+  knownDevices?: Prisma.KnownDeviceUncheckedUpdateManyWithoutUserNestedInput
+  securityEvents?: Prisma.SecurityEventUncheckedUpdateManyWithoutUserNestedInput
+  notes?: Prisma.NoteUncheckedUpdateManyWithoutUserNestedInput
+  emailCodes?: Prisma.EmailCodeUncheckedUpdateManyWithoutUserNestedInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUncheckedUpdateManyWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUncheckedUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedUpdateManyWithoutUserNestedInput
+}
+
+export type UserCreateWithoutRecoveryCodesInput = {
+  id?: string
+  name: string
+  nameKey: string
+  nameSkeleton?: string | null
+  displayName?: string | null
+  email: string
+  emailKey: string
+  passwordHash: string
+  role?: $Enums.Role
+  credentialVersion?: number
+  emailVerifiedAt?: Date | string | null
+  disabledAt?: Date | string | null
+  disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
+  resetCode?: Prisma.PasswordResetCodeCreateNestedOneWithoutUserInput
+  knownDevices?: Prisma.KnownDeviceCreateNestedManyWithoutUserInput
+  securityEvents?: Prisma.SecurityEventCreateNestedManyWithoutUserInput
+  notes?: Prisma.NoteCreateNestedManyWithoutUserInput
+  emailCodes?: Prisma.EmailCodeCreateNestedManyWithoutUserInput
+  emailChangeReverts?: Prisma.EmailChangeRevertCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialCreateNestedOneWithoutUserInput
+  passkeys?: Prisma.PasskeyCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeCreateNestedManyWithoutUserInput
+}
+
+export type UserUncheckedCreateWithoutRecoveryCodesInput = {
+  id?: string
+  name: string
+  nameKey: string
+  nameSkeleton?: string | null
+  displayName?: string | null
+  email: string
+  emailKey: string
+  passwordHash: string
+  role?: $Enums.Role
+  credentialVersion?: number
+  emailVerifiedAt?: Date | string | null
+  disabledAt?: Date | string | null
+  disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
+  resetCode?: Prisma.PasswordResetCodeUncheckedCreateNestedOneWithoutUserInput
+  knownDevices?: Prisma.KnownDeviceUncheckedCreateNestedManyWithoutUserInput
+  securityEvents?: Prisma.SecurityEventUncheckedCreateNestedManyWithoutUserInput
+  notes?: Prisma.NoteUncheckedCreateNestedManyWithoutUserInput
+  emailCodes?: Prisma.EmailCodeUncheckedCreateNestedManyWithoutUserInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUncheckedCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialUncheckedCreateNestedOneWithoutUserInput
+  passkeys?: Prisma.PasskeyUncheckedCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedCreateNestedManyWithoutUserInput
+}
+
+export type UserCreateOrConnectWithoutRecoveryCodesInput = {
+  where: Prisma.UserWhereUniqueInput
+  create: Prisma.XOR<Prisma.UserCreateWithoutRecoveryCodesInput, Prisma.UserUncheckedCreateWithoutRecoveryCodesInput>
+}
+
+export type UserUpsertWithoutRecoveryCodesInput = {
+  update: Prisma.XOR<Prisma.UserUpdateWithoutRecoveryCodesInput, Prisma.UserUncheckedUpdateWithoutRecoveryCodesInput>
+  create: Prisma.XOR<Prisma.UserCreateWithoutRecoveryCodesInput, Prisma.UserUncheckedCreateWithoutRecoveryCodesInput>
+  where?: Prisma.UserWhereInput
+}
+
+export type UserUpdateToOneWithWhereWithoutRecoveryCodesInput = {
+  where?: Prisma.UserWhereInput
+  data: Prisma.XOR<Prisma.UserUpdateWithoutRecoveryCodesInput, Prisma.UserUncheckedUpdateWithoutRecoveryCodesInput>
+}
+
+export type UserUpdateWithoutRecoveryCodesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  nameKey?: Prisma.StringFieldUpdateOperationsInput | string
+  nameSkeleton?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  displayName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  emailKey?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  credentialVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
+  resetCode?: Prisma.PasswordResetCodeUpdateOneWithoutUserNestedInput
+  knownDevices?: Prisma.KnownDeviceUpdateManyWithoutUserNestedInput
+  securityEvents?: Prisma.SecurityEventUpdateManyWithoutUserNestedInput
+  notes?: Prisma.NoteUpdateManyWithoutUserNestedInput
+  emailCodes?: Prisma.EmailCodeUpdateManyWithoutUserNestedInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUpdateOneWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUpdateManyWithoutUserNestedInput
+}
+
+export type UserUncheckedUpdateWithoutRecoveryCodesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  nameKey?: Prisma.StringFieldUpdateOperationsInput | string
+  nameSkeleton?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  displayName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  emailKey?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  credentialVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
+  resetCode?: Prisma.PasswordResetCodeUncheckedUpdateOneWithoutUserNestedInput
+  knownDevices?: Prisma.KnownDeviceUncheckedUpdateManyWithoutUserNestedInput
+  securityEvents?: Prisma.SecurityEventUncheckedUpdateManyWithoutUserNestedInput
+  notes?: Prisma.NoteUncheckedUpdateManyWithoutUserNestedInput
+  emailCodes?: Prisma.EmailCodeUncheckedUpdateManyWithoutUserNestedInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUncheckedUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUncheckedUpdateOneWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUncheckedUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedUpdateManyWithoutUserNestedInput
+}
+
+export type UserCreateWithoutSecondFactorChallengesInput = {
+  id?: string
+  name: string
+  nameKey: string
+  nameSkeleton?: string | null
+  displayName?: string | null
+  email: string
+  emailKey: string
+  passwordHash: string
+  role?: $Enums.Role
+  credentialVersion?: number
+  emailVerifiedAt?: Date | string | null
+  disabledAt?: Date | string | null
+  disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
+  resetCode?: Prisma.PasswordResetCodeCreateNestedOneWithoutUserInput
+  knownDevices?: Prisma.KnownDeviceCreateNestedManyWithoutUserInput
+  securityEvents?: Prisma.SecurityEventCreateNestedManyWithoutUserInput
+  notes?: Prisma.NoteCreateNestedManyWithoutUserInput
+  emailCodes?: Prisma.EmailCodeCreateNestedManyWithoutUserInput
+  emailChangeReverts?: Prisma.EmailChangeRevertCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyCreateNestedManyWithoutUserInput
+}
+
+export type UserUncheckedCreateWithoutSecondFactorChallengesInput = {
+  id?: string
+  name: string
+  nameKey: string
+  nameSkeleton?: string | null
+  displayName?: string | null
+  email: string
+  emailKey: string
+  passwordHash: string
+  role?: $Enums.Role
+  credentialVersion?: number
+  emailVerifiedAt?: Date | string | null
+  disabledAt?: Date | string | null
+  disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
+  resetCode?: Prisma.PasswordResetCodeUncheckedCreateNestedOneWithoutUserInput
+  knownDevices?: Prisma.KnownDeviceUncheckedCreateNestedManyWithoutUserInput
+  securityEvents?: Prisma.SecurityEventUncheckedCreateNestedManyWithoutUserInput
+  notes?: Prisma.NoteUncheckedCreateNestedManyWithoutUserInput
+  emailCodes?: Prisma.EmailCodeUncheckedCreateNestedManyWithoutUserInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUncheckedCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialUncheckedCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedCreateNestedManyWithoutUserInput
+  passkeys?: Prisma.PasskeyUncheckedCreateNestedManyWithoutUserInput
+}
+
+export type UserCreateOrConnectWithoutSecondFactorChallengesInput = {
+  where: Prisma.UserWhereUniqueInput
+  create: Prisma.XOR<Prisma.UserCreateWithoutSecondFactorChallengesInput, Prisma.UserUncheckedCreateWithoutSecondFactorChallengesInput>
+}
+
+export type UserUpsertWithoutSecondFactorChallengesInput = {
+  update: Prisma.XOR<Prisma.UserUpdateWithoutSecondFactorChallengesInput, Prisma.UserUncheckedUpdateWithoutSecondFactorChallengesInput>
+  create: Prisma.XOR<Prisma.UserCreateWithoutSecondFactorChallengesInput, Prisma.UserUncheckedCreateWithoutSecondFactorChallengesInput>
+  where?: Prisma.UserWhereInput
+}
+
+export type UserUpdateToOneWithWhereWithoutSecondFactorChallengesInput = {
+  where?: Prisma.UserWhereInput
+  data: Prisma.XOR<Prisma.UserUpdateWithoutSecondFactorChallengesInput, Prisma.UserUncheckedUpdateWithoutSecondFactorChallengesInput>
+}
+
+export type UserUpdateWithoutSecondFactorChallengesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  nameKey?: Prisma.StringFieldUpdateOperationsInput | string
+  nameSkeleton?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  displayName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  emailKey?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  credentialVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
+  resetCode?: Prisma.PasswordResetCodeUpdateOneWithoutUserNestedInput
+  knownDevices?: Prisma.KnownDeviceUpdateManyWithoutUserNestedInput
+  securityEvents?: Prisma.SecurityEventUpdateManyWithoutUserNestedInput
+  notes?: Prisma.NoteUpdateManyWithoutUserNestedInput
+  emailCodes?: Prisma.EmailCodeUpdateManyWithoutUserNestedInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUpdateManyWithoutUserNestedInput
+}
+
+export type UserUncheckedUpdateWithoutSecondFactorChallengesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  nameKey?: Prisma.StringFieldUpdateOperationsInput | string
+  nameSkeleton?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  displayName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  emailKey?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  credentialVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
+  resetCode?: Prisma.PasswordResetCodeUncheckedUpdateOneWithoutUserNestedInput
+  knownDevices?: Prisma.KnownDeviceUncheckedUpdateManyWithoutUserNestedInput
+  securityEvents?: Prisma.SecurityEventUncheckedUpdateManyWithoutUserNestedInput
+  notes?: Prisma.NoteUncheckedUpdateManyWithoutUserNestedInput
+  emailCodes?: Prisma.EmailCodeUncheckedUpdateManyWithoutUserNestedInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUncheckedUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUncheckedUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedUpdateManyWithoutUserNestedInput
+  passkeys?: Prisma.PasskeyUncheckedUpdateManyWithoutUserNestedInput
+}
+
+export type UserCreateWithoutPasskeysInput = {
+  id?: string
+  name: string
+  nameKey: string
+  nameSkeleton?: string | null
+  displayName?: string | null
+  email: string
+  emailKey: string
+  passwordHash: string
+  role?: $Enums.Role
+  credentialVersion?: number
+  emailVerifiedAt?: Date | string | null
+  disabledAt?: Date | string | null
+  disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionCreateNestedManyWithoutUserInput
+  resetCode?: Prisma.PasswordResetCodeCreateNestedOneWithoutUserInput
+  knownDevices?: Prisma.KnownDeviceCreateNestedManyWithoutUserInput
+  securityEvents?: Prisma.SecurityEventCreateNestedManyWithoutUserInput
+  notes?: Prisma.NoteCreateNestedManyWithoutUserInput
+  emailCodes?: Prisma.EmailCodeCreateNestedManyWithoutUserInput
+  emailChangeReverts?: Prisma.EmailChangeRevertCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeCreateNestedManyWithoutUserInput
+}
+
+export type UserUncheckedCreateWithoutPasskeysInput = {
+  id?: string
+  name: string
+  nameKey: string
+  nameSkeleton?: string | null
+  displayName?: string | null
+  email: string
+  emailKey: string
+  passwordHash: string
+  role?: $Enums.Role
+  credentialVersion?: number
+  emailVerifiedAt?: Date | string | null
+  disabledAt?: Date | string | null
+  disabledUntil?: Date | string | null
+  secondFactors?: Prisma.UserCreatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutUserInput
+  resetCode?: Prisma.PasswordResetCodeUncheckedCreateNestedOneWithoutUserInput
+  knownDevices?: Prisma.KnownDeviceUncheckedCreateNestedManyWithoutUserInput
+  securityEvents?: Prisma.SecurityEventUncheckedCreateNestedManyWithoutUserInput
+  notes?: Prisma.NoteUncheckedCreateNestedManyWithoutUserInput
+  emailCodes?: Prisma.EmailCodeUncheckedCreateNestedManyWithoutUserInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUncheckedCreateNestedManyWithoutUserInput
+  totp?: Prisma.TotpCredentialUncheckedCreateNestedOneWithoutUserInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedCreateNestedManyWithoutUserInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedCreateNestedManyWithoutUserInput
+}
+
+export type UserCreateOrConnectWithoutPasskeysInput = {
+  where: Prisma.UserWhereUniqueInput
+  create: Prisma.XOR<Prisma.UserCreateWithoutPasskeysInput, Prisma.UserUncheckedCreateWithoutPasskeysInput>
+}
+
+export type UserUpsertWithoutPasskeysInput = {
+  update: Prisma.XOR<Prisma.UserUpdateWithoutPasskeysInput, Prisma.UserUncheckedUpdateWithoutPasskeysInput>
+  create: Prisma.XOR<Prisma.UserCreateWithoutPasskeysInput, Prisma.UserUncheckedCreateWithoutPasskeysInput>
+  where?: Prisma.UserWhereInput
+}
+
+export type UserUpdateToOneWithWhereWithoutPasskeysInput = {
+  where?: Prisma.UserWhereInput
+  data: Prisma.XOR<Prisma.UserUpdateWithoutPasskeysInput, Prisma.UserUncheckedUpdateWithoutPasskeysInput>
+}
+
+export type UserUpdateWithoutPasskeysInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  nameKey?: Prisma.StringFieldUpdateOperationsInput | string
+  nameSkeleton?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  displayName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  emailKey?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  credentialVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUpdateManyWithoutUserNestedInput
+  resetCode?: Prisma.PasswordResetCodeUpdateOneWithoutUserNestedInput
+  knownDevices?: Prisma.KnownDeviceUpdateManyWithoutUserNestedInput
+  securityEvents?: Prisma.SecurityEventUpdateManyWithoutUserNestedInput
+  notes?: Prisma.NoteUpdateManyWithoutUserNestedInput
+  emailCodes?: Prisma.EmailCodeUpdateManyWithoutUserNestedInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUpdateManyWithoutUserNestedInput
+}
+
+export type UserUncheckedUpdateWithoutPasskeysInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  nameKey?: Prisma.StringFieldUpdateOperationsInput | string
+  nameSkeleton?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  displayName?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  email?: Prisma.StringFieldUpdateOperationsInput | string
+  emailKey?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  role?: Prisma.EnumRoleFieldUpdateOperationsInput | $Enums.Role
+  credentialVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  emailVerifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  disabledUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  secondFactors?: Prisma.UserUpdatesecondFactorsInput | $Enums.AuthMethod[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sessions?: Prisma.SessionUncheckedUpdateManyWithoutUserNestedInput
+  resetCode?: Prisma.PasswordResetCodeUncheckedUpdateOneWithoutUserNestedInput
+  knownDevices?: Prisma.KnownDeviceUncheckedUpdateManyWithoutUserNestedInput
+  securityEvents?: Prisma.SecurityEventUncheckedUpdateManyWithoutUserNestedInput
+  notes?: Prisma.NoteUncheckedUpdateManyWithoutUserNestedInput
+  emailCodes?: Prisma.EmailCodeUncheckedUpdateManyWithoutUserNestedInput
+  emailChangeReverts?: Prisma.EmailChangeRevertUncheckedUpdateManyWithoutUserNestedInput
+  totp?: Prisma.TotpCredentialUncheckedUpdateOneWithoutUserNestedInput
+  recoveryCodes?: Prisma.RecoveryCodeUncheckedUpdateManyWithoutUserNestedInput
+  secondFactorChallenges?: Prisma.SecondFactorChallengeUncheckedUpdateManyWithoutUserNestedInput
 }
 
 
@@ -1537,6 +2322,9 @@ export type UserCountOutputType = {
   notes: number
   emailCodes: number
   emailChangeReverts: number
+  recoveryCodes: number
+  passkeys: number
+  secondFactorChallenges: number
 }
 
 export type UserCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1546,6 +2334,9 @@ export type UserCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.I
   notes?: boolean | UserCountOutputTypeCountNotesArgs
   emailCodes?: boolean | UserCountOutputTypeCountEmailCodesArgs
   emailChangeReverts?: boolean | UserCountOutputTypeCountEmailChangeRevertsArgs
+  recoveryCodes?: boolean | UserCountOutputTypeCountRecoveryCodesArgs
+  passkeys?: boolean | UserCountOutputTypeCountPasskeysArgs
+  secondFactorChallenges?: boolean | UserCountOutputTypeCountSecondFactorChallengesArgs
 }
 
 /**
@@ -1600,6 +2391,27 @@ export type UserCountOutputTypeCountEmailChangeRevertsArgs<ExtArgs extends runti
   where?: Prisma.EmailChangeRevertWhereInput
 }
 
+/**
+ * UserCountOutputType without action
+ */
+export type UserCountOutputTypeCountRecoveryCodesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.RecoveryCodeWhereInput
+}
+
+/**
+ * UserCountOutputType without action
+ */
+export type UserCountOutputTypeCountPasskeysArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.PasskeyWhereInput
+}
+
+/**
+ * UserCountOutputType without action
+ */
+export type UserCountOutputTypeCountSecondFactorChallengesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.SecondFactorChallengeWhereInput
+}
+
 
 export type UserSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -1615,6 +2427,7 @@ export type UserSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   emailVerifiedAt?: boolean
   disabledAt?: boolean
   disabledUntil?: boolean
+  secondFactors?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   sessions?: boolean | Prisma.User$sessionsArgs<ExtArgs>
@@ -1624,6 +2437,10 @@ export type UserSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   notes?: boolean | Prisma.User$notesArgs<ExtArgs>
   emailCodes?: boolean | Prisma.User$emailCodesArgs<ExtArgs>
   emailChangeReverts?: boolean | Prisma.User$emailChangeRevertsArgs<ExtArgs>
+  totp?: boolean | Prisma.User$totpArgs<ExtArgs>
+  recoveryCodes?: boolean | Prisma.User$recoveryCodesArgs<ExtArgs>
+  passkeys?: boolean | Prisma.User$passkeysArgs<ExtArgs>
+  secondFactorChallenges?: boolean | Prisma.User$secondFactorChallengesArgs<ExtArgs>
   _count?: boolean | Prisma.UserCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["user"]>
 
@@ -1641,6 +2458,7 @@ export type UserSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   emailVerifiedAt?: boolean
   disabledAt?: boolean
   disabledUntil?: boolean
+  secondFactors?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }, ExtArgs["result"]["user"]>
@@ -1659,6 +2477,7 @@ export type UserSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   emailVerifiedAt?: boolean
   disabledAt?: boolean
   disabledUntil?: boolean
+  secondFactors?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }, ExtArgs["result"]["user"]>
@@ -1677,11 +2496,12 @@ export type UserSelectScalar = {
   emailVerifiedAt?: boolean
   disabledAt?: boolean
   disabledUntil?: boolean
+  secondFactors?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type UserOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "nameKey" | "nameSkeleton" | "displayName" | "email" | "emailKey" | "passwordHash" | "role" | "credentialVersion" | "emailVerifiedAt" | "disabledAt" | "disabledUntil" | "createdAt" | "updatedAt", ExtArgs["result"]["user"]>
+export type UserOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "nameKey" | "nameSkeleton" | "displayName" | "email" | "emailKey" | "passwordHash" | "role" | "credentialVersion" | "emailVerifiedAt" | "disabledAt" | "disabledUntil" | "secondFactors" | "createdAt" | "updatedAt", ExtArgs["result"]["user"]>
 export type UserInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   sessions?: boolean | Prisma.User$sessionsArgs<ExtArgs>
   resetCode?: boolean | Prisma.User$resetCodeArgs<ExtArgs>
@@ -1690,6 +2510,10 @@ export type UserInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
   notes?: boolean | Prisma.User$notesArgs<ExtArgs>
   emailCodes?: boolean | Prisma.User$emailCodesArgs<ExtArgs>
   emailChangeReverts?: boolean | Prisma.User$emailChangeRevertsArgs<ExtArgs>
+  totp?: boolean | Prisma.User$totpArgs<ExtArgs>
+  recoveryCodes?: boolean | Prisma.User$recoveryCodesArgs<ExtArgs>
+  passkeys?: boolean | Prisma.User$passkeysArgs<ExtArgs>
+  secondFactorChallenges?: boolean | Prisma.User$secondFactorChallengesArgs<ExtArgs>
   _count?: boolean | Prisma.UserCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type UserIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -1708,6 +2532,10 @@ export type $UserPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
     notes: Prisma.$NotePayload<ExtArgs>[]
     emailCodes: Prisma.$EmailCodePayload<ExtArgs>[]
     emailChangeReverts: Prisma.$EmailChangeRevertPayload<ExtArgs>[]
+    totp: Prisma.$TotpCredentialPayload<ExtArgs> | null
+    recoveryCodes: Prisma.$RecoveryCodePayload<ExtArgs>[]
+    passkeys: Prisma.$PasskeyPayload<ExtArgs>[]
+    secondFactorChallenges: Prisma.$SecondFactorChallengePayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1744,6 +2572,11 @@ export type $UserPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
      */
     disabledAt: Date | null
     disabledUntil: Date | null
+    /**
+     * The second factors enrolled (TOTP, PASSKEY), kept in step with their tables in the transaction of
+     * each change, so a request knows what to ask for without another query. Empty: password only.
+     */
+    secondFactors: $Enums.AuthMethod[]
     createdAt: Date
     updatedAt: Date
   }, ExtArgs["result"]["user"]>
@@ -2147,6 +2980,10 @@ export interface Prisma__UserClient<T, Null = never, ExtArgs extends runtime.Typ
   notes<T extends Prisma.User$notesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$notesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$NotePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   emailCodes<T extends Prisma.User$emailCodesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$emailCodesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EmailCodePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   emailChangeReverts<T extends Prisma.User$emailChangeRevertsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$emailChangeRevertsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EmailChangeRevertPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  totp<T extends Prisma.User$totpArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$totpArgs<ExtArgs>>): Prisma.Prisma__TotpCredentialClient<runtime.Types.Result.GetResult<Prisma.$TotpCredentialPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
+  recoveryCodes<T extends Prisma.User$recoveryCodesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$recoveryCodesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RecoveryCodePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  passkeys<T extends Prisma.User$passkeysArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$passkeysArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$PasskeyPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  secondFactorChallenges<T extends Prisma.User$secondFactorChallengesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.User$secondFactorChallengesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SecondFactorChallengePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -2189,6 +3026,7 @@ export interface UserFieldRefs {
   readonly emailVerifiedAt: Prisma.FieldRef<"User", 'DateTime'>
   readonly disabledAt: Prisma.FieldRef<"User", 'DateTime'>
   readonly disabledUntil: Prisma.FieldRef<"User", 'DateTime'>
+  readonly secondFactors: Prisma.FieldRef<"User", 'AuthMethod[]'>
   readonly createdAt: Prisma.FieldRef<"User", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"User", 'DateTime'>
 }
@@ -2744,6 +3582,97 @@ export type User$emailChangeRevertsArgs<ExtArgs extends runtime.Types.Extensions
   take?: number
   skip?: number
   distinct?: Prisma.EmailChangeRevertScalarFieldEnum | Prisma.EmailChangeRevertScalarFieldEnum[]
+}
+
+/**
+ * User.totp
+ */
+export type User$totpArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the TotpCredential
+   */
+  select?: Prisma.TotpCredentialSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the TotpCredential
+   */
+  omit?: Prisma.TotpCredentialOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.TotpCredentialInclude<ExtArgs> | null
+  where?: Prisma.TotpCredentialWhereInput
+}
+
+/**
+ * User.recoveryCodes
+ */
+export type User$recoveryCodesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the RecoveryCode
+   */
+  select?: Prisma.RecoveryCodeSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the RecoveryCode
+   */
+  omit?: Prisma.RecoveryCodeOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.RecoveryCodeInclude<ExtArgs> | null
+  where?: Prisma.RecoveryCodeWhereInput
+  orderBy?: Prisma.RecoveryCodeOrderByWithRelationInput | Prisma.RecoveryCodeOrderByWithRelationInput[]
+  cursor?: Prisma.RecoveryCodeWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.RecoveryCodeScalarFieldEnum | Prisma.RecoveryCodeScalarFieldEnum[]
+}
+
+/**
+ * User.passkeys
+ */
+export type User$passkeysArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Passkey
+   */
+  select?: Prisma.PasskeySelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Passkey
+   */
+  omit?: Prisma.PasskeyOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.PasskeyInclude<ExtArgs> | null
+  where?: Prisma.PasskeyWhereInput
+  orderBy?: Prisma.PasskeyOrderByWithRelationInput | Prisma.PasskeyOrderByWithRelationInput[]
+  cursor?: Prisma.PasskeyWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.PasskeyScalarFieldEnum | Prisma.PasskeyScalarFieldEnum[]
+}
+
+/**
+ * User.secondFactorChallenges
+ */
+export type User$secondFactorChallengesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the SecondFactorChallenge
+   */
+  select?: Prisma.SecondFactorChallengeSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the SecondFactorChallenge
+   */
+  omit?: Prisma.SecondFactorChallengeOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.SecondFactorChallengeInclude<ExtArgs> | null
+  where?: Prisma.SecondFactorChallengeWhereInput
+  orderBy?: Prisma.SecondFactorChallengeOrderByWithRelationInput | Prisma.SecondFactorChallengeOrderByWithRelationInput[]
+  cursor?: Prisma.SecondFactorChallengeWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.SecondFactorChallengeScalarFieldEnum | Prisma.SecondFactorChallengeScalarFieldEnum[]
 }
 
 /**
