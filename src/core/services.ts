@@ -3,10 +3,13 @@ import type { Database } from '../db/client.js';
 import { failureDetails } from '../db/unavailable.js';
 import type { Logger } from '../logger.js';
 import { Accounts } from './auth/accounts.js';
+import { Admin } from './auth/admin.js';
+import { AccountDeletion } from './auth/deletion.js';
 import { SecurityNotices } from './auth/notices.js';
+import { OwnSessions } from './auth/own-sessions.js';
 import { createArgon2Hasher, OWASP_ARGON2, type PasswordHasher } from './auth/password.js';
 import { Recovery } from './auth/recovery.js';
-import { SecurityEvents } from './auth/security-events.js';
+import { FailedSignIns, SecurityEvents } from './auth/security-events.js';
 import { createLimits, type Limits } from './limits/limits.js';
 import { MailOutbox } from './mail/outbox.js';
 import type { MailWake } from './mail/wake.js';
@@ -22,6 +25,13 @@ export interface Services {
   recovery: Recovery;
   /** The account's security log; every change records its event in its own transaction. */
   events: SecurityEvents;
+  /** SIGN_IN_FAILED events, batched off the request's path; flushed on close (tests flush it). */
+  failedSignIns: FailedSignIns;
+  /** logout and the viewer's own revocations, each logged. */
+  ownSessions: OwnSessions;
+  /** What admins do to other accounts. */
+  admin: Admin;
+  deletion: AccountDeletion;
   /** Mail written in a request's transaction; the worker (boot.ts) sends it. */
   outbox: MailOutbox;
   /** The clock every rule reads (expiry, codes, notices); tests move it instead of sleeping. */
@@ -73,6 +83,10 @@ export function createServices({
   const outbox = new MailOutbox(config.sessionSecrets, mailWake);
   const notices = new SecurityNotices(outbox, config.mail, limits, now);
   const events = new SecurityEvents(now);
+  const failedSignIns = new FailedSignIns(db.prisma, events, now, {
+    onError: (error) =>
+      logger.warn(failureDetails(error), 'failed sign-ins not logged yet; retrying'),
+  });
   const services: Services = {
     config,
     sessions,
@@ -84,6 +98,8 @@ export function createServices({
       limits,
       notices,
       events,
+      failedSignIns,
+      now,
     }),
     recovery: new Recovery({
       prisma: db.prisma,
@@ -91,6 +107,7 @@ export function createServices({
       sessions,
       outbox,
       notices,
+      events,
       limits,
       secrets: config.sessionSecrets,
       otpTtlMs: config.otpTtlMs,
@@ -98,6 +115,10 @@ export function createServices({
       now,
     }),
     events,
+    failedSignIns,
+    ownSessions: new OwnSessions({ prisma: db.prisma, sessions, events }),
+    admin: new Admin({ prisma: db.prisma, sessions, events, now }),
+    deletion: new AccountDeletion({ prisma: db.prisma, sessions, outbox, limits, now }),
     outbox,
     now,
   };

@@ -4,10 +4,11 @@ import type { Prisma, PrismaClient, Session, User } from '../../generated/prisma
 import type { AuthMethod } from '../../generated/prisma/enums.js';
 import type { Attempt, Limits } from '../limits/limits.js';
 import type { ClientInfo, IssuedSession, SessionStore } from '../sessions/store.js';
+import { assertEnabled } from './account-state.js';
 import type { DeviceCookie } from './device-cookies.js';
 import type { SecurityNotices } from './notices.js';
 import type { PasswordHasher } from './password.js';
-import type { SecurityEvents } from './security-events.js';
+import type { FailedSignIns, SecurityEvents } from './security-events.js';
 import {
   checkPassword,
   nameLookupKey,
@@ -50,6 +51,9 @@ export interface AccountDeps {
   /** Security e-mail ("new sign-in", "password changed") and the account's known devices. */
   notices: SecurityNotices;
   events: SecurityEvents;
+  /** SIGN_IN_FAILED, written off the request's path. */
+  failedSignIns: FailedSignIns;
+  now?: () => Date;
 }
 
 /** What `reauthenticate` takes; which of them an account needs is `reauthenticationMethods`. */
@@ -58,7 +62,11 @@ export interface ReauthenticateInput {
 }
 
 export class Accounts {
-  constructor(private readonly deps: AccountDeps) {}
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: AccountDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
 
   async signUp(input: SignUpInput, client: ClientInfo): Promise<SignedIn> {
     const { name, nameKey, nameSkeleton } = normaliseName('name', input.name);
@@ -90,10 +98,15 @@ export class Accounts {
         });
         // The first browser and IP become known, so signing in again from them sends no notice.
         await this.deps.notices.rememberDevice(tx, user.id, client);
-        return {
-          user,
-          ...(await sessions.start(user.id, input.keepSignedIn, client, ['PASSWORD'], tx)),
-        };
+        const issued = await sessions.start(user.id, input.keepSignedIn, client, ['PASSWORD'], tx);
+        // The account's first session is its first sign-in: the log shows where every session began.
+        await this.deps.events.record(tx, {
+          userId: user.id,
+          kind: 'SIGN_IN',
+          client,
+          sessionId: issued.session.id,
+        });
+        return { user, ...issued };
       });
     } catch (error) {
       const field = uniqueViolation(error);
@@ -127,6 +140,9 @@ export class Accounts {
     const device = user && client.device?.userId === user.id ? client.device.nonce : undefined;
     const attempt = await this.deps.limits.signIn(JSON.stringify(where), client.ip, device);
     const ok = await this.checkPassword(attempt, user, input.password, client.ip);
+    // Queued in memory and written later, so an existing account's failure costs what an unknown one's does.
+    if (user && !ok)
+      this.deps.failedSignIns.add(user.id, { ip: client.ip, userAgent: client.userAgent });
     if (!user || !ok) throw new AppError('INVALID_CREDENTIALS');
     await attempt.succeeded();
     return user;
@@ -153,17 +169,23 @@ export class Accounts {
 
   async signIn(input: SignInInput, client: SignInClient, replacing?: Session): Promise<SignedIn> {
     const user = await this.verifyCredentials(input, client);
-    const { prisma, sessions, notices } = this.deps;
+    // Only now, after the right password: a guesser learns nothing from ACCOUNT_DISABLED.
+    assertEnabled(user, this.now());
+    const { prisma, sessions, notices, events } = this.deps;
     const signedIn = await prisma.$transaction(async (tx) => {
       // First, so the row lock is held before anything else is touched (no lock-order deadlock).
-      await lockCredential(tx, user);
+      await lockCredential(tx, user, this.now());
       // Signing in while signed in replaces the old session rather than leaving it alive.
       if (replacing) await sessions.end(replacing.id, tx);
       await notices.signedIn(tx, user, client);
-      return {
-        user,
-        ...(await sessions.start(user.id, input.keepSignedIn, client, ['PASSWORD'], tx)),
-      };
+      const issued = await sessions.start(user.id, input.keepSignedIn, client, ['PASSWORD'], tx);
+      await events.record(tx, {
+        userId: user.id,
+        kind: 'SIGN_IN',
+        client,
+        sessionId: issued.session.id,
+      });
+      return { user, ...issued };
     });
     notices.wake();
     return signedIn;
@@ -198,6 +220,12 @@ export class Accounts {
       const rotated = await sessions.rotate(viewer.session, tx);
       if (!rotated) throw new AppError('UNAUTHENTICATED');
       await this.deps.notices.passwordChanged(tx, user, client);
+      await this.deps.events.record(tx, {
+        userId: user.id,
+        kind: 'PASSWORD_CHANGED',
+        client,
+        sessionId: rotated.session.id,
+      });
       return { user, ...rotated };
     });
     this.deps.notices.wake();
@@ -231,7 +259,7 @@ export class Accounts {
     await attempt.succeeded();
     const rotated = await prisma.$transaction(async (tx) => {
       // Under the credential lock: a change that committed since the password was read ended this session.
-      await lockCredential(tx, viewer.user);
+      await lockCredential(tx, viewer.user, this.now());
       return sessions.rotate(viewer.session, tx, ['PASSWORD']);
     });
     if (!rotated) throw new AppError('UNAUTHENTICATED');
@@ -240,19 +268,24 @@ export class Accounts {
 }
 
 /**
- * A sign-in checked its password against the user row as it read it; a change or reset may have
- * committed since. Re-reads the credential version under a share lock held to commit: a change that
- * commits first makes this fail, and one that comes later waits for this transaction and then ends
- * the session it created (its session DELETE follows its UPDATE).
+ * A sign-in checked its password against the user row as it read it; a change, reset or disabling may
+ * have committed since. Re-reads the credential version and the disabled state under a share lock held
+ * to commit: a change that commits first makes this fail, and one that comes later waits for this
+ * transaction and then ends the session it created (its session DELETE follows its UPDATE).
  */
-async function lockCredential(
+export async function lockCredential(
   tx: Prisma.TransactionClient,
   user: Pick<User, 'id' | 'credentialVersion'>,
+  now: Date,
 ) {
-  const rows = await tx.$queryRaw<{ credential_version: number }[]>`
-    SELECT credential_version FROM users WHERE id = ${user.id}::uuid FOR SHARE`;
-  if (rows[0]?.credential_version !== user.credentialVersion)
-    throw new AppError('INVALID_CREDENTIALS');
+  const [row] = await tx.$queryRaw<
+    { credential_version: number; disabled_at: Date | null; disabled_until: Date | null }[]
+  >`
+    SELECT credential_version, disabled_at, disabled_until FROM users WHERE id = ${user.id}::uuid FOR SHARE`;
+  if (!row) throw new AppError('INVALID_CREDENTIALS');
+  // Before the version: disabling bumps it too, and the right password should hear why it failed.
+  assertEnabled({ disabledAt: row.disabled_at, disabledUntil: row.disabled_until }, now);
+  if (row.credential_version !== user.credentialVersion) throw new AppError('INVALID_CREDENTIALS');
 }
 
 function conflict(field: 'name' | 'email') {

@@ -57,7 +57,21 @@ export interface Limits {
    * address had its share for the window: the notice is then dropped.
    */
   notice(db: NoticeCounterDb, emailKey: string): Promise<boolean>;
+  /**
+   * Drops every counter kept about this account (deleteAccount): by its name, e-mail and id. Counters
+   * in the shared table go in `db`'s transaction; those in this process's memory go at once.
+   */
+  forgetAccount(db: CounterDeleteDb, account: AccountKeys): Promise<void>;
 }
+
+/** What an account's counters are keyed by. */
+export interface AccountKeys {
+  id: string;
+  nameKey: string;
+  emailKey: string;
+}
+
+export type CounterDeleteDb = Pick<PrismaClient, '$executeRaw'>;
 
 /** The transaction that enqueues the notice: its count commits (or rolls back) with the mail. */
 export type NoticeCounterDb = Pick<PrismaClient, '$queryRaw'>;
@@ -127,6 +141,16 @@ export function createLimits(limits: Config['limits'], store: LimitStore): Limit
       counter.getKey(key),
     ]);
   };
+
+  /** The counters keyed by the account, with the key each is kept under (the identifiers sign-in counts by). */
+  const accountCounters = ({ id, nameKey, emailKey }: AccountKeys) =>
+    [
+      [signInAccount, digest(JSON.stringify({ nameKey }))],
+      [signInAccount, digest(JSON.stringify({ emailKey }))],
+      [signInAccount, digest(id)],
+      [forgetAddress, digest(emailKey)],
+      [resetAccount, digest(id)],
+    ] as const;
 
   return {
     async signIn(account, ip, device) {
@@ -220,6 +244,15 @@ export function createLimits(limits: Config['limits'], store: LimitStore): Limit
           expire = CASE WHEN rate_limits.expire <= ${BigInt(now)} THEN ${expire} ELSE rate_limits.expire END
         RETURNING points`;
       return (row?.points ?? Number.POSITIVE_INFINITY) <= limits.noticesPerAddress;
+    },
+
+    async forgetAccount(db, account) {
+      const counters = accountCounters(account);
+      const tableKeys = [`notices_address:${digest(account.emailKey)}`];
+      if (store.kind === 'postgres')
+        tableKeys.push(...counters.map(([counter, key]) => counter.getKey(key)));
+      else await Promise.all(counters.map(([counter, key]) => counter.delete(key)));
+      await db.$executeRaw`DELETE FROM rate_limits WHERE key = ANY(${tableKeys}::text[])`;
     },
   };
 }

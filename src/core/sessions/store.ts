@@ -218,10 +218,10 @@ export class SessionStore {
   }
 
   /** Ends one of the user's live sessions; false when it is not theirs or not live. */
-  async endOwn(userId: string, sessionId: string): Promise<boolean> {
+  async endOwn(userId: string, sessionId: string, db: Db = this.prisma): Promise<boolean> {
     // Not a UUID cannot be a session id; asking the database would only earn a type error.
     if (!UUID.test(sessionId)) return false;
-    const { count } = await this.changing(this.prisma, { sessions: [sessionId] }, (tx) =>
+    const { count } = await this.changing(db, { sessions: [sessionId] }, (tx) =>
       tx.session.deleteMany({ where: { id: sessionId, userId, expiresAt: { gt: this.now() } } }),
     );
     return count > 0;
@@ -241,6 +241,27 @@ export class SessionStore {
       tx.session.deleteMany({ where: { userId } }),
     );
     return count;
+  }
+
+  /** endOthers, answering the ids of the sessions it ended (one log entry each). */
+  endOthersListed(userId: string, keepSessionId: string, db: Db = this.prisma): Promise<string[]> {
+    return this.changing(db, { users: [userId] }, async (tx) => {
+      const rows = await tx.$queryRaw<{ id: string }[]>`
+        DELETE FROM sessions
+         WHERE user_id = ${userId}::uuid AND id <> ${keepSessionId}::uuid AND expires_at > ${this.now()}
+     RETURNING id::text AS id`;
+      return rows.map((row) => row.id);
+    });
+  }
+
+  /** endAll, answering the ids of the live sessions it ended (expired rows go too, unlisted). */
+  endAllListed(userId: string, db: Db = this.prisma): Promise<string[]> {
+    return this.changing(db, { users: [userId] }, async (tx) => {
+      const rows = await tx.$queryRaw<{ id: string; live: boolean }[]>`
+        DELETE FROM sessions WHERE user_id = ${userId}::uuid
+     RETURNING id::text AS id, expires_at > ${this.now()} AS live`;
+      return rows.filter((row) => row.live).map((row) => row.id);
+    });
   }
 
   /** `query` lets the GraphQL layer fold the relations it will read into the same statement. */
