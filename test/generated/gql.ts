@@ -23,6 +23,10 @@ type Documents = {
     "\n  query UsersWithRoles {\n    users {\n      edges {\n        node {\n          id\n          role\n        }\n      }\n    }\n  }\n": typeof types.UsersWithRolesDocument,
     "\n  query MeRole {\n    me {\n      id\n      role\n    }\n  }\n": typeof types.MeRoleDocument,
     "\n        mutation LogoutThenRevokeOthers {\n          logout\n          revokeOtherSessions\n        }\n      ": typeof types.LogoutThenRevokeOthersDocument,
+    "\n  query SecurityLog($first: Int, $after: String) {\n    securityEvents(first: $first, after: $after) {\n      edges {\n        cursor\n        node { id kind at ip userAgent deviceName sessionId }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.SecurityLogDocument,
+    "\n  mutation RevokeOne($id: ID!) { revokeSession(id: $id) }\n": typeof types.RevokeOneDocument,
+    "\n  mutation RevokeOthers { revokeOtherSessions }\n": typeof types.RevokeOthersDocument,
+    "\n  mutation SignOutNow { logout }\n": typeof types.SignOutNowDocument,
     "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...UserFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      totalCount\n    }\n  }\n": typeof types.UsersPageDocument,
     "\n  query UsersFirstPage {\n    users {\n      edges {\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": typeof types.UsersFirstPageDocument,
     "\n  query UsersActivity($first: Int) {\n    users(first: $first) {\n      edges {\n        node {\n          activeSessionCount\n          lastSeenAt\n        }\n      }\n    }\n  }\n": typeof types.UsersActivityDocument,
@@ -56,6 +60,10 @@ const documents: Documents = {
     "\n  query UsersWithRoles {\n    users {\n      edges {\n        node {\n          id\n          role\n        }\n      }\n    }\n  }\n": types.UsersWithRolesDocument,
     "\n  query MeRole {\n    me {\n      id\n      role\n    }\n  }\n": types.MeRoleDocument,
     "\n        mutation LogoutThenRevokeOthers {\n          logout\n          revokeOtherSessions\n        }\n      ": types.LogoutThenRevokeOthersDocument,
+    "\n  query SecurityLog($first: Int, $after: String) {\n    securityEvents(first: $first, after: $after) {\n      edges {\n        cursor\n        node { id kind at ip userAgent deviceName sessionId }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.SecurityLogDocument,
+    "\n  mutation RevokeOne($id: ID!) { revokeSession(id: $id) }\n": types.RevokeOneDocument,
+    "\n  mutation RevokeOthers { revokeOtherSessions }\n": types.RevokeOthersDocument,
+    "\n  mutation SignOutNow { logout }\n": types.SignOutNowDocument,
     "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...UserFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      totalCount\n    }\n  }\n": types.UsersPageDocument,
     "\n  query UsersFirstPage {\n    users {\n      edges {\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": types.UsersFirstPageDocument,
     "\n  query UsersActivity($first: Int) {\n    users(first: $first) {\n      edges {\n        node {\n          activeSessionCount\n          lastSeenAt\n        }\n      }\n    }\n  }\n": types.UsersActivityDocument,
@@ -113,6 +121,22 @@ export function graphql(source: "\n  query MeRole {\n    me {\n      id\n      r
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n        mutation LogoutThenRevokeOthers {\n          logout\n          revokeOtherSessions\n        }\n      "): typeof import('./graphql.js').LogoutThenRevokeOthersDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SecurityLog($first: Int, $after: String) {\n    securityEvents(first: $first, after: $after) {\n      edges {\n        cursor\n        node { id kind at ip userAgent deviceName sessionId }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"): typeof import('./graphql.js').SecurityLogDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeOne($id: ID!) { revokeSession(id: $id) }\n"): typeof import('./graphql.js').RevokeOneDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeOthers { revokeOtherSessions }\n"): typeof import('./graphql.js').RevokeOthersDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignOutNow { logout }\n"): typeof import('./graphql.js').SignOutNowDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

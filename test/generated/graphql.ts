@@ -36,6 +36,25 @@ export type Role =
   | 'ADMIN'
   | 'USER';
 
+export type SecurityEventKind =
+  | 'ACCOUNT_DISABLED'
+  | 'ACCOUNT_ENABLED'
+  | 'EMAIL_CHANGED'
+  | 'EMAIL_VERIFIED'
+  | 'PASSKEY_ADDED'
+  | 'PASSKEY_REMOVED'
+  | 'PASSWORD_CHANGED'
+  | 'PASSWORD_RESET'
+  | 'RECOVERY_CODES_REGENERATED'
+  | 'RECOVERY_CODE_USED'
+  | 'ROLE_CHANGED'
+  | 'SESSION_REVOKED'
+  | 'SIGN_IN'
+  | 'SIGN_IN_FAILED'
+  | 'SIGN_OUT'
+  | 'TWO_FACTOR_DISABLED'
+  | 'TWO_FACTOR_ENABLED';
+
 /** Exactly one of name or email. */
 export type SignInInput = {
   email?: string | null | undefined;
@@ -93,6 +112,31 @@ export type LogoutThenRevokeOthersMutationVariables = Exact<{ [key: string]: nev
 
 
 export type LogoutThenRevokeOthersMutation = { logout: boolean, revokeOtherSessions: number };
+
+export type SecurityLogQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type SecurityLogQuery = { securityEvents: { edges: Array<{ cursor: string, node: { id: string, kind: SecurityEventKind, at: string, ip: string | null, userAgent: string | null, deviceName: string | null, sessionId: string | null } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+
+export type RevokeOneMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeOneMutation = { revokeSession: boolean };
+
+export type RevokeOthersMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RevokeOthersMutation = { revokeOtherSessions: number };
+
+export type SignOutNowMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SignOutNowMutation = { logout: boolean };
 
 export type UsersPageQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -375,6 +419,45 @@ export const LogoutThenRevokeOthersDocument = new TypedDocumentString(`
   revokeOtherSessions
 }
     `) as unknown as TypedDocumentString<LogoutThenRevokeOthersMutation, LogoutThenRevokeOthersMutationVariables>;
+export const SecurityLogDocument = new TypedDocumentString(`
+    query SecurityLog($first: Int, $after: String) {
+  securityEvents(first: $first, after: $after) {
+    edges {
+      cursor
+      node {
+        id
+        kind
+        at
+        ip
+        userAgent
+        deviceName
+        sessionId
+      }
+    }
+    pageInfo {
+      hasNextPage
+      hasPreviousPage
+      startCursor
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SecurityLogQuery, SecurityLogQueryVariables>;
+export const RevokeOneDocument = new TypedDocumentString(`
+    mutation RevokeOne($id: ID!) {
+  revokeSession(id: $id)
+}
+    `) as unknown as TypedDocumentString<RevokeOneMutation, RevokeOneMutationVariables>;
+export const RevokeOthersDocument = new TypedDocumentString(`
+    mutation RevokeOthers {
+  revokeOtherSessions
+}
+    `) as unknown as TypedDocumentString<RevokeOthersMutation, RevokeOthersMutationVariables>;
+export const SignOutNowDocument = new TypedDocumentString(`
+    mutation SignOutNow {
+  logout
+}
+    `) as unknown as TypedDocumentString<SignOutNowMutation, SignOutNowMutationVariables>;
 export const UsersPageDocument = new TypedDocumentString(`
     query UsersPage($first: Int, $after: String) {
   users(first: $first, after: $after) {
