@@ -15,6 +15,14 @@ import * as types from './graphql.js';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query AdminUser($id: ID!) {\n    user(id: $id) { id name role emailVerified disabled disabledUntil }\n  }\n": typeof types.AdminUserDocument,
+    "\n  query AdminUserSessions($userId: ID!) {\n    userSessions(userId: $userId) { id current user { id } }\n  }\n": typeof types.AdminUserSessionsDocument,
+    "\n  mutation AdminDisableUser($input: DisableUserInput!) {\n    disableUser(input: $input) { id disabled disabledUntil }\n  }\n": typeof types.AdminDisableUserDocument,
+    "\n  mutation AdminEnableUser($userId: ID!) {\n    enableUser(userId: $userId) { id disabled disabledUntil }\n  }\n": typeof types.AdminEnableUserDocument,
+    "\n  mutation AdminRevokeUserSessions($userId: ID!) { revokeUserSessions(userId: $userId) }\n": typeof types.AdminRevokeUserSessionsDocument,
+    "\n  mutation AdminReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id authenticatedAt }\n  }\n": typeof types.AdminReauthenticateDocument,
+    "\n  query AdminWho { me { id role } }\n": typeof types.AdminWhoDocument,
+    "\n  query AdminAffectedLog {\n    securityEvents(first: 100) { edges { node { kind ip userAgent sessionId } } }\n  }\n": typeof types.AdminAffectedLogDocument,
     "\n  query MeIdName {\n    me {\n      id\n      name\n    }\n  }\n": typeof types.MeIdNameDocument,
     "\n        query MeDisplayName {\n          me {\n            displayName\n          }\n        }\n      ": typeof types.MeDisplayNameDocument,
     "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id authenticatedAt methods }\n  }\n": typeof types.ReauthenticateDocument,
@@ -52,6 +60,14 @@ type Documents = {
     "\n  query MeAndSessionId {\n    me {\n      id\n    }\n    session {\n      id\n    }\n  }\n": typeof types.MeAndSessionIdDocument,
 };
 const documents: Documents = {
+    "\n  query AdminUser($id: ID!) {\n    user(id: $id) { id name role emailVerified disabled disabledUntil }\n  }\n": types.AdminUserDocument,
+    "\n  query AdminUserSessions($userId: ID!) {\n    userSessions(userId: $userId) { id current user { id } }\n  }\n": types.AdminUserSessionsDocument,
+    "\n  mutation AdminDisableUser($input: DisableUserInput!) {\n    disableUser(input: $input) { id disabled disabledUntil }\n  }\n": types.AdminDisableUserDocument,
+    "\n  mutation AdminEnableUser($userId: ID!) {\n    enableUser(userId: $userId) { id disabled disabledUntil }\n  }\n": types.AdminEnableUserDocument,
+    "\n  mutation AdminRevokeUserSessions($userId: ID!) { revokeUserSessions(userId: $userId) }\n": types.AdminRevokeUserSessionsDocument,
+    "\n  mutation AdminReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id authenticatedAt }\n  }\n": types.AdminReauthenticateDocument,
+    "\n  query AdminWho { me { id role } }\n": types.AdminWhoDocument,
+    "\n  query AdminAffectedLog {\n    securityEvents(first: 100) { edges { node { kind ip userAgent sessionId } } }\n  }\n": types.AdminAffectedLogDocument,
     "\n  query MeIdName {\n    me {\n      id\n      name\n    }\n  }\n": types.MeIdNameDocument,
     "\n        query MeDisplayName {\n          me {\n            displayName\n          }\n        }\n      ": types.MeDisplayNameDocument,
     "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id authenticatedAt methods }\n  }\n": types.ReauthenticateDocument,
@@ -89,6 +105,38 @@ const documents: Documents = {
     "\n  query MeAndSessionId {\n    me {\n      id\n    }\n    session {\n      id\n    }\n  }\n": types.MeAndSessionIdDocument,
 };
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUser($id: ID!) {\n    user(id: $id) { id name role emailVerified disabled disabledUntil }\n  }\n"): typeof import('./graphql.js').AdminUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUserSessions($userId: ID!) {\n    userSessions(userId: $userId) { id current user { id } }\n  }\n"): typeof import('./graphql.js').AdminUserSessionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDisableUser($input: DisableUserInput!) {\n    disableUser(input: $input) { id disabled disabledUntil }\n  }\n"): typeof import('./graphql.js').AdminDisableUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminEnableUser($userId: ID!) {\n    enableUser(userId: $userId) { id disabled disabledUntil }\n  }\n"): typeof import('./graphql.js').AdminEnableUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminRevokeUserSessions($userId: ID!) { revokeUserSessions(userId: $userId) }\n"): typeof import('./graphql.js').AdminRevokeUserSessionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id authenticatedAt }\n  }\n"): typeof import('./graphql.js').AdminReauthenticateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminWho { me { id role } }\n"): typeof import('./graphql.js').AdminWhoDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminAffectedLog {\n    securityEvents(first: 100) { edges { node { kind ip userAgent sessionId } } }\n  }\n"): typeof import('./graphql.js').AdminAffectedLogDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -16,6 +16,14 @@ export type ChangePasswordInput = {
   newPassword: string;
 };
 
+export type DisableUserInput = {
+  /** Kept for audit; up to 500 characters. */
+  reason?: string | null | undefined;
+  /** When the disabling ends; null: until enableUser. */
+  until?: string | null | undefined;
+  userId: string | number;
+};
+
 export type ForgetPasswordInput = {
   email: string;
 };
@@ -70,6 +78,58 @@ export type SignUpInput = {
   name: string;
   password: string;
 };
+
+export type AdminUserQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type AdminUserQuery = { user: { id: string, name: string, role: Role, emailVerified: boolean, disabled: boolean, disabledUntil: string | null } | null };
+
+export type AdminUserSessionsQueryVariables = Exact<{
+  userId: string | number;
+}>;
+
+
+export type AdminUserSessionsQuery = { userSessions: Array<{ id: string, current: boolean, user: { id: string } }> };
+
+export type AdminDisableUserMutationVariables = Exact<{
+  input: DisableUserInput;
+}>;
+
+
+export type AdminDisableUserMutation = { disableUser: { id: string, disabled: boolean, disabledUntil: string | null } };
+
+export type AdminEnableUserMutationVariables = Exact<{
+  userId: string | number;
+}>;
+
+
+export type AdminEnableUserMutation = { enableUser: { id: string, disabled: boolean, disabledUntil: string | null } };
+
+export type AdminRevokeUserSessionsMutationVariables = Exact<{
+  userId: string | number;
+}>;
+
+
+export type AdminRevokeUserSessionsMutation = { revokeUserSessions: number };
+
+export type AdminReauthenticateMutationVariables = Exact<{
+  input: ReauthenticateInput;
+}>;
+
+
+export type AdminReauthenticateMutation = { reauthenticate: { id: string, authenticatedAt: string } };
+
+export type AdminWhoQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminWhoQuery = { me: { id: string, role: Role } | null };
+
+export type AdminAffectedLogQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminAffectedLogQuery = { securityEvents: { edges: Array<{ node: { kind: SecurityEventKind, ip: string | null, userAgent: string | null, sessionId: string | null } }> } };
 
 export type MeIdNameQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -332,6 +392,82 @@ fragment SessionFields on Session {
   ip
   current
 }`, {"fragmentName":"AuthPayloadFields"}) as unknown as TypedDocumentString<AuthPayloadFieldsFragment, unknown>;
+export const AdminUserDocument = new TypedDocumentString(`
+    query AdminUser($id: ID!) {
+  user(id: $id) {
+    id
+    name
+    role
+    emailVerified
+    disabled
+    disabledUntil
+  }
+}
+    `) as unknown as TypedDocumentString<AdminUserQuery, AdminUserQueryVariables>;
+export const AdminUserSessionsDocument = new TypedDocumentString(`
+    query AdminUserSessions($userId: ID!) {
+  userSessions(userId: $userId) {
+    id
+    current
+    user {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AdminUserSessionsQuery, AdminUserSessionsQueryVariables>;
+export const AdminDisableUserDocument = new TypedDocumentString(`
+    mutation AdminDisableUser($input: DisableUserInput!) {
+  disableUser(input: $input) {
+    id
+    disabled
+    disabledUntil
+  }
+}
+    `) as unknown as TypedDocumentString<AdminDisableUserMutation, AdminDisableUserMutationVariables>;
+export const AdminEnableUserDocument = new TypedDocumentString(`
+    mutation AdminEnableUser($userId: ID!) {
+  enableUser(userId: $userId) {
+    id
+    disabled
+    disabledUntil
+  }
+}
+    `) as unknown as TypedDocumentString<AdminEnableUserMutation, AdminEnableUserMutationVariables>;
+export const AdminRevokeUserSessionsDocument = new TypedDocumentString(`
+    mutation AdminRevokeUserSessions($userId: ID!) {
+  revokeUserSessions(userId: $userId)
+}
+    `) as unknown as TypedDocumentString<AdminRevokeUserSessionsMutation, AdminRevokeUserSessionsMutationVariables>;
+export const AdminReauthenticateDocument = new TypedDocumentString(`
+    mutation AdminReauthenticate($input: ReauthenticateInput!) {
+  reauthenticate(input: $input) {
+    id
+    authenticatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<AdminReauthenticateMutation, AdminReauthenticateMutationVariables>;
+export const AdminWhoDocument = new TypedDocumentString(`
+    query AdminWho {
+  me {
+    id
+    role
+  }
+}
+    `) as unknown as TypedDocumentString<AdminWhoQuery, AdminWhoQueryVariables>;
+export const AdminAffectedLogDocument = new TypedDocumentString(`
+    query AdminAffectedLog {
+  securityEvents(first: 100) {
+    edges {
+      node {
+        kind
+        ip
+        userAgent
+        sessionId
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AdminAffectedLogQuery, AdminAffectedLogQueryVariables>;
 export const MeIdNameDocument = new TypedDocumentString(`
     query MeIdName {
   me {
