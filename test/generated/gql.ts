@@ -25,6 +25,10 @@ type Documents = {
     "\n  query AdminAffectedLog {\n    securityEvents(first: 100) { edges { node { kind ip userAgent sessionId } } }\n  }\n": typeof types.AdminAffectedLogDocument,
     "\n  query MeIdName {\n    me {\n      id\n      name\n    }\n  }\n": typeof types.MeIdNameDocument,
     "\n        query MeDisplayName {\n          me {\n            displayName\n          }\n        }\n      ": typeof types.MeDisplayNameDocument,
+    "\n  mutation DeleteMyAccount { deleteAccount }\n": typeof types.DeleteMyAccountDocument,
+    "\n  mutation DeletionReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id }\n  }\n": typeof types.DeletionReauthenticateDocument,
+    "\n  mutation DisableBeforeDeletion($input: DisableUserInput!) { disableUser(input: $input) { id } }\n": typeof types.DisableBeforeDeletionDocument,
+    "\n  query DeletionMe { me { id } }\n": typeof types.DeletionMeDocument,
     "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id authenticatedAt methods }\n  }\n": typeof types.ReauthenticateDocument,
     "\n  query Recency {\n    session { id authenticatedAt methods deviceName lastSeenAt }\n    me { id emailVerified disabled disabledUntil }\n  }\n": typeof types.RecencyDocument,
     "\n  query UsersDirectory {\n    users {\n      totalCount\n      edges {\n        node {\n          ...UserFields\n        }\n      }\n    }\n  }\n": typeof types.UsersDirectoryDocument,
@@ -70,6 +74,10 @@ const documents: Documents = {
     "\n  query AdminAffectedLog {\n    securityEvents(first: 100) { edges { node { kind ip userAgent sessionId } } }\n  }\n": types.AdminAffectedLogDocument,
     "\n  query MeIdName {\n    me {\n      id\n      name\n    }\n  }\n": types.MeIdNameDocument,
     "\n        query MeDisplayName {\n          me {\n            displayName\n          }\n        }\n      ": types.MeDisplayNameDocument,
+    "\n  mutation DeleteMyAccount { deleteAccount }\n": types.DeleteMyAccountDocument,
+    "\n  mutation DeletionReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id }\n  }\n": types.DeletionReauthenticateDocument,
+    "\n  mutation DisableBeforeDeletion($input: DisableUserInput!) { disableUser(input: $input) { id } }\n": types.DisableBeforeDeletionDocument,
+    "\n  query DeletionMe { me { id } }\n": types.DeletionMeDocument,
     "\n  mutation Reauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id authenticatedAt methods }\n  }\n": types.ReauthenticateDocument,
     "\n  query Recency {\n    session { id authenticatedAt methods deviceName lastSeenAt }\n    me { id emailVerified disabled disabledUntil }\n  }\n": types.RecencyDocument,
     "\n  query UsersDirectory {\n    users {\n      totalCount\n      edges {\n        node {\n          ...UserFields\n        }\n      }\n    }\n  }\n": types.UsersDirectoryDocument,
@@ -145,6 +153,22 @@ export function graphql(source: "\n  query MeIdName {\n    me {\n      id\n     
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n        query MeDisplayName {\n          me {\n            displayName\n          }\n        }\n      "): typeof import('./graphql.js').MeDisplayNameDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteMyAccount { deleteAccount }\n"): typeof import('./graphql.js').DeleteMyAccountDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeletionReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id }\n  }\n"): typeof import('./graphql.js').DeletionReauthenticateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisableBeforeDeletion($input: DisableUserInput!) { disableUser(input: $input) { id } }\n"): typeof import('./graphql.js').DisableBeforeDeletionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DeletionMe { me { id } }\n"): typeof import('./graphql.js').DeletionMeDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

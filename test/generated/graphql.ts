@@ -141,6 +141,30 @@ export type MeDisplayNameQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type MeDisplayNameQuery = { me: { displayName: string | null } | null };
 
+export type DeleteMyAccountMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DeleteMyAccountMutation = { deleteAccount: boolean };
+
+export type DeletionReauthenticateMutationVariables = Exact<{
+  input: ReauthenticateInput;
+}>;
+
+
+export type DeletionReauthenticateMutation = { reauthenticate: { id: string } };
+
+export type DisableBeforeDeletionMutationVariables = Exact<{
+  input: DisableUserInput;
+}>;
+
+
+export type DisableBeforeDeletionMutation = { disableUser: { id: string } };
+
+export type DeletionMeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DeletionMeQuery = { me: { id: string } | null };
+
 export type ReauthenticateMutationVariables = Exact<{
   input: ReauthenticateInput;
 }>;
@@ -483,6 +507,32 @@ export const MeDisplayNameDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MeDisplayNameQuery, MeDisplayNameQueryVariables>;
+export const DeleteMyAccountDocument = new TypedDocumentString(`
+    mutation DeleteMyAccount {
+  deleteAccount
+}
+    `) as unknown as TypedDocumentString<DeleteMyAccountMutation, DeleteMyAccountMutationVariables>;
+export const DeletionReauthenticateDocument = new TypedDocumentString(`
+    mutation DeletionReauthenticate($input: ReauthenticateInput!) {
+  reauthenticate(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DeletionReauthenticateMutation, DeletionReauthenticateMutationVariables>;
+export const DisableBeforeDeletionDocument = new TypedDocumentString(`
+    mutation DisableBeforeDeletion($input: DisableUserInput!) {
+  disableUser(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DisableBeforeDeletionMutation, DisableBeforeDeletionMutationVariables>;
+export const DeletionMeDocument = new TypedDocumentString(`
+    query DeletionMe {
+  me {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DeletionMeQuery, DeletionMeQueryVariables>;
 export const ReauthenticateDocument = new TypedDocumentString(`
     mutation Reauthenticate($input: ReauthenticateInput!) {
   reauthenticate(input: $input) {
