@@ -5,6 +5,7 @@ import { errorCode, TestClient } from '../support/client.js';
 import { HOUR, MINUTE, SECOND, TestClock } from '../support/clock.js';
 import { createTestDatabase, testDatabaseKind } from '../support/database.js';
 import { type Account, signIn, signUp, UNLIMITED } from '../support/flows.js';
+import { GatedHasher } from '../support/gated-hasher.js';
 import { mailEnv, RESET_PASSWORD, requestCode } from '../support/recovery.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { TestSmtp } from '../support/smtp.js';
@@ -532,5 +533,35 @@ describe.runIf(testDatabaseKind === 'postgres')('two instances on one PostgreSQL
     expect(errorCode(await onB.request(USER_SESSIONS, { userId: account.email }))).toBe(
       'FORBIDDEN',
     );
+  });
+});
+
+describe('a sign-in racing disableUser', () => {
+  const gate = new GatedHasher();
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ hasher: gate, env: UNLIMITED });
+  });
+  afterAll(async () => {
+    gate.release();
+    await server.close();
+  });
+
+  it('sign-ins whose password check began before disableUser answered all fail with ACCOUNT_DISABLED and leave no session', async () => {
+    const { admin } = await signedInAdmin(server);
+    const { account, user } = await signUp(new TestClient(server));
+    const allHeld = gate.hold(3);
+    const signIns = Array.from({ length: 3 }, () => signInAs(new TestClient(server), account));
+    await allHeld;
+    const disabled = await admin.request(DISABLE, { input: { userId: user.id } });
+    expect(disabled.errors).toBeUndefined();
+    gate.release();
+    const answers = await Promise.all(signIns);
+    expect(answers.map(errorCode)).toEqual([
+      'ACCOUNT_DISABLED',
+      'ACCOUNT_DISABLED',
+      'ACCOUNT_DISABLED',
+    ]);
+    expect(await server.booted.db.prisma.session.count({ where: { userId: user.id } })).toBe(0);
   });
 });

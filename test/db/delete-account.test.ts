@@ -5,6 +5,7 @@ import { errorCode, TestClient } from '../support/client.js';
 import { MINUTE, SECOND, TestClock } from '../support/clock.js';
 import { createTestDatabase, testDatabaseKind } from '../support/database.js';
 import { type Account, signIn, signUp, UNLIMITED } from '../support/flows.js';
+import { GatedHasher } from '../support/gated-hasher.js';
 import { forgetPassword, mailEnv } from '../support/recovery.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { TestSmtp } from '../support/smtp.js';
@@ -239,5 +240,34 @@ describe.runIf(testDatabaseKind === 'postgres')('deleteAccount on two instances'
       await b.close();
       await database.drop();
     }
+  });
+});
+
+describe('a sign-in racing deleteAccount', () => {
+  const gate = new GatedHasher();
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ hasher: gate, env: UNLIMITED });
+  });
+  afterAll(async () => {
+    gate.release();
+    await server.close();
+  });
+
+  it('sign-ins whose password check began before deleteAccount answered all fail and leave no session', async () => {
+    const client = new TestClient(server);
+    const { account, user } = await signUp(client);
+    const allHeld = gate.hold(3);
+    const signIns = Array.from({ length: 3 }, () => signInAs(new TestClient(server), account));
+    await allHeld;
+    expect((await client.request(DELETE_ACCOUNT)).data).toEqual({ deleteAccount: true });
+    gate.release();
+    const answers = await Promise.all(signIns);
+    expect(answers.map(errorCode)).toEqual([
+      'INVALID_CREDENTIALS',
+      'INVALID_CREDENTIALS',
+      'INVALID_CREDENTIALS',
+    ]);
+    expect(await server.booted.db.prisma.session.count({ where: { userId: user.id } })).toBe(0);
   });
 });
