@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import { backfillNameSkeletons } from './core/auth/name-skeletons.js';
 import type { PasswordHasher } from './core/auth/password.js';
+import { type EventSweeper, startEventSweeper } from './core/auth/security-event-sweeping.js';
 import { createMailTransport } from './core/mail/transport.js';
 import { notifiedWake } from './core/mail/wake.js';
 import { MailWorker } from './core/mail/worker.js';
@@ -20,6 +21,8 @@ export interface Booted {
   db: Database;
   /** Sends the mail outbox (tests call drain()/runOnce()). */
   mail: MailWorker;
+  /** Deletes security events past SECURITY_EVENT_RETENTION on the sweeping schedule (tests call sweep()). */
+  eventSweeper: EventSweeper;
   /** Stops background work and closes the database. */
   close(): Promise<void>;
 }
@@ -85,6 +88,10 @@ export async function boot(
     ...(options.schedule ? { schedule: options.schedule } : {}),
   });
   const sweeper = startSweeper(db.prisma, logger);
+  const eventSweeper = startEventSweeper(db.prisma, logger, {
+    retentionMs: config.account.securityEventRetentionMs,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const mail = new MailWorker(
     db.prisma,
     app.services.outbox,
@@ -97,9 +104,12 @@ export async function boot(
     app,
     db,
     mail,
+    eventSweeper,
     close: async () => {
       await mail.stop();
       await sweeper.stop();
+      await eventSweeper.stop();
+      await app.services.failedSignIns.close().catch(() => {});
       await app.services.sessions.close().catch(() => {});
       app.close();
       await bus?.close();

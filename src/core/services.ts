@@ -4,18 +4,21 @@ import type { Listener } from '../db/listener.js';
 import { failureDetails } from '../db/unavailable.js';
 import type { Logger } from '../logger.js';
 import { Accounts } from './auth/accounts.js';
+import { Admin } from './auth/admin.js';
+import { AccountDeletion } from './auth/deletion.js';
 import { EmailChange } from './auth/email-change.js';
 import { EmailCodes } from './auth/email-codes.js';
 import { EmailVerification } from './auth/email-verification.js';
 import { EventFeed } from './auth/event-feed.js';
 import { SecurityNotices } from './auth/notices.js';
+import { OwnSessions } from './auth/own-sessions.js';
 import { Passkeys } from './auth/passkeys.js';
 import { createArgon2Hasher, OWASP_ARGON2, type PasswordHasher } from './auth/password.js';
 import { Recovery } from './auth/recovery.js';
 import { RecoveryCodes } from './auth/recovery-codes.js';
 import { SecondFactors } from './auth/second-factor.js';
 import { SecretBox } from './auth/secret-box.js';
-import { SecurityEvents } from './auth/security-events.js';
+import { FailedSignIns, SecurityEvents } from './auth/security-events.js';
 import { Totp } from './auth/totp.js';
 import { createLimits, type Limits } from './limits/limits.js';
 import { MailOutbox } from './mail/outbox.js';
@@ -43,6 +46,13 @@ export interface Services {
   feed: EventFeed;
   /** Open streams, each ended when its session ends (http/stream-lifetime.ts registers them). */
   streams: OpenStreams;
+  /** SIGN_IN_FAILED events, batched off the request's path; flushed on close (tests flush it). */
+  failedSignIns: FailedSignIns;
+  /** logout and the viewer's own revocations, each logged. */
+  ownSessions: OwnSessions;
+  /** What admins do to other accounts. */
+  admin: Admin;
+  deletion: AccountDeletion;
   /** Mail written in a request's transaction; the worker (boot.ts) sends it. */
   outbox: MailOutbox;
   /** The clock every rule reads (expiry, codes, notices); tests move it instead of sleeping. */
@@ -161,6 +171,10 @@ export function createServices({
     publicUrl: config.publicUrl,
     now,
   });
+  const failedSignIns = new FailedSignIns(db.prisma, events, now, {
+    onError: (error) =>
+      logger.warn(failureDetails(error), 'failed sign-ins not logged yet; retrying'),
+  });
   const services: Services = {
     config,
     sessions,
@@ -174,6 +188,8 @@ export function createServices({
       events,
       emailVerification,
       factors,
+      failedSignIns,
+      now,
     }),
     recovery: new Recovery({
       prisma: db.prisma,
@@ -181,6 +197,7 @@ export function createServices({
       sessions,
       outbox,
       notices,
+      events,
       limits,
       secrets: config.sessionSecrets,
       otpTtlMs: config.otpTtlMs,
@@ -195,6 +212,10 @@ export function createServices({
     events,
     feed,
     streams,
+    failedSignIns,
+    ownSessions: new OwnSessions({ prisma: db.prisma, sessions, events }),
+    admin: new Admin({ prisma: db.prisma, sessions, events, now }),
+    deletion: new AccountDeletion({ prisma: db.prisma, sessions, outbox, limits, now }),
     outbox,
     now,
   };

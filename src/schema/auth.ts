@@ -78,7 +78,8 @@ builder.mutationFields((t) => ({
   logout: t.withAuth({ signedIn: true }).boolean({
     description: 'Ends the current session and clears the cookie.',
     resolve: async (_root, _args, context) => {
-      await context.services.accounts.logout(context.viewer, context.client);
+      const { viewer, services, client } = context;
+      await services.ownSessions.signOut(viewer.user.id, viewer.session.id, client);
       context.cookie.clear();
       setViewer(context, null);
       return true;

@@ -1,4 +1,5 @@
 import { RequestCache } from '@pothos/plugin-scope-auth';
+import { isDisabled } from '../core/auth/account-state.js';
 import type { Services } from '../core/services.js';
 import type { CookieSettings } from '../core/sessions/cookies.js';
 import { sessionOfRequest } from '../core/sessions/request.js';
@@ -49,12 +50,17 @@ export function createContext({ services, prisma, verifyToken, trustProxy }: Con
       sessions: services.sessions,
       activity,
     });
-    if (found.cookie?.kind === 'clear') cookie.clear();
-    if (found.cookie?.kind === 'resend') cookie.set(found.cookie.token, found.cookie.maxAgeSeconds);
+    // Disabling ends every session, but a session some other path left alive must still not act for a
+    // disabled account: the request is signed out, and its cookie cleared.
+    const disabled = found.live !== null && isDisabled(found.live.user, services.now());
+    if (found.cookie?.kind === 'clear' || disabled) cookie.clear();
+    else if (found.cookie?.kind === 'resend')
+      cookie.set(found.cookie.token, found.cookie.maxAgeSeconds);
     const context: Context = {
       request,
       client: clientInfo(request, socketAddress, trustProxy),
-      viewer: found.live && { user: found.live.user, session: found.live.session },
+      viewer:
+        found.live && !disabled ? { user: found.live.user, session: found.live.session } : null,
       services,
       loaders: createLoaders(prisma, services.now),
       cookie,

@@ -9,9 +9,11 @@ import './reauthentication.js';
 import './email.js';
 import './security-events.js';
 import './subscriptions.js';
-// Modules built on the core without changing it (docs/extending.md).
-import '../extensions/index.js';
 import './passkeys.js';
 import './factors.js';
+import './admin.js';
+import './account.js';
+// Modules built on the core without changing it (docs/extending.md).
+import '../extensions/index.js';
 
 export const schema = requireVerifiedEmail(lexicographicSortSchema(builder.toSchema()));

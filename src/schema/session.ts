@@ -73,7 +73,7 @@ builder.mutationFields((t) => ({
     description: "Ends one of the viewer's own sessions.",
     args: { id: t.arg.id() },
     resolve: async (_root, { id }, { viewer, services, cookie, client }) => {
-      const ended = await services.accounts.revokeSession(viewer.user.id, String(id), client);
+      const ended = await services.ownSessions.revoke(viewer.user.id, String(id), client);
       if (!ended) throw new AppError('NOT_FOUND');
       if (String(id) === viewer.session.id) cookie.clear();
       return true;
@@ -81,7 +81,7 @@ builder.mutationFields((t) => ({
   }),
   revokeOtherSessions: t.withAuth({ signedIn: true }).int({
     description: 'Ends every other session of the viewer; returns how many.',
-    resolve: (_root, _args, { viewer, services }) =>
-      services.sessions.endOthers(viewer.user.id, viewer.session.id),
+    resolve: (_root, _args, { viewer, services, client }) =>
+      services.ownSessions.revokeOthers(viewer.user.id, viewer.session.id, client),
   }),
 }));

@@ -15,8 +15,20 @@ import * as types from './graphql.js';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query AdminUser($id: ID!) {\n    user(id: $id) { id name role emailVerified disabled disabledUntil }\n  }\n": typeof types.AdminUserDocument,
+    "\n  query AdminUserSessions($userId: ID!) {\n    userSessions(userId: $userId) { id current user { id } }\n  }\n": typeof types.AdminUserSessionsDocument,
+    "\n  mutation AdminDisableUser($input: DisableUserInput!) {\n    disableUser(input: $input) { id disabled disabledUntil }\n  }\n": typeof types.AdminDisableUserDocument,
+    "\n  mutation AdminEnableUser($userId: ID!) {\n    enableUser(userId: $userId) { id disabled disabledUntil }\n  }\n": typeof types.AdminEnableUserDocument,
+    "\n  mutation AdminRevokeUserSessions($userId: ID!) { revokeUserSessions(userId: $userId) }\n": typeof types.AdminRevokeUserSessionsDocument,
+    "\n  mutation AdminReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id authenticatedAt }\n  }\n": typeof types.AdminReauthenticateDocument,
+    "\n  query AdminWho { me { id role } }\n": typeof types.AdminWhoDocument,
+    "\n  query AdminAffectedLog {\n    securityEvents(first: 100) { edges { node { kind ip userAgent sessionId } } }\n  }\n": typeof types.AdminAffectedLogDocument,
     "\n  query MeIdName {\n    me {\n      id\n      name\n    }\n  }\n": typeof types.MeIdNameDocument,
     "\n        query MeDisplayName {\n          me {\n            displayName\n          }\n        }\n      ": typeof types.MeDisplayNameDocument,
+    "\n  mutation DeleteMyAccount { deleteAccount }\n": typeof types.DeleteMyAccountDocument,
+    "\n  mutation DeletionReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id }\n  }\n": typeof types.DeletionReauthenticateDocument,
+    "\n  mutation DisableBeforeDeletion($input: DisableUserInput!) { disableUser(input: $input) { id } }\n": typeof types.DisableBeforeDeletionDocument,
+    "\n  query DeletionMe { me { id } }\n": typeof types.DeletionMeDocument,
     "\n  query Notes($first: Int) {\n    notes(first: $first) {\n      id\n      text\n      createdAt\n    }\n  }\n": typeof types.NotesDocument,
     "\n  mutation AddNote($input: AddNoteInput!) {\n    addNote(input: $input) {\n      id\n      text\n      createdAt\n    }\n  }\n": typeof types.AddNoteDocument,
     "\n  mutation DeleteNote($id: ID!) {\n    deleteNote(id: $id)\n  }\n": typeof types.DeleteNoteDocument,
@@ -26,6 +38,10 @@ type Documents = {
     "\n  query UsersWithRoles {\n    users {\n      edges {\n        node {\n          id\n          role\n        }\n      }\n    }\n  }\n": typeof types.UsersWithRolesDocument,
     "\n  query MeRole {\n    me {\n      id\n      role\n    }\n  }\n": typeof types.MeRoleDocument,
     "\n        mutation LogoutThenRevokeOthers {\n          logout\n          revokeOtherSessions\n        }\n      ": typeof types.LogoutThenRevokeOthersDocument,
+    "\n  query SecurityLog($first: Int, $after: String) {\n    securityEvents(first: $first, after: $after) {\n      edges {\n        cursor\n        node { id kind at ip userAgent deviceName sessionId }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.SecurityLogDocument,
+    "\n  mutation RevokeOne($id: ID!) { revokeSession(id: $id) }\n": typeof types.RevokeOneDocument,
+    "\n  mutation RevokeOthers { revokeOtherSessions }\n": typeof types.RevokeOthersDocument,
+    "\n  mutation SignOutNow { logout }\n": typeof types.SignOutNowDocument,
     "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...UserFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      totalCount\n    }\n  }\n": typeof types.UsersPageDocument,
     "\n  query UsersFirstPage {\n    users {\n      edges {\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": typeof types.UsersFirstPageDocument,
     "\n  query UsersActivity($first: Int) {\n    users(first: $first) {\n      edges {\n        node {\n          activeSessionCount\n          lastSeenAt\n        }\n      }\n    }\n  }\n": typeof types.UsersActivityDocument,
@@ -74,8 +90,20 @@ type Documents = {
     "\n  query MeAndSessionId {\n    me {\n      id\n    }\n    session {\n      id\n    }\n  }\n": typeof types.MeAndSessionIdDocument,
 };
 const documents: Documents = {
+    "\n  query AdminUser($id: ID!) {\n    user(id: $id) { id name role emailVerified disabled disabledUntil }\n  }\n": types.AdminUserDocument,
+    "\n  query AdminUserSessions($userId: ID!) {\n    userSessions(userId: $userId) { id current user { id } }\n  }\n": types.AdminUserSessionsDocument,
+    "\n  mutation AdminDisableUser($input: DisableUserInput!) {\n    disableUser(input: $input) { id disabled disabledUntil }\n  }\n": types.AdminDisableUserDocument,
+    "\n  mutation AdminEnableUser($userId: ID!) {\n    enableUser(userId: $userId) { id disabled disabledUntil }\n  }\n": types.AdminEnableUserDocument,
+    "\n  mutation AdminRevokeUserSessions($userId: ID!) { revokeUserSessions(userId: $userId) }\n": types.AdminRevokeUserSessionsDocument,
+    "\n  mutation AdminReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id authenticatedAt }\n  }\n": types.AdminReauthenticateDocument,
+    "\n  query AdminWho { me { id role } }\n": types.AdminWhoDocument,
+    "\n  query AdminAffectedLog {\n    securityEvents(first: 100) { edges { node { kind ip userAgent sessionId } } }\n  }\n": types.AdminAffectedLogDocument,
     "\n  query MeIdName {\n    me {\n      id\n      name\n    }\n  }\n": types.MeIdNameDocument,
     "\n        query MeDisplayName {\n          me {\n            displayName\n          }\n        }\n      ": types.MeDisplayNameDocument,
+    "\n  mutation DeleteMyAccount { deleteAccount }\n": types.DeleteMyAccountDocument,
+    "\n  mutation DeletionReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id }\n  }\n": types.DeletionReauthenticateDocument,
+    "\n  mutation DisableBeforeDeletion($input: DisableUserInput!) { disableUser(input: $input) { id } }\n": types.DisableBeforeDeletionDocument,
+    "\n  query DeletionMe { me { id } }\n": types.DeletionMeDocument,
     "\n  query Notes($first: Int) {\n    notes(first: $first) {\n      id\n      text\n      createdAt\n    }\n  }\n": types.NotesDocument,
     "\n  mutation AddNote($input: AddNoteInput!) {\n    addNote(input: $input) {\n      id\n      text\n      createdAt\n    }\n  }\n": types.AddNoteDocument,
     "\n  mutation DeleteNote($id: ID!) {\n    deleteNote(id: $id)\n  }\n": types.DeleteNoteDocument,
@@ -85,6 +113,10 @@ const documents: Documents = {
     "\n  query UsersWithRoles {\n    users {\n      edges {\n        node {\n          id\n          role\n        }\n      }\n    }\n  }\n": types.UsersWithRolesDocument,
     "\n  query MeRole {\n    me {\n      id\n      role\n    }\n  }\n": types.MeRoleDocument,
     "\n        mutation LogoutThenRevokeOthers {\n          logout\n          revokeOtherSessions\n        }\n      ": types.LogoutThenRevokeOthersDocument,
+    "\n  query SecurityLog($first: Int, $after: String) {\n    securityEvents(first: $first, after: $after) {\n      edges {\n        cursor\n        node { id kind at ip userAgent deviceName sessionId }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.SecurityLogDocument,
+    "\n  mutation RevokeOne($id: ID!) { revokeSession(id: $id) }\n": types.RevokeOneDocument,
+    "\n  mutation RevokeOthers { revokeOtherSessions }\n": types.RevokeOthersDocument,
+    "\n  mutation SignOutNow { logout }\n": types.SignOutNowDocument,
     "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...UserFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      totalCount\n    }\n  }\n": types.UsersPageDocument,
     "\n  query UsersFirstPage {\n    users {\n      edges {\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": types.UsersFirstPageDocument,
     "\n  query UsersActivity($first: Int) {\n    users(first: $first) {\n      edges {\n        node {\n          activeSessionCount\n          lastSeenAt\n        }\n      }\n    }\n  }\n": types.UsersActivityDocument,
@@ -136,11 +168,59 @@ const documents: Documents = {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query AdminUser($id: ID!) {\n    user(id: $id) { id name role emailVerified disabled disabledUntil }\n  }\n"): typeof import('./graphql.js').AdminUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUserSessions($userId: ID!) {\n    userSessions(userId: $userId) { id current user { id } }\n  }\n"): typeof import('./graphql.js').AdminUserSessionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminDisableUser($input: DisableUserInput!) {\n    disableUser(input: $input) { id disabled disabledUntil }\n  }\n"): typeof import('./graphql.js').AdminDisableUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminEnableUser($userId: ID!) {\n    enableUser(userId: $userId) { id disabled disabledUntil }\n  }\n"): typeof import('./graphql.js').AdminEnableUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminRevokeUserSessions($userId: ID!) { revokeUserSessions(userId: $userId) }\n"): typeof import('./graphql.js').AdminRevokeUserSessionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id authenticatedAt }\n  }\n"): typeof import('./graphql.js').AdminReauthenticateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminWho { me { id role } }\n"): typeof import('./graphql.js').AdminWhoDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminAffectedLog {\n    securityEvents(first: 100) { edges { node { kind ip userAgent sessionId } } }\n  }\n"): typeof import('./graphql.js').AdminAffectedLogDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query MeIdName {\n    me {\n      id\n      name\n    }\n  }\n"): typeof import('./graphql.js').MeIdNameDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n        query MeDisplayName {\n          me {\n            displayName\n          }\n        }\n      "): typeof import('./graphql.js').MeDisplayNameDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteMyAccount { deleteAccount }\n"): typeof import('./graphql.js').DeleteMyAccountDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeletionReauthenticate($input: ReauthenticateInput!) {\n    reauthenticate(input: $input) { id }\n  }\n"): typeof import('./graphql.js').DeletionReauthenticateDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisableBeforeDeletion($input: DisableUserInput!) { disableUser(input: $input) { id } }\n"): typeof import('./graphql.js').DisableBeforeDeletionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DeletionMe { me { id } }\n"): typeof import('./graphql.js').DeletionMeDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -177,6 +257,22 @@ export function graphql(source: "\n  query MeRole {\n    me {\n      id\n      r
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n        mutation LogoutThenRevokeOthers {\n          logout\n          revokeOtherSessions\n        }\n      "): typeof import('./graphql.js').LogoutThenRevokeOthersDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SecurityLog($first: Int, $after: String) {\n    securityEvents(first: $first, after: $after) {\n      edges {\n        cursor\n        node { id kind at ip userAgent deviceName sessionId }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"): typeof import('./graphql.js').SecurityLogDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeOne($id: ID!) { revokeSession(id: $id) }\n"): typeof import('./graphql.js').RevokeOneDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeOthers { revokeOtherSessions }\n"): typeof import('./graphql.js').RevokeOthersDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignOutNow { logout }\n"): typeof import('./graphql.js').SignOutNowDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -26,6 +26,14 @@ export type ConfirmEmailChangeInput = {
   code: string;
 };
 
+export type DisableUserInput = {
+  /** Kept for audit; up to 500 characters. */
+  reason?: string | null | undefined;
+  /** When the disabling ends; null: until enableUser. */
+  until?: string | null | undefined;
+  userId: string | number;
+};
+
 export type FinishPasskeyRegistrationInput = {
   challengeId: string | number;
   name?: string | null | undefined;
@@ -94,6 +102,25 @@ export type SecondFactorInput = {
   totp?: string | null | undefined;
 };
 
+export type SecurityEventKind =
+  | 'ACCOUNT_DISABLED'
+  | 'ACCOUNT_ENABLED'
+  | 'EMAIL_CHANGED'
+  | 'EMAIL_VERIFIED'
+  | 'PASSKEY_ADDED'
+  | 'PASSKEY_REMOVED'
+  | 'PASSWORD_CHANGED'
+  | 'PASSWORD_RESET'
+  | 'RECOVERY_CODES_REGENERATED'
+  | 'RECOVERY_CODE_USED'
+  | 'ROLE_CHANGED'
+  | 'SESSION_REVOKED'
+  | 'SIGN_IN'
+  | 'SIGN_IN_FAILED'
+  | 'SIGN_OUT'
+  | 'TWO_FACTOR_DISABLED'
+  | 'TWO_FACTOR_ENABLED';
+
 /** Exactly one of name or email. */
 export type SignInInput = {
   email?: string | null | undefined;
@@ -119,6 +146,58 @@ export type VerifyEmailInput = {
   code: string;
 };
 
+export type AdminUserQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type AdminUserQuery = { user: { id: string, name: string, role: Role, emailVerified: boolean, disabled: boolean, disabledUntil: string | null } | null };
+
+export type AdminUserSessionsQueryVariables = Exact<{
+  userId: string | number;
+}>;
+
+
+export type AdminUserSessionsQuery = { userSessions: Array<{ id: string, current: boolean, user: { id: string } }> };
+
+export type AdminDisableUserMutationVariables = Exact<{
+  input: DisableUserInput;
+}>;
+
+
+export type AdminDisableUserMutation = { disableUser: { id: string, disabled: boolean, disabledUntil: string | null } };
+
+export type AdminEnableUserMutationVariables = Exact<{
+  userId: string | number;
+}>;
+
+
+export type AdminEnableUserMutation = { enableUser: { id: string, disabled: boolean, disabledUntil: string | null } };
+
+export type AdminRevokeUserSessionsMutationVariables = Exact<{
+  userId: string | number;
+}>;
+
+
+export type AdminRevokeUserSessionsMutation = { revokeUserSessions: number };
+
+export type AdminReauthenticateMutationVariables = Exact<{
+  input: ReauthenticateInput;
+}>;
+
+
+export type AdminReauthenticateMutation = { reauthenticate: { id: string, authenticatedAt: string } };
+
+export type AdminWhoQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminWhoQuery = { me: { id: string, role: Role } | null };
+
+export type AdminAffectedLogQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminAffectedLogQuery = { securityEvents: { edges: Array<{ node: { kind: SecurityEventKind, ip: string | null, userAgent: string | null, sessionId: string | null } }> } };
+
 export type MeIdNameQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -128,6 +207,30 @@ export type MeDisplayNameQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type MeDisplayNameQuery = { me: { displayName: string | null } | null };
+
+export type DeleteMyAccountMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DeleteMyAccountMutation = { deleteAccount: boolean };
+
+export type DeletionReauthenticateMutationVariables = Exact<{
+  input: ReauthenticateInput;
+}>;
+
+
+export type DeletionReauthenticateMutation = { reauthenticate: { id: string } };
+
+export type DisableBeforeDeletionMutationVariables = Exact<{
+  input: DisableUserInput;
+}>;
+
+
+export type DisableBeforeDeletionMutation = { disableUser: { id: string } };
+
+export type DeletionMeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DeletionMeQuery = { me: { id: string } | null };
 
 export type NotesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -181,6 +284,31 @@ export type LogoutThenRevokeOthersMutationVariables = Exact<{ [key: string]: nev
 
 
 export type LogoutThenRevokeOthersMutation = { logout: boolean, revokeOtherSessions: number };
+
+export type SecurityLogQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type SecurityLogQuery = { securityEvents: { edges: Array<{ cursor: string, node: { id: string, kind: SecurityEventKind, at: string, ip: string | null, userAgent: string | null, deviceName: string | null, sessionId: string | null } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+
+export type RevokeOneMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeOneMutation = { revokeSession: boolean };
+
+export type RevokeOthersMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RevokeOthersMutation = { revokeOtherSessions: number };
+
+export type SignOutNowMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SignOutNowMutation = { logout: boolean };
 
 export type UsersPageQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -521,6 +649,82 @@ fragment SessionFields on Session {
   ip
   current
 }`, {"fragmentName":"AuthPayloadFields"}) as unknown as TypedDocumentString<AuthPayloadFieldsFragment, unknown>;
+export const AdminUserDocument = new TypedDocumentString(`
+    query AdminUser($id: ID!) {
+  user(id: $id) {
+    id
+    name
+    role
+    emailVerified
+    disabled
+    disabledUntil
+  }
+}
+    `) as unknown as TypedDocumentString<AdminUserQuery, AdminUserQueryVariables>;
+export const AdminUserSessionsDocument = new TypedDocumentString(`
+    query AdminUserSessions($userId: ID!) {
+  userSessions(userId: $userId) {
+    id
+    current
+    user {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AdminUserSessionsQuery, AdminUserSessionsQueryVariables>;
+export const AdminDisableUserDocument = new TypedDocumentString(`
+    mutation AdminDisableUser($input: DisableUserInput!) {
+  disableUser(input: $input) {
+    id
+    disabled
+    disabledUntil
+  }
+}
+    `) as unknown as TypedDocumentString<AdminDisableUserMutation, AdminDisableUserMutationVariables>;
+export const AdminEnableUserDocument = new TypedDocumentString(`
+    mutation AdminEnableUser($userId: ID!) {
+  enableUser(userId: $userId) {
+    id
+    disabled
+    disabledUntil
+  }
+}
+    `) as unknown as TypedDocumentString<AdminEnableUserMutation, AdminEnableUserMutationVariables>;
+export const AdminRevokeUserSessionsDocument = new TypedDocumentString(`
+    mutation AdminRevokeUserSessions($userId: ID!) {
+  revokeUserSessions(userId: $userId)
+}
+    `) as unknown as TypedDocumentString<AdminRevokeUserSessionsMutation, AdminRevokeUserSessionsMutationVariables>;
+export const AdminReauthenticateDocument = new TypedDocumentString(`
+    mutation AdminReauthenticate($input: ReauthenticateInput!) {
+  reauthenticate(input: $input) {
+    id
+    authenticatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<AdminReauthenticateMutation, AdminReauthenticateMutationVariables>;
+export const AdminWhoDocument = new TypedDocumentString(`
+    query AdminWho {
+  me {
+    id
+    role
+  }
+}
+    `) as unknown as TypedDocumentString<AdminWhoQuery, AdminWhoQueryVariables>;
+export const AdminAffectedLogDocument = new TypedDocumentString(`
+    query AdminAffectedLog {
+  securityEvents(first: 100) {
+    edges {
+      node {
+        kind
+        ip
+        userAgent
+        sessionId
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AdminAffectedLogQuery, AdminAffectedLogQueryVariables>;
 export const MeIdNameDocument = new TypedDocumentString(`
     query MeIdName {
   me {
@@ -536,6 +740,32 @@ export const MeDisplayNameDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MeDisplayNameQuery, MeDisplayNameQueryVariables>;
+export const DeleteMyAccountDocument = new TypedDocumentString(`
+    mutation DeleteMyAccount {
+  deleteAccount
+}
+    `) as unknown as TypedDocumentString<DeleteMyAccountMutation, DeleteMyAccountMutationVariables>;
+export const DeletionReauthenticateDocument = new TypedDocumentString(`
+    mutation DeletionReauthenticate($input: ReauthenticateInput!) {
+  reauthenticate(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DeletionReauthenticateMutation, DeletionReauthenticateMutationVariables>;
+export const DisableBeforeDeletionDocument = new TypedDocumentString(`
+    mutation DisableBeforeDeletion($input: DisableUserInput!) {
+  disableUser(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DisableBeforeDeletionMutation, DisableBeforeDeletionMutationVariables>;
+export const DeletionMeDocument = new TypedDocumentString(`
+    query DeletionMe {
+  me {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<DeletionMeQuery, DeletionMeQueryVariables>;
 export const NotesDocument = new TypedDocumentString(`
     query Notes($first: Int) {
   notes(first: $first) {
@@ -631,6 +861,45 @@ export const LogoutThenRevokeOthersDocument = new TypedDocumentString(`
   revokeOtherSessions
 }
     `) as unknown as TypedDocumentString<LogoutThenRevokeOthersMutation, LogoutThenRevokeOthersMutationVariables>;
+export const SecurityLogDocument = new TypedDocumentString(`
+    query SecurityLog($first: Int, $after: String) {
+  securityEvents(first: $first, after: $after) {
+    edges {
+      cursor
+      node {
+        id
+        kind
+        at
+        ip
+        userAgent
+        deviceName
+        sessionId
+      }
+    }
+    pageInfo {
+      hasNextPage
+      hasPreviousPage
+      startCursor
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SecurityLogQuery, SecurityLogQueryVariables>;
+export const RevokeOneDocument = new TypedDocumentString(`
+    mutation RevokeOne($id: ID!) {
+  revokeSession(id: $id)
+}
+    `) as unknown as TypedDocumentString<RevokeOneMutation, RevokeOneMutationVariables>;
+export const RevokeOthersDocument = new TypedDocumentString(`
+    mutation RevokeOthers {
+  revokeOtherSessions
+}
+    `) as unknown as TypedDocumentString<RevokeOthersMutation, RevokeOthersMutationVariables>;
+export const SignOutNowDocument = new TypedDocumentString(`
+    mutation SignOutNow {
+  logout
+}
+    `) as unknown as TypedDocumentString<SignOutNowMutation, SignOutNowMutationVariables>;
 export const UsersPageDocument = new TypedDocumentString(`
     query UsersPage($first: Int, $after: String) {
   users(first: $first, after: $after) {

@@ -4,12 +4,13 @@ import type { Prisma, PrismaClient, Session, User } from '../../generated/prisma
 import type { AuthMethod } from '../../generated/prisma/enums.js';
 import type { Attempt, Limits } from '../limits/limits.js';
 import type { ClientInfo, IssuedSession, SessionStore } from '../sessions/store.js';
+import { assertEnabled } from './account-state.js';
 import type { DeviceCookie } from './device-cookies.js';
 import type { EmailVerification } from './email-verification.js';
 import type { SecurityNotices } from './notices.js';
 import type { AssertionInput } from './passkeys.js';
 import type { PasswordHasher } from './password.js';
-import type { SecurityEvents } from './security-events.js';
+import type { FailedSignIns, SecurityEvents } from './security-events.js';
 import {
   checkPassword,
   nameLookupKey,
@@ -56,6 +57,9 @@ export interface AccountDeps {
   emailVerification: Pick<EmailVerification, 'sendOnSignUp'>;
   /** Second factors (second-factor.ts); without it every account is password-only. */
   factors?: SecondFactorGate;
+  /** SIGN_IN_FAILED, written off the request's path. */
+  failedSignIns: FailedSignIns;
+  now?: () => Date;
 }
 
 /** One second factor as a mutation's input gives it: exactly one of these is set. */
@@ -85,7 +89,11 @@ export interface ReauthenticateInput extends FactorInput {
 }
 
 export class Accounts {
-  constructor(private readonly deps: AccountDeps) {}
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: AccountDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
 
   async signUp(input: SignUpInput, client: ClientInfo): Promise<SignedIn> {
     const { name, nameKey, nameSkeleton } = normaliseName('name', input.name);
@@ -118,10 +126,15 @@ export class Accounts {
         // The first browser and IP become known, so signing in again from them sends no notice.
         await this.deps.notices.rememberDevice(tx, user.id, client);
         await this.deps.emailVerification.sendOnSignUp(tx, user);
-        return {
-          user,
-          ...(await sessions.start(user.id, input.keepSignedIn, client, ['PASSWORD'], tx)),
-        };
+        const issued = await sessions.start(user.id, input.keepSignedIn, client, ['PASSWORD'], tx);
+        // The account's first session is its first sign-in: the log shows where every session began.
+        await this.deps.events.record(tx, {
+          userId: user.id,
+          kind: 'SIGN_IN',
+          client,
+          sessionId: issued.session.id,
+        });
+        return { user, ...issued };
       });
       this.deps.notices.wake();
       return signedUp;
@@ -157,6 +170,9 @@ export class Accounts {
     const device = user && client.device?.userId === user.id ? client.device.nonce : undefined;
     const attempt = await this.deps.limits.signIn(JSON.stringify(where), client.ip, device);
     const ok = await this.checkPassword(attempt, user, input.password, client.ip);
+    // Queued in memory and written later, so an existing account's failure costs what an unknown one's does.
+    if (user && !ok)
+      this.deps.failedSignIns.add(user.id, { ip: client.ip, userAgent: client.userAgent });
     if (!user || !ok) throw new AppError('INVALID_CREDENTIALS');
     await attempt.succeeded();
     return user;
@@ -183,18 +199,20 @@ export class Accounts {
 
   async signIn(input: SignInInput, client: SignInClient, replacing?: Session): Promise<SignedIn> {
     const user = await this.verifyCredentials(input, client);
-    const { prisma, sessions, notices, factors } = this.deps;
+    // Only now, after the right password: a guesser learns nothing from ACCOUNT_DISABLED.
+    assertEnabled(user, this.now());
+    const { prisma, sessions, notices, events, factors } = this.deps;
     // For an account with a second factor the right password is the first step only: no session yet.
     if (factors && user.secondFactors.length > 0)
       throw await factors.required(user, input.keepSignedIn, 'SIGN_IN');
     const signedIn = await prisma.$transaction(async (tx) => {
       // First, so the row lock is held before anything else is touched (no lock-order deadlock).
-      await lockCredential(tx, user);
+      await lockCredential(tx, user, this.now());
       // Signing in while signed in replaces the old session rather than leaving it alive.
       if (replacing) await sessions.end(replacing.id, tx);
       await notices.signedIn(tx, user, client);
       const issued = await sessions.start(user.id, input.keepSignedIn, client, ['PASSWORD'], tx);
-      await this.deps.events.record(tx, {
+      await events.record(tx, {
         userId: user.id,
         kind: 'SIGN_IN',
         client,
@@ -204,29 +222,6 @@ export class Accounts {
     });
     notices.wake();
     return signedIn;
-  }
-
-  /** Ends the viewer's own session, with its event. */
-  async logout(viewer: { user: User; session: Session }, client: ClientInfo): Promise<void> {
-    await this.deps.prisma.$transaction(async (tx) => {
-      if (await this.deps.sessions.end(viewer.session.id, tx))
-        await this.deps.events.record(tx, {
-          userId: viewer.user.id,
-          kind: 'SIGN_OUT',
-          client,
-          sessionId: viewer.session.id,
-        });
-    });
-  }
-
-  /** Ends one of the user's live sessions, with its event; false when it is not theirs or not live. */
-  revokeSession(userId: string, sessionId: string, client: ClientInfo): Promise<boolean> {
-    return this.deps.prisma.$transaction(async (tx) => {
-      const ended = await this.deps.sessions.endOwn(userId, sessionId, tx);
-      if (ended)
-        await this.deps.events.record(tx, { userId, kind: 'SESSION_REVOKED', client, sessionId });
-      return ended;
-    });
   }
 
   /** Sets a new password, ends every other session, and rotates the current one. */
@@ -258,6 +253,12 @@ export class Accounts {
       const rotated = await sessions.rotate(viewer.session, tx);
       if (!rotated) throw new AppError('UNAUTHENTICATED');
       await this.deps.notices.passwordChanged(tx, user, client);
+      await this.deps.events.record(tx, {
+        userId: user.id,
+        kind: 'PASSWORD_CHANGED',
+        client,
+        sessionId: rotated.session.id,
+      });
       return { user, ...rotated };
     });
     this.deps.notices.wake();
@@ -309,7 +310,7 @@ export class Accounts {
     }
     const rotated = await prisma.$transaction(async (tx) => {
       // Under the credential lock: a change that committed since the password was read ended this session.
-      await lockCredential(tx, viewer.user);
+      await lockCredential(tx, viewer.user, this.now());
       return sessions.rotate(viewer.session, tx, proven);
     });
     if (!rotated) throw new AppError('UNAUTHENTICATED');
@@ -318,20 +319,26 @@ export class Accounts {
 }
 
 /**
- * A sign-in checked its password against the user row as it read it; a change or reset may have
- * committed since. Re-reads the credential version under a row lock held to commit: a change that
- * commits first makes this fail, and one that comes later waits for this transaction and then ends
- * the session it created (its session DELETE follows its UPDATE). Not a share lock: parallel sign-ins
- * of one user then take turns, as MAX_SESSIONS_PER_USER's count needs (two share locks upgrading deadlock).
+ * A sign-in checked its password against the user row as it read it; a change, reset or disabling may
+ * have committed since. Re-reads the credential version and the disabled state under a row lock held
+ * to commit: a change that commits first makes this fail, and one that comes later waits for this
+ * transaction and then ends the session it created (its session DELETE follows its UPDATE). Not a share
+ * lock: parallel sign-ins of one user then take turns, as MAX_SESSIONS_PER_USER's count needs (two share
+ * locks upgrading deadlock).
  */
 export async function lockCredential(
   tx: Prisma.TransactionClient,
   user: Pick<User, 'id' | 'credentialVersion'>,
+  now: Date,
 ) {
-  const rows = await tx.$queryRaw<{ credential_version: number }[]>`
-    SELECT credential_version FROM users WHERE id = ${user.id}::uuid FOR NO KEY UPDATE`;
-  if (rows[0]?.credential_version !== user.credentialVersion)
-    throw new AppError('INVALID_CREDENTIALS');
+  const [row] = await tx.$queryRaw<
+    { credential_version: number; disabled_at: Date | null; disabled_until: Date | null }[]
+  >`
+    SELECT credential_version, disabled_at, disabled_until FROM users WHERE id = ${user.id}::uuid FOR NO KEY UPDATE`;
+  if (!row) throw new AppError('INVALID_CREDENTIALS');
+  // Before the version: disabling bumps it too, and the right password should hear why it failed.
+  assertEnabled({ disabledAt: row.disabled_at, disabledUntil: row.disabled_until }, now);
+  if (row.credential_version !== user.credentialVersion) throw new AppError('INVALID_CREDENTIALS');
 }
 
 function conflict(field: 'name' | 'email') {

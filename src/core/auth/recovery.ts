@@ -6,10 +6,12 @@ import type { Limits } from '../limits/limits.js';
 import type { MailOutbox } from '../mail/outbox.js';
 import { resetCodeMail } from '../mail/templates.js';
 import type { ClientInfo, SessionStore } from '../sessions/store.js';
+import { assertEnabled } from './account-state.js';
 import type { FactorInput, SecondFactorGate, SignedIn, SignInClient } from './accounts.js';
 import type { EmailVerification } from './email-verification.js';
 import type { SecurityNotices } from './notices.js';
 import type { PasswordHasher } from './password.js';
+import type { SecurityEvents } from './security-events.js';
 import { checkPassword, normaliseEmail } from './validation.js';
 
 /**
@@ -27,6 +29,7 @@ export interface RecoveryDeps {
   sessions: SessionStore;
   outbox: MailOutbox;
   notices: SecurityNotices;
+  events: SecurityEvents;
   limits: Pick<Limits, 'forgetPassword' | 'resetPassword' | 'resetCodeBudget'>;
   /** The first keys new codes; all verify, so rotating SESSION_SECRET does not void codes in flight. */
   secrets: readonly string[];
@@ -149,6 +152,11 @@ export class Recovery {
 
     const passwordHash = await hasher.hash(newPassword, client.ip);
     const signedIn = await prisma.$transaction(async (tx) => {
+      // A reset signs in: an account an admin disabled gets no session this way either (the code stays).
+      const [state] = await tx.$queryRaw<{ disabledAt: Date | null; disabledUntil: Date | null }[]>`
+        SELECT disabled_at AS "disabledAt", disabled_until AS "disabledUntil"
+          FROM users WHERE id = ${user.id}::uuid FOR UPDATE`;
+      if (state) assertEnabled(state, this.now());
       // Conditional on the hash we checked: of parallel resets with one code or link exactly one deletes
       // the row (spending both), and a code replaced or expired meanwhile fails here.
       const { count } = await tx.passwordResetCode.deleteMany({
@@ -168,6 +176,12 @@ export class Recovery {
       const issued = await sessions.start(user.id, input.keepSignedIn, client, methods, tx);
       await notices.rememberDevice(tx, user.id, client);
       await notices.passwordChanged(tx, updated, client);
+      await this.deps.events.record(tx, {
+        userId: user.id,
+        kind: 'PASSWORD_RESET',
+        client,
+        sessionId: issued.session.id,
+      });
       return { user: updated, ...issued };
     });
     notices.wake();

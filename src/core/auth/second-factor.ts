@@ -7,7 +7,7 @@ import type { MailOutbox } from '../mail/outbox.js';
 import { securityNoticeMail } from '../mail/templates.js';
 import type { IssuedSession, SessionStore } from '../sessions/store.js';
 import { hashToken } from '../sessions/tokens.js';
-import { isDisabled } from './account-state.js';
+import { assertEnabled } from './account-state.js';
 import {
   type FactorInput,
   lockCredential,
@@ -223,12 +223,12 @@ export class SecondFactors implements SecondFactorGate {
       return count === 1;
     });
     // Only after the right credential, so it tells a guesser nothing.
-    throwIfDisabled(user, now());
+    assertEnabled(user, now());
     const signedIn = await prisma.$transaction(async (tx) => {
       // Single use: of parallel right answers exactly one deletes the challenge.
       const { count } = await tx.secondFactorChallenge.deleteMany({ where: { id: challenge.id } });
       if (count === 0) throw new AppError('INVALID_OTP');
-      await lockCredential(tx, user);
+      await lockCredential(tx, user, now());
       if (replacing) await sessions.end(replacing.id, tx);
       await notices.signedIn(tx, user, client);
       const issued = await sessions.start(
@@ -282,9 +282,9 @@ export class SecondFactors implements SecondFactorGate {
     const passkey = await passkeys.verifyAssertion('SIGN_IN', null, input);
     const user = await prisma.user.findUnique({ where: { id: passkey.userId } });
     if (!user) throw new AppError('INVALID_CREDENTIALS');
-    throwIfDisabled(user, now());
+    assertEnabled(user, now());
     const signedIn = await prisma.$transaction(async (tx) => {
-      await lockCredential(tx, user);
+      await lockCredential(tx, user, now());
       if (replacing) await sessions.end(replacing.id, tx);
       await notices.signedIn(tx, user, client);
       const issued = await sessions.start(user.id, input.keepSignedIn, client, ['PASSKEY'], tx);
@@ -526,13 +526,6 @@ function exactlyOne(factor: FactorInput): GivenFactor {
 /** Enrolling a factor on an address nobody proved would let whoever typed it lock its owner out. */
 function requireVerified(user: User): void {
   if (user.emailVerifiedAt === null) throw new AppError('EMAIL_NOT_VERIFIED');
-}
-
-function throwIfDisabled(user: User, now: Date): void {
-  if (isDisabled(user, now))
-    throw new AppError('ACCOUNT_DISABLED', undefined, {
-      ...(user.disabledUntil ? { until: user.disabledUntil.toISOString() } : {}),
-    });
 }
 
 const event = (at: Date, client: SignInClient) => ({

@@ -1,11 +1,12 @@
-import type { Prisma, SecurityEvent } from '../../generated/prisma/client.js';
+import type { Prisma, PrismaClient, SecurityEvent } from '../../generated/prisma/client.js';
 import type { SecurityEventKind } from '../../generated/prisma/enums.js';
 import type { ClientInfo } from '../sessions/store.js';
 
 /**
  * The account's security log. Every event is written by `record`, inside the transaction of the change
  * it records: a change that rolls back leaves no event, and an event never describes a change that
- * did not happen. Live streams (issue 16) hang off this one place too.
+ * did not happen. Live streams (issue 16) hang off this one place too. The one exception to "in the
+ * change's transaction" is a failed sign-in, which changes nothing: see `FailedSignIns`.
  */
 
 export interface SecurityEventInput {
@@ -17,6 +18,15 @@ export interface SecurityEventInput {
   sessionId?: string | null;
   /** The admin who acted, when one did. */
   actorId?: string | null;
+  /** The admin's reason (disableUser), kept for audit. */
+  reason?: string | null;
+}
+
+/** A page of one user's log, newest first, after the keyset position (at, id) when there is one. */
+export interface EventPageQuery {
+  userId: string;
+  first: number;
+  after?: { at: Date; id: string } | undefined;
 }
 
 /** Announces a recorded event to live streams, inside the same transaction (event-feed.ts). */
@@ -29,18 +39,139 @@ export class SecurityEvents {
   ) {}
 
   async record(tx: Prisma.TransactionClient, event: SecurityEventInput): Promise<SecurityEvent> {
-    const recorded = await tx.securityEvent.create({
-      data: {
-        userId: event.userId,
-        kind: event.kind,
-        at: this.now(),
-        ip: event.client?.ip?.slice(0, 64) ?? null,
-        userAgent: event.client?.userAgent?.slice(0, 512) ?? null,
-        sessionId: event.sessionId ?? null,
-        actorId: event.actorId ?? null,
-      },
-    });
+    const recorded = await tx.securityEvent.create({ data: this.row(event, this.now()) });
     await this.publish(tx, recorded);
     return recorded;
+  }
+
+  /** Several events in one statement (one per session a revocation ended); each at now unless it says. */
+  async recordMany(
+    tx: Prisma.TransactionClient,
+    events: readonly (SecurityEventInput & { at?: Date })[],
+  ): Promise<void> {
+    if (events.length === 0) return;
+    const now = this.now();
+    const recorded = await tx.securityEvent.createManyAndReturn({
+      data: events.map((event) => this.row(event, event.at ?? now)),
+    });
+    for (const event of recorded) await this.publish(tx, event);
+  }
+
+  /** One page and whether more follow; `first + 1` rows are read to know. */
+  async page(
+    prisma: PrismaClient,
+    { userId, first, after }: EventPageQuery,
+  ): Promise<{ rows: SecurityEvent[]; hasMore: boolean }> {
+    const rows = await prisma.securityEvent.findMany({
+      where: {
+        userId,
+        ...(after && {
+          OR: [{ at: { lt: after.at } }, { at: after.at, id: { lt: after.id } }],
+        }),
+      },
+      orderBy: [{ at: 'desc' }, { id: 'desc' }],
+      take: first + 1,
+    });
+    return { rows: rows.slice(0, first), hasMore: rows.length > first };
+  }
+
+  private row(event: SecurityEventInput, at: Date): Prisma.SecurityEventCreateManyInput {
+    return {
+      userId: event.userId,
+      kind: event.kind,
+      at,
+      ip: event.client?.ip?.slice(0, 64) ?? null,
+      userAgent: event.client?.userAgent?.slice(0, 512) ?? null,
+      sessionId: event.sessionId ?? null,
+      actorId: event.actorId ?? null,
+      reason: event.reason?.slice(0, 500) ?? null,
+    };
+  }
+}
+
+export interface FailedSignInsOptions {
+  /** How long a failure may wait before it is written. @default 1s */
+  flushMs?: number;
+  /** Failures kept waiting at most; beyond it the oldest are dropped (a flood must not grow the heap). */
+  maxPending?: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * SIGN_IN_FAILED events, written off the request's path. A wrong password for an existing account
+ * must cost the request exactly what one for an unknown account costs, or the log's own write would
+ * tell a guesser which accounts exist: the request only appends to memory, and a timer writes the
+ * batch later (like session touches). A failure changes nothing, so there is no transaction to join.
+ */
+export class FailedSignIns {
+  private pending: { userId: string; client: ClientInfo; at: Date }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private readonly flushMs: number;
+  private readonly maxPending: number;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly events: SecurityEvents,
+    private readonly now: () => Date = () => new Date(),
+    private readonly options: FailedSignInsOptions = {},
+  ) {
+    this.flushMs = options.flushMs ?? 1_000;
+    this.maxPending = options.maxPending ?? 10_000;
+  }
+
+  add(userId: string, client: ClientInfo): void {
+    if (this.pending.length >= this.maxPending) this.pending.shift();
+    this.pending.push({ userId, client, at: this.now() });
+    if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), this.flushMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes what is waiting now; a failed write (database away) keeps the batch for the next one. */
+  flush(): Promise<void> {
+    this.flushing ??= this.write().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private async write(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    try {
+      // Each at the moment it failed. An account deleted meanwhile has no log left to write to.
+      await this.prisma.$transaction(async (tx) => {
+        const ids = [...new Set(batch.map((failure) => failure.userId))];
+        const existing = new Set(
+          (await tx.user.findMany({ where: { id: { in: ids } }, select: { id: true } })).map(
+            (user) => user.id,
+          ),
+        );
+        await this.events.recordMany(
+          tx,
+          batch
+            .filter((failure) => existing.has(failure.userId))
+            .map(({ userId, client, at }) => ({ userId, kind: 'SIGN_IN_FAILED', client, at })),
+        );
+      });
+    } catch (error) {
+      this.pending = [...batch, ...this.pending].slice(-this.maxPending);
+      this.options.onError?.(error);
+      if (!this.timer) {
+        this.timer = setTimeout(() => void this.flush(), this.flushMs);
+        this.timer.unref();
+      }
+    }
   }
 }

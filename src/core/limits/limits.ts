@@ -81,12 +81,26 @@ export interface Limits {
   secondFactor(userId: string, ip: string | null, device?: string): Promise<FactorAttempt>;
   /** Counts a passkey challenge issued to this IP; throws RATE_LIMITED past the limit. */
   passkeyChallenge(ip: string | null): Promise<void>;
+  /**
+   * Drops every counter kept about this account (deleteAccount): by its name, e-mail and id. Counters
+   * in the shared table go in `db`'s transaction; those in this process's memory go at once.
+   */
+  forgetAccount(db: CounterDeleteDb, account: AccountKeys): Promise<void>;
 }
 
 export interface FactorAttempt extends Attempt {
   /** The answer was wrong: one more in the row; true when this one locked the factor step. */
   failed(): Promise<{ locked: boolean }>;
 }
+
+/** What an account's counters are keyed by. */
+export interface AccountKeys {
+  id: string;
+  nameKey: string;
+  emailKey: string;
+}
+
+export type CounterDeleteDb = Pick<PrismaClient, '$executeRaw'>;
 
 /** The transaction that enqueues the notice: its count commits (or rolls back) with the mail. */
 export type NoticeCounterDb = Pick<PrismaClient, '$queryRaw'>;
@@ -178,6 +192,16 @@ export function createLimits(limits: Config['limits'], store: LimitStore): Limit
       counter.getKey(key),
     ]);
   };
+
+  /** The counters keyed by the account, with the key each is kept under (the identifiers sign-in counts by). */
+  const accountCounters = ({ id, nameKey, emailKey }: AccountKeys) =>
+    [
+      [signInAccount, digest(JSON.stringify({ nameKey }))],
+      [signInAccount, digest(JSON.stringify({ emailKey }))],
+      [signInAccount, digest(id)],
+      [forgetAddress, digest(emailKey)],
+      [resetAccount, digest(id)],
+    ] as const;
 
   const counters: Limits = {
     async signIn(account, ip, device) {
@@ -342,6 +366,15 @@ export function createLimits(limits: Config['limits'], store: LimitStore): Limit
       await passkeyIp.consume(clientKey(ip)).catch((reason: unknown) => {
         throw refusal(reason);
       });
+    },
+
+    async forgetAccount(db, account) {
+      const counters = accountCounters(account);
+      const tableKeys = [`notices_address:${digest(account.emailKey)}`];
+      if (store.kind === 'postgres')
+        tableKeys.push(...counters.map(([counter, key]) => counter.getKey(key)));
+      else await Promise.all(counters.map(([counter, key]) => counter.delete(key)));
+      await db.$executeRaw`DELETE FROM rate_limits WHERE key = ANY(${tableKeys}::text[])`;
     },
   };
   return counters;

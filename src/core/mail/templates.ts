@@ -101,6 +101,18 @@ export function securityNoticeMail(
   return noticeMail(to, notice.subject, notice.lead, event, notice.advice);
 }
 
+export function accountDeletedMail(to: Recipient, event: AccountEvent): MailMessage {
+  const advice =
+    'Everything the account held (its sessions, devices and security log) is gone and cannot be restored. If this was not you, someone had your password and your session: you can create a new account with this address, and check the security of this e-mail account too.';
+  return noticeMail(
+    to,
+    `Your ${PRODUCT} account was deleted`,
+    `Your ${PRODUCT} account was deleted at your request. This is the last message we send about it.`,
+    event,
+    advice,
+  );
+}
+
 function noticeMail(
   to: Recipient,
   subject: string,

@@ -293,6 +293,27 @@ export class SessionStore {
     return count;
   }
 
+  /** endOthers, answering the ids of the sessions it ended (one log entry each). */
+  endOthersListed(userId: string, keepSessionId: string, db: Db = this.prisma): Promise<string[]> {
+    return this.changing(db, { users: [userId] }, async (tx) => {
+      const rows = await tx.$queryRaw<{ id: string }[]>`
+        DELETE FROM sessions
+         WHERE user_id = ${userId}::uuid AND id <> ${keepSessionId}::uuid AND expires_at > ${this.now()}
+     RETURNING id::text AS id`;
+      return rows.map((row) => row.id);
+    });
+  }
+
+  /** endAll, answering the ids of the live sessions it ended (expired rows go too, unlisted). */
+  endAllListed(userId: string, db: Db = this.prisma): Promise<string[]> {
+    return this.changing(db, { users: [userId] }, async (tx) => {
+      const rows = await tx.$queryRaw<{ id: string; live: boolean }[]>`
+        DELETE FROM sessions WHERE user_id = ${userId}::uuid
+     RETURNING id::text AS id, expires_at > ${this.now()} AS live`;
+      return rows.filter((row) => row.live).map((row) => row.id);
+    });
+  }
+
   /** `query` lets the GraphQL layer fold the relations it will read into the same statement. */
   listLive(
     userId: string,

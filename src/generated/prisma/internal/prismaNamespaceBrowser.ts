@@ -189,7 +189,8 @@ export const SecurityEventScalarFieldEnum = {
   ip: 'ip',
   userAgent: 'userAgent',
   sessionId: 'sessionId',
-  actorId: 'actorId'
+  actorId: 'actorId',
+  reason: 'reason'
 } as const
 
 export type SecurityEventScalarFieldEnum = (typeof SecurityEventScalarFieldEnum)[keyof typeof SecurityEventScalarFieldEnum]

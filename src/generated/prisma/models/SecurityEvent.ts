@@ -34,6 +34,7 @@ export type SecurityEventMinAggregateOutputType = {
   userAgent: string | null
   sessionId: string | null
   actorId: string | null
+  reason: string | null
 }
 
 export type SecurityEventMaxAggregateOutputType = {
@@ -45,6 +46,7 @@ export type SecurityEventMaxAggregateOutputType = {
   userAgent: string | null
   sessionId: string | null
   actorId: string | null
+  reason: string | null
 }
 
 export type SecurityEventCountAggregateOutputType = {
@@ -56,6 +58,7 @@ export type SecurityEventCountAggregateOutputType = {
   userAgent: number
   sessionId: number
   actorId: number
+  reason: number
   _all: number
 }
 
@@ -69,6 +72,7 @@ export type SecurityEventMinAggregateInputType = {
   userAgent?: true
   sessionId?: true
   actorId?: true
+  reason?: true
 }
 
 export type SecurityEventMaxAggregateInputType = {
@@ -80,6 +84,7 @@ export type SecurityEventMaxAggregateInputType = {
   userAgent?: true
   sessionId?: true
   actorId?: true
+  reason?: true
 }
 
 export type SecurityEventCountAggregateInputType = {
@@ -91,6 +96,7 @@ export type SecurityEventCountAggregateInputType = {
   userAgent?: true
   sessionId?: true
   actorId?: true
+  reason?: true
   _all?: true
 }
 
@@ -175,6 +181,7 @@ export type SecurityEventGroupByOutputType = {
   userAgent: string | null
   sessionId: string | null
   actorId: string | null
+  reason: string | null
   _count: SecurityEventCountAggregateOutputType | null
   _min: SecurityEventMinAggregateOutputType | null
   _max: SecurityEventMaxAggregateOutputType | null
@@ -207,6 +214,7 @@ export type SecurityEventWhereInput = {
   userAgent?: Prisma.StringNullableFilter<"SecurityEvent"> | string | null
   sessionId?: Prisma.UuidNullableFilter<"SecurityEvent"> | string | null
   actorId?: Prisma.UuidNullableFilter<"SecurityEvent"> | string | null
+  reason?: Prisma.StringNullableFilter<"SecurityEvent"> | string | null
   user?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
 }
 
@@ -219,6 +227,7 @@ export type SecurityEventOrderByWithRelationInput = {
   userAgent?: Prisma.SortOrderInput | Prisma.SortOrder
   sessionId?: Prisma.SortOrderInput | Prisma.SortOrder
   actorId?: Prisma.SortOrderInput | Prisma.SortOrder
+  reason?: Prisma.SortOrderInput | Prisma.SortOrder
   user?: Prisma.UserOrderByWithRelationInput
 }
 
@@ -234,6 +243,7 @@ export type SecurityEventWhereUniqueInput = Prisma.AtLeast<{
   userAgent?: Prisma.StringNullableFilter<"SecurityEvent"> | string | null
   sessionId?: Prisma.UuidNullableFilter<"SecurityEvent"> | string | null
   actorId?: Prisma.UuidNullableFilter<"SecurityEvent"> | string | null
+  reason?: Prisma.StringNullableFilter<"SecurityEvent"> | string | null
   user?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
 }, "id">
 
@@ -246,6 +256,7 @@ export type SecurityEventOrderByWithAggregationInput = {
   userAgent?: Prisma.SortOrderInput | Prisma.SortOrder
   sessionId?: Prisma.SortOrderInput | Prisma.SortOrder
   actorId?: Prisma.SortOrderInput | Prisma.SortOrder
+  reason?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.SecurityEventCountOrderByAggregateInput
   _max?: Prisma.SecurityEventMaxOrderByAggregateInput
   _min?: Prisma.SecurityEventMinOrderByAggregateInput
@@ -263,6 +274,7 @@ export type SecurityEventScalarWhereWithAggregatesInput = {
   userAgent?: Prisma.StringNullableWithAggregatesFilter<"SecurityEvent"> | string | null
   sessionId?: Prisma.UuidNullableWithAggregatesFilter<"SecurityEvent"> | string | null
   actorId?: Prisma.UuidNullableWithAggregatesFilter<"SecurityEvent"> | string | null
+  reason?: Prisma.StringNullableWithAggregatesFilter<"SecurityEvent"> | string | null
 }
 
 export type SecurityEventCreateInput = {
@@ -273,6 +285,7 @@ export type SecurityEventCreateInput = {
   userAgent?: string | null
   sessionId?: string | null
   actorId?: string | null
+  reason?: string | null
   user: Prisma.UserCreateNestedOneWithoutSecurityEventsInput
 }
 
@@ -285,6 +298,7 @@ export type SecurityEventUncheckedCreateInput = {
   userAgent?: string | null
   sessionId?: string | null
   actorId?: string | null
+  reason?: string | null
 }
 
 export type SecurityEventUpdateInput = {
@@ -295,6 +309,7 @@ export type SecurityEventUpdateInput = {
   userAgent?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   actorId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   user?: Prisma.UserUpdateOneRequiredWithoutSecurityEventsNestedInput
 }
 
@@ -307,6 +322,7 @@ export type SecurityEventUncheckedUpdateInput = {
   userAgent?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   actorId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type SecurityEventCreateManyInput = {
@@ -318,6 +334,7 @@ export type SecurityEventCreateManyInput = {
   userAgent?: string | null
   sessionId?: string | null
   actorId?: string | null
+  reason?: string | null
 }
 
 export type SecurityEventUpdateManyMutationInput = {
@@ -328,6 +345,7 @@ export type SecurityEventUpdateManyMutationInput = {
   userAgent?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   actorId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type SecurityEventUncheckedUpdateManyInput = {
@@ -339,6 +357,7 @@ export type SecurityEventUncheckedUpdateManyInput = {
   userAgent?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   actorId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type SecurityEventListRelationFilter = {
@@ -360,6 +379,7 @@ export type SecurityEventCountOrderByAggregateInput = {
   userAgent?: Prisma.SortOrder
   sessionId?: Prisma.SortOrder
   actorId?: Prisma.SortOrder
+  reason?: Prisma.SortOrder
 }
 
 export type SecurityEventMaxOrderByAggregateInput = {
@@ -371,6 +391,7 @@ export type SecurityEventMaxOrderByAggregateInput = {
   userAgent?: Prisma.SortOrder
   sessionId?: Prisma.SortOrder
   actorId?: Prisma.SortOrder
+  reason?: Prisma.SortOrder
 }
 
 export type SecurityEventMinOrderByAggregateInput = {
@@ -382,6 +403,7 @@ export type SecurityEventMinOrderByAggregateInput = {
   userAgent?: Prisma.SortOrder
   sessionId?: Prisma.SortOrder
   actorId?: Prisma.SortOrder
+  reason?: Prisma.SortOrder
 }
 
 export type SecurityEventCreateNestedManyWithoutUserInput = {
@@ -438,6 +460,7 @@ export type SecurityEventCreateWithoutUserInput = {
   userAgent?: string | null
   sessionId?: string | null
   actorId?: string | null
+  reason?: string | null
 }
 
 export type SecurityEventUncheckedCreateWithoutUserInput = {
@@ -448,6 +471,7 @@ export type SecurityEventUncheckedCreateWithoutUserInput = {
   userAgent?: string | null
   sessionId?: string | null
   actorId?: string | null
+  reason?: string | null
 }
 
 export type SecurityEventCreateOrConnectWithoutUserInput = {
@@ -488,6 +512,7 @@ export type SecurityEventScalarWhereInput = {
   userAgent?: Prisma.StringNullableFilter<"SecurityEvent"> | string | null
   sessionId?: Prisma.UuidNullableFilter<"SecurityEvent"> | string | null
   actorId?: Prisma.UuidNullableFilter<"SecurityEvent"> | string | null
+  reason?: Prisma.StringNullableFilter<"SecurityEvent"> | string | null
 }
 
 export type SecurityEventCreateManyUserInput = {
@@ -498,6 +523,7 @@ export type SecurityEventCreateManyUserInput = {
   userAgent?: string | null
   sessionId?: string | null
   actorId?: string | null
+  reason?: string | null
 }
 
 export type SecurityEventUpdateWithoutUserInput = {
@@ -508,6 +534,7 @@ export type SecurityEventUpdateWithoutUserInput = {
   userAgent?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   actorId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type SecurityEventUncheckedUpdateWithoutUserInput = {
@@ -518,6 +545,7 @@ export type SecurityEventUncheckedUpdateWithoutUserInput = {
   userAgent?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   actorId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type SecurityEventUncheckedUpdateManyWithoutUserInput = {
@@ -528,6 +556,7 @@ export type SecurityEventUncheckedUpdateManyWithoutUserInput = {
   userAgent?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   actorId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  reason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 
@@ -541,6 +570,7 @@ export type SecurityEventSelect<ExtArgs extends runtime.Types.Extensions.Interna
   userAgent?: boolean
   sessionId?: boolean
   actorId?: boolean
+  reason?: boolean
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["securityEvent"]>
 
@@ -553,6 +583,7 @@ export type SecurityEventSelectCreateManyAndReturn<ExtArgs extends runtime.Types
   userAgent?: boolean
   sessionId?: boolean
   actorId?: boolean
+  reason?: boolean
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["securityEvent"]>
 
@@ -565,6 +596,7 @@ export type SecurityEventSelectUpdateManyAndReturn<ExtArgs extends runtime.Types
   userAgent?: boolean
   sessionId?: boolean
   actorId?: boolean
+  reason?: boolean
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["securityEvent"]>
 
@@ -577,9 +609,10 @@ export type SecurityEventSelectScalar = {
   userAgent?: boolean
   sessionId?: boolean
   actorId?: boolean
+  reason?: boolean
 }
 
-export type SecurityEventOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "userId" | "kind" | "at" | "ip" | "userAgent" | "sessionId" | "actorId", ExtArgs["result"]["securityEvent"]>
+export type SecurityEventOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "userId" | "kind" | "at" | "ip" | "userAgent" | "sessionId" | "actorId" | "reason", ExtArgs["result"]["securityEvent"]>
 export type SecurityEventInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }
@@ -613,6 +646,10 @@ export type $SecurityEventPayload<ExtArgs extends runtime.Types.Extensions.Inter
      * The admin who acted, when one did; kept for audit, not exposed to the user.
      */
     actorId: string | null
+    /**
+     * What the admin gave as their reason (disableUser); for audit, not shown to the user.
+     */
+    reason: string | null
   }, ExtArgs["result"]["securityEvent"]>
   composites: {}
 }
@@ -1045,6 +1082,7 @@ export interface SecurityEventFieldRefs {
   readonly userAgent: Prisma.FieldRef<"SecurityEvent", 'String'>
   readonly sessionId: Prisma.FieldRef<"SecurityEvent", 'String'>
   readonly actorId: Prisma.FieldRef<"SecurityEvent", 'String'>
+  readonly reason: Prisma.FieldRef<"SecurityEvent", 'String'>
 }
     
 

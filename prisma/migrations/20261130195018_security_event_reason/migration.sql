@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "security_events" ADD COLUMN     "reason" VARCHAR(500);
