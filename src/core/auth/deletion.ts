@@ -46,6 +46,8 @@ export class AccountDeletion {
       await sessions.endAll(userId, tx);
       await tx.$executeRaw`DELETE FROM mail_outbox WHERE lower("to") = ${user.emailKey}`;
       await limits.forgetAccount(tx, user);
+      // Passkey challenges may name the user without a foreign key (SIGN_IN ones name nobody).
+      await tx.webAuthnChallenge.deleteMany({ where: { userId } });
       // Other users' logs keep what an admin did to them, but no longer who the admin was.
       await tx.securityEvent.updateMany({ where: { actorId: userId }, data: { actorId: null } });
       await tx.user.delete({ where: { id: userId } });

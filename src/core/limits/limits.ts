@@ -201,6 +201,9 @@ export function createLimits(limits: Config['limits'], store: LimitStore): Limit
       [signInAccount, digest(id)],
       [forgetAddress, digest(emailKey)],
       [resetAccount, digest(id)],
+      [factorAccount, digest(id)],
+      [factorStreak, digest(id)],
+      [emailCodesAccount, digest(id)],
     ] as const;
 
   const counters: Limits = {
@@ -370,7 +373,11 @@ export function createLimits(limits: Config['limits'], store: LimitStore): Limit
 
     async forgetAccount(db, account) {
       const counters = accountCounters(account);
-      const tableKeys = [`notices_address:${digest(account.emailKey)}`];
+      const tableKeys = [
+        `notices_address:${digest(account.emailKey)}`,
+        `email_mail_account:${digest(account.id)}`,
+        `email_mail_address:${digest(account.emailKey)}`,
+      ];
       if (store.kind === 'postgres')
         tableKeys.push(...counters.map(([counter, key]) => counter.getKey(key)));
       else await Promise.all(counters.map(([counter, key]) => counter.delete(key)));
