@@ -120,8 +120,20 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   await page.setViewportSize(before);
 }
 
-/** Checks a view for accessibility and records how it looks. */
+/** The smallest phones in use: the view must fit without sideways scrolling. */
+export async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
+  const before = page.viewportSize() ?? DESKTOP;
+  await page.setViewportSize({ width: 360, height: 740 });
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  await page.setViewportSize(before);
+  expect(overflow, `${what} at 360 px`).toBeLessThanOrEqual(0);
+}
+
+/** Checks a view for accessibility, that it fits a 360 px phone, and records how it looks. */
 export async function inspectView(page: Page, name: string): Promise<void> {
   await expectAccessible(page, name);
+  await expectNoSidewaysScroll(page, name);
   await screenshots(page, name);
 }

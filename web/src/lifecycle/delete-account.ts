@@ -31,7 +31,7 @@ export async function deleteAccountSection(context: AccountContext): Promise<HTM
   const section = panel(
     'delete',
     'Delete account',
-    'Removes your account and everything of it for good.',
+    'Removes your account and all of its data for good.',
     h('div', { class: 'messages' }, alert),
     h('div', { class: 'actions' }, button),
   );

@@ -38,13 +38,14 @@ export async function emailChangeSection(context: AccountContext): Promise<HTMLE
     const confirmForm = form({
       label: 'Confirm the new address',
       fields: [
-        h('p', { role: 'status' }, `We sent a code to ${newEmail}. It is valid for 15 minutes.`),
         field({
           name: 'code',
           label: 'Code from the e-mail',
           inputmode: 'numeric',
           autocomplete: 'one-time-code',
           spellcheck: false,
+          // Read out when the field takes focus, which is where this step starts.
+          hint: `We sent it to ${newEmail}. It is valid for 15 minutes.`,
         }),
       ],
       submit: 'Confirm new address',

@@ -56,10 +56,22 @@ function askToReauthenticate(methods: string[]): Promise<boolean> {
           ],
           async onSubmit(data) {
             const code = text(data, 'code').replaceAll(' ', '');
-            await reauthenticate({
-              password: secret(data, 'password'),
-              ...(code ? (/^\d{6}$/.test(code) ? { totp: code } : { recoveryCode: code }) : {}),
-            });
+            try {
+              await reauthenticate({
+                password: secret(data, 'password'),
+                ...(code ? (/^\d{6}$/.test(code) ? { totp: code } : { recoveryCode: code }) : {}),
+              });
+            } catch (error) {
+              if (error instanceof ApiError && error.code === 'INVALID_CREDENTIALS')
+                throw new ApiError(
+                  wantsCode
+                    ? 'That password or code is not correct.'
+                    : 'That password is not correct.',
+                  error.code,
+                  { field: 'password' },
+                );
+              throw error;
+            }
             done = true;
             modal.close();
           },

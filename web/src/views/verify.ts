@@ -38,7 +38,7 @@ export const verifyView: View = {
           autocomplete: 'one-time-code',
           pattern: '[0-9]{8}',
           spellcheck: false,
-          hint: '8 digits, from the e-mail we sent you.',
+          hint: `8 digits, from the e-mail we sent to ${me.email}.`,
           value: pendingCode,
         }),
       ],
@@ -74,7 +74,7 @@ export const verifyView: View = {
     });
     return authCard(
       'Verify your e-mail address',
-      `Enter the code we sent to ${me.email}. Verified addresses get security notices and can turn on two-step sign-in.`,
+      'Verified addresses get security notices and can turn on two-step sign-in.',
       context.notice,
       verifyForm.element,
       h('p', { class: 'switch' }, 'No e-mail? ', resend),
