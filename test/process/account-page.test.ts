@@ -10,7 +10,7 @@ import {
 } from '../support/browser.js';
 import { TestClient } from '../support/client.js';
 import { newAccount, signUp, UNLIMITED } from '../support/flows.js';
-import { mailEnv, RESET_SUBJECT } from '../support/recovery.js';
+import { FORGET_PASSWORD, mailEnv, RESET_SUBJECT } from '../support/recovery.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { codeIn, TestSmtp } from '../support/smtp.js';
 
@@ -256,6 +256,39 @@ describe.runIf(hasChromium)('the account page in Chromium', () => {
     await eventually(() => heading(page).textContent()).toBe('Your account');
     expect(await page.getByRole('status').first().textContent()).toMatch(/Password changed/);
     expect(await devices(page).count()).toBe(1);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('opens the reset link from the e-mail with the form filled in and the token out of the address bar', {
+    timeout: 90_000,
+  }, async () => {
+    const account = newAccount();
+    const client = new TestClient(server);
+    await signUp(client, account);
+    const after = smtp.mark();
+    await client.request(FORGET_PASSWORD, { input: { email: account.email } });
+    const mail = await smtp.waitFor(
+      (m) => m.to.includes(account.email) && RESET_SUBJECT.test(m.subject),
+      { after },
+    );
+    // The link points at PUBLIC_URL; its fragment is what the page reads.
+    const fragment = /https?:\/\/\S*?(#reset\?[^\s"<>]+)/.exec(mail.text)?.[1] ?? '';
+    const token = new URLSearchParams(fragment.slice('#reset?'.length)).get('token') ?? '';
+    expect(token).toMatch(/^[A-Za-z0-9_-]{22}$/);
+
+    const { page, context, problems } = await openPage(browser, `${server.origin}/${fragment}`);
+    await eventually(() => heading(page).textContent()).toBe('Choose a new password');
+    expect(page.url()).not.toContain(token);
+    const reset = formNamed(page, 'Choose a new password');
+    expect(await reset.getByLabel('E-mail', { exact: true }).inputValue()).toBe(account.email);
+    // Nothing to type from the mail: the token rides along unseen.
+    expect(await reset.getByLabel('Code from the e-mail').count()).toBe(0);
+    expect(await reset.locator('input[name="otp"]').inputValue()).toBe(token);
+    await inspectView(page, 'reset-from-link');
+    await reset.getByLabel('New password').fill('a-linked-new-password');
+    await reset.getByRole('button', { name: 'Reset password' }).click();
+    await eventually(() => heading(page).textContent()).toBe('Your account');
     expect(problems).toEqual([]);
     await context.close();
   });

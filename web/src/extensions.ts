@@ -17,4 +17,9 @@ export const extensions = {
     | ((error: ApiError, context: AppContext, keepSignedIn: boolean) => void),
   /** Runs when a session starts in this page; returns a function that stops it at sign-out. */
   whileSignedIn: [] as ((context: AppContext) => () => void)[],
+  /**
+   * The account view on screen, if any: 'devices' reloads the device list, 'me' the profile. A live
+   * stream dispatches here when a sign-in or a change arrives from elsewhere.
+   */
+  accountEvents: null as EventTarget | null,
 };

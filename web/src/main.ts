@@ -94,6 +94,7 @@ const context = (params: URLSearchParams, notice: Notice | null): AppContext => 
     endSignedIn();
     go('sign-in', { notice });
   },
+  sessionEnded: () => sessionEnded(),
 });
 
 function startWhileSignedIn() {
@@ -124,6 +125,7 @@ async function render() {
   pendingNotice = null;
   carried = new URLSearchParams();
   const ticket = ++renderCount;
+  extensions.accountEvents = null;
   root.setAttribute('aria-busy', 'true');
   let element: HTMLElement;
   try {

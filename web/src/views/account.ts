@@ -3,6 +3,7 @@ import type { AccountContext } from '../account/types.js';
 import { logout } from '../api/account.js';
 import { ApiError } from '../api/client.js';
 import { loadEmailVerified, optional } from '../api/lifecycle.js';
+import { extensions } from '../extensions.js';
 import { h } from '../ui/dom.js';
 import { noticeElement, panel } from '../ui/layout.js';
 import type { AppContext, View } from './types.js';
@@ -20,6 +21,7 @@ export const accountView: View = {
       emailVerified: emailVerified ?? undefined,
       events: new EventTarget(),
     };
+    extensions.accountEvents = account.events;
     const sections = await Promise.all(
       accountSections.map((section) =>
         section(account).catch((error: unknown) => {

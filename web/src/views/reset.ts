@@ -21,17 +21,18 @@ export const resetView: View = {
           spellcheck: false,
           value: context.params.get('email') ?? '',
         }),
-        field({
-          name: 'otp',
-          label: 'Code from the e-mail',
-          inputmode: token ? 'text' : 'numeric',
-          autocomplete: 'one-time-code',
-          spellcheck: false,
-          // The mailed link carries a 22-character token instead of the 6 digits.
-          pattern: '[0-9]{6}|[A-Za-z0-9_\\-]{22}',
-          hint: token ? 'Filled in from the link in your e-mail.' : '6 digits.',
-          value: token,
-        }),
+        // The mailed link carries a 22-character token in place of the 6 digits: nothing to type.
+        token
+          ? h('input', { type: 'hidden', name: 'otp', value: token })
+          : field({
+              name: 'otp',
+              label: 'Code from the e-mail',
+              inputmode: 'numeric',
+              autocomplete: 'one-time-code',
+              spellcheck: false,
+              pattern: '[0-9]{6}',
+              hint: '6 digits.',
+            }),
         field({
           name: 'newPassword',
           label: 'New password',
@@ -74,7 +75,9 @@ export const resetView: View = {
     });
     const card = authCard(
       'Choose a new password',
-      'Enter the code we e-mailed you and a new password. Every device signed in to the account will be signed out.',
+      token
+        ? 'Choose a new password for your account. Every device signed in to it will be signed out.'
+        : 'Enter the code we e-mailed you and a new password. Every device signed in to the account will be signed out.',
       context.notice,
       resetForm.element,
       h('p', { class: 'switch' }, 'No code? ', link('forgot', 'Send a new one')),

@@ -29,6 +29,8 @@ export interface AppContext {
   }): Promise<void>;
   /** After this browser's session ended on purpose (sign-out, account deleted). */
   signedOut(notice: Notice): void;
+  /** The server ended this browser's session (revoked elsewhere): back to sign-in, saying so. */
+  sessionEnded(): void;
 }
 
 export interface View {
