@@ -114,11 +114,9 @@ async function render() {
   const { name, params } = parse();
   const fallback: RouteName = me ? 'account' : 'sign-in';
   const view = VIEWS[name ?? fallback];
-  if ((view.access === 'member' && !me) || (view.access === 'guest' && me) || !name) {
-    const notice = pendingNotice;
-    const target = view.access === 'guest' && me ? 'account' : fallback;
-    pendingNotice = notice;
-    history.replaceState(null, '', `#${target}`);
+  // No view named, or one not for this visitor: the right one, in place (Back skips the detour).
+  if (!name || (view.access === 'member' && !me) || (view.access === 'guest' && me)) {
+    history.replaceState(null, '', `#${fallback}`);
     return render();
   }
   const notice = pendingNotice;

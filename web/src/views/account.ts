@@ -4,7 +4,7 @@ import { logout } from '../api/account.js';
 import { ApiError } from '../api/client.js';
 import { loadEmailVerified, optional } from '../api/lifecycle.js';
 import { extensions } from '../extensions.js';
-import { h } from '../ui/dom.js';
+import { h, uid } from '../ui/dom.js';
 import { noticeElement, panel } from '../ui/layout.js';
 import type { AppContext, View } from './types.js';
 
@@ -25,13 +25,19 @@ export const accountView: View = {
     const sections = await Promise.all(
       accountSections.map((section) =>
         section(account).catch((error: unknown) => {
-          // A session that ended meanwhile is handled by the app (back to sign-in); others show here.
-          if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') return null;
+          // A session that ended meanwhile is handled by the app (back to sign-in); a section an
+          // unverified user may not use yet (EMAIL_VERIFICATION=required) waits for verification.
+          if (
+            error instanceof ApiError &&
+            (error.code === 'UNAUTHENTICATED' || error.code === 'EMAIL_NOT_VERIFIED')
+          )
+            return null;
+          const message = error instanceof Error ? error.message : String(error);
           return panel(
-            'failed',
+            uid('failed'),
             'Something went wrong',
             null,
-            h('p', { role: 'alert' }, String(error instanceof Error ? error.message : error)),
+            h('p', { role: 'alert' }, message),
           );
         }),
       ),

@@ -6,6 +6,7 @@ import { checkbox, checked, field, form, secret, text } from '../ui/forms.js';
 import { authCard, link } from '../ui/layout.js';
 import type { AppContext, RouteName, View } from './types.js';
 
+const until = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short' });
 const NEXT: ReadonlySet<string> = new Set<RouteName>(['verify', 'account']);
 
 export const signInView: View = {
@@ -42,6 +43,15 @@ export const signInView: View = {
             keepSignedIn,
           });
         } catch (error) {
+          if (
+            error instanceof ApiError &&
+            error.code === 'ACCOUNT_DISABLED' &&
+            error.extensions.until
+          )
+            throw new ApiError(
+              `${error.message} It can be used again from ${until.format(new Date(error.extensions.until))}.`,
+              error.code,
+            );
           if (error instanceof ApiError && error.code === 'SECOND_FACTOR_REQUIRED') {
             if (extensions.secondFactor)
               return extensions.secondFactor(error, context, keepSignedIn);
