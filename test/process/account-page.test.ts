@@ -134,6 +134,13 @@ describe.runIf(hasChromium)('the account page in Chromium', () => {
     await inspectView(laptop.page, 'confirm-revoke');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await eventually(() => dialog.count()).toBe(0);
+    // Escape dismisses it too, and focus goes back to the button that opened it.
+    const revokePhone = laptop.page.getByRole('button', { name: 'Sign out Safari 17 on iOS' });
+    await revokePhone.click();
+    await eventually(() => dialog.isVisible()).toBe(true);
+    await laptop.page.keyboard.press('Escape');
+    await eventually(() => dialog.count()).toBe(0);
+    expect(await revokePhone.evaluate((button) => button === document.activeElement)).toBe(true);
     expect(await devices(laptop.page).count()).toBe(3);
 
     await laptop.page.getByRole('button', { name: 'Sign out Safari 17 on iOS' }).click();
@@ -165,6 +172,20 @@ describe.runIf(hasChromium)('the account page in Chromium', () => {
     await change.getByLabel('Current password').fill(account.password);
     await change.getByLabel('New password').fill('another-long-password');
     await change.getByRole('button', { name: 'Change password' }).click();
+    await eventually(() => heading(phone.page).textContent()).toBe('Sign in');
+    expect(await phone.page.getByRole('alert').first().textContent()).toMatch(
+      /You were signed out/,
+    );
+
+    // A third time, the phone only comes back to its tab: it asks the server and says so.
+    await signInThrough(phone.page, account.name, account.password);
+    await eventually(() => heading(phone.page).textContent()).toBe('Your account');
+    await laptop.page.reload();
+    await eventually(() => devices(laptop.page).count()).toBe(2);
+    await laptop.page.getByRole('button', { name: 'Sign out Safari 17 on iOS' }).click();
+    await dialog.getByRole('button', { name: 'Sign out device' }).click();
+    await eventually(() => devices(laptop.page).count()).toBe(1);
+    await phone.page.evaluate(() => window.dispatchEvent(new Event('focus')));
     await eventually(() => heading(phone.page).textContent()).toBe('Sign in');
     expect(await phone.page.getByRole('alert').first().textContent()).toMatch(
       /You were signed out/,

@@ -18,7 +18,7 @@ export const signUpView: View = {
           autocomplete: 'username',
           maxlength: 100,
           spellcheck: false,
-          hint: 'Letters, digits and punctuation, no spaces. Others see it.',
+          hint: 'Letters, digits and punctuation; no spaces.',
         }),
         field({
           name: 'email',
