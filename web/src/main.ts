@@ -62,7 +62,7 @@ function parse(): { name: RouteName | null; params: URLSearchParams } {
     );
   }
   for (const [key, value] of carried) params.set(key, value);
-  return { name: name in VIEWS ? (name as RouteName) : null, params };
+  return { name: Object.hasOwn(VIEWS, name) ? (name as RouteName) : null, params };
 }
 
 function go(name: RouteName, options: { params?: Record<string, string>; notice?: Notice } = {}) {
