@@ -107,6 +107,8 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
 export async function screenshots(page: Page, name: string): Promise<void> {
   mkdirSync('test-results', { recursive: true });
   const before = page.viewportSize() ?? DESKTOP;
+  // A modal's backdrop covers the viewport only: a full-page shot would show the page half dimmed.
+  const fullPage = (await page.locator('dialog[open]').count()) === 0;
   for (const [width, size] of [
     ['desktop', DESKTOP],
     ['phone', PHONE],
@@ -114,7 +116,7 @@ export async function screenshots(page: Page, name: string): Promise<void> {
     await page.setViewportSize(size);
     await page.screenshot({
       path: `test-results/account-page-${name}-${width}.png`,
-      fullPage: true,
+      fullPage,
     });
   }
   await page.setViewportSize(before);
