@@ -1,259 +1,193 @@
+import { loadMe, type Me } from './api/account.js';
+import { ApiError, onSessionEnded } from './api/client.js';
+import { extensions } from './extensions.js';
+import { h } from './ui/dom.js';
+import { authCard } from './ui/layout.js';
+import { accountView } from './views/account.js';
+import { forgotView } from './views/forgot.js';
+import { resetView } from './views/reset.js';
+import { revertEmailView } from './views/revert-email.js';
+import { signInView } from './views/sign-in.js';
+import { signUpView } from './views/sign-up.js';
+import type { AppContext, Notice, RouteName, View } from './views/types.js';
+import { verifyView } from './views/verify.js';
+
 /**
- * The account page: plain DOM and fetch against /graphql. The session lives in an HttpOnly cookie
- * the page never sees; `credentials: 'same-origin'` lets the browser send it, and the JSON content
- * type is what the server's CSRF rule requires.
+ * The account page: one view at a time, chosen by the address's hash (`#sign-in`, `#reset?email=…`),
+ * so links in mail, Back and reload all land where they should.
  */
 
-interface GraphQLErrorBody {
-  message: string;
-  extensions?: { code?: string; field?: string; retryAfter?: number };
-}
+const VIEWS: Record<RouteName, View> = {
+  'sign-in': signInView,
+  'sign-up': signUpView,
+  forgot: forgotView,
+  reset: resetView,
+  verify: verifyView,
+  'revert-email': revertEmailView,
+  account: accountView,
+};
+// Codes and tokens from mailed links are credentials until spent: out of the address bar and history.
+const SECRET_PARAMS = ['token', 'code'];
+// Remembers only that this browser was signed in (never who, never a token), so that a visit after
+// the session was ended elsewhere can say so instead of silently showing the sign-in form.
+const WAS_SIGNED_IN = 'sessiongraph.signed-in';
+const SIGNED_OUT_ELSEWHERE: Notice = {
+  tone: 'warning',
+  text: 'You were signed out. Your session on this device was ended, perhaps from another device. Sign in again to continue.',
+};
 
-class ApiError extends Error {
-  constructor(
-    message: string,
-    readonly code: string | undefined,
-  ) {
-    super(message);
+const root = document.getElementById('app') as HTMLElement;
+let me: Me | null = null;
+let pendingNotice: Notice | null = null;
+let carried = new URLSearchParams();
+let firstRender = true;
+let renderCount = 0;
+let stopWhileSignedIn: (() => void)[] = [];
+
+function parse(): { name: RouteName | null; params: URLSearchParams } {
+  const hash = location.hash.replace(/^#\/?/, '');
+  const [name = '', query = ''] = hash.split(/\?(.*)/s, 2);
+  const params = new URLSearchParams(query);
+  if (SECRET_PARAMS.some((key) => params.has(key))) {
+    for (const key of SECRET_PARAMS) {
+      const value = params.get(key);
+      if (value) carried.set(key, value);
+      params.delete(key);
+    }
+    const rest = params.toString();
+    history.replaceState(
+      null,
+      '',
+      `${location.pathname}${location.search}#${name}${rest ? `?${rest}` : ''}`,
+    );
   }
+  for (const [key, value] of carried) params.set(key, value);
+  return { name: Object.hasOwn(VIEWS, name) ? (name as RouteName) : null, params };
 }
 
-async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch('/graphql', {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/graphql-response+json, application/json',
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json().catch(() => ({}))) as {
-    data?: T | null;
-    errors?: GraphQLErrorBody[];
-  };
-  const error = body.errors?.[0];
-  if (error) {
-    const retry = error.extensions?.retryAfter;
-    const message = retry ? `${error.message} Try again in ${retry} s.` : error.message;
-    throw new ApiError(message, error.extensions?.code);
+function go(name: RouteName, options: { params?: Record<string, string>; notice?: Notice } = {}) {
+  pendingNotice = options.notice ?? null;
+  carried = new URLSearchParams();
+  const query = options.params ? `?${new URLSearchParams(options.params)}` : '';
+  const target = `#${name}${query}`;
+  if (location.hash === target) void render();
+  else location.hash = target;
+}
+
+const context = (params: URLSearchParams, notice: Notice | null): AppContext => ({
+  me,
+  params,
+  notice,
+  go,
+  async signedIn(options = {}) {
+    me = await loadMe();
+    if (!me)
+      throw new ApiError('The server did not keep the session. Are cookies allowed?', undefined);
+    localStorage.setItem(WAS_SIGNED_IN, '1');
+    startWhileSignedIn();
+    go(options.next ?? 'account', {
+      ...(options.params ? { params: options.params } : {}),
+      ...(options.notice ? { notice: options.notice } : {}),
+    });
+  },
+  signedOut(notice) {
+    endSignedIn();
+    go('sign-in', { notice });
+  },
+  sessionEnded: () => sessionEnded(),
+});
+
+function startWhileSignedIn() {
+  if (stopWhileSignedIn.length) return;
+  const app = context(new URLSearchParams(), null);
+  stopWhileSignedIn = extensions.whileSignedIn.map((start) => start(app));
+}
+
+function endSignedIn() {
+  me = null;
+  localStorage.removeItem(WAS_SIGNED_IN);
+  for (const stop of stopWhileSignedIn) stop();
+  stopWhileSignedIn = [];
+}
+
+async function render() {
+  const { name, params } = parse();
+  const fallback: RouteName = me ? 'account' : 'sign-in';
+  const view = VIEWS[name ?? fallback];
+  // No view named, or one not for this visitor: the right one, in place (Back skips the detour).
+  if (!name || (view.access === 'member' && !me) || (view.access === 'guest' && me)) {
+    history.replaceState(null, '', `#${fallback}`);
+    return render();
   }
-  if (!body.data) throw new ApiError(`The server answered ${response.status}.`, undefined);
-  return body.data;
-}
-
-interface Me {
-  id: string;
-  name: string;
-  displayName: string | null;
-  email: string;
-}
-
-interface Device {
-  id: string;
-  current: boolean;
-  userAgent: string | null;
-  ip: string | null;
-  createdAt: string;
-  lastSeenAt: string;
-  keepSignedIn: boolean;
-}
-
-const ME = 'query Me { me { id name displayName email } }';
-const SESSIONS =
-  'query Sessions { sessions { id current userAgent ip createdAt lastSeenAt keepSignedIn } }';
-const AUTH = 'user { id } session { id }';
-const SIGN_UP = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { ${AUTH} } }`;
-const SIGN_IN = `mutation SignIn($input: SignInInput!) { signIn(input: $input) { ${AUTH} } }`;
-const FORGET =
-  'mutation ForgetPassword($input: ForgetPasswordInput!) { forgetPassword(input: $input) }';
-const RESET = `mutation ResetPassword($input: ResetPasswordInput!) { resetPassword(input: $input) { ${AUTH} } }`;
-const REVOKE = 'mutation RevokeSession($id: ID!) { revokeSession(id: $id) }';
-const REVOKE_OTHERS = 'mutation RevokeOtherSessions { revokeOtherSessions }';
-const LOGOUT = 'mutation Logout { logout }';
-
-const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const signedIn = byId<HTMLElement>('signed-in');
-const signedOut = byId<HTMLElement>('signed-out');
-const statusLine = byId<HTMLElement>('status');
-const errorLine = byId<HTMLElement>('error');
-const sessionList = byId<HTMLUListElement>('sessions');
-
-function say(message: string) {
-  statusLine.textContent = message;
-  errorLine.hidden = true;
-}
-
-function fail(error: unknown) {
-  errorLine.textContent = error instanceof Error ? error.message : String(error);
-  errorLine.hidden = false;
-}
-
-/** Runs an action from a form or button: one at a time, errors shown, the view refreshed after. */
-async function act(
-  control: HTMLButtonElement | HTMLFormElement,
-  action: () => Promise<string | undefined>,
-) {
-  const buttons =
-    control instanceof HTMLFormElement ? [...control.querySelectorAll('button')] : [control];
-  for (const button of buttons) button.disabled = true;
+  const notice = pendingNotice;
+  pendingNotice = null;
+  carried = new URLSearchParams();
+  const ticket = ++renderCount;
+  extensions.accountEvents = null;
+  root.setAttribute('aria-busy', 'true');
+  let element: HTMLElement;
   try {
-    const done = await action();
-    await refresh();
-    if (done) say(done);
+    element = await view.render(context(params, notice));
   } catch (error) {
-    fail(error);
-    if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') await refresh();
-  } finally {
-    for (const button of buttons) button.disabled = false;
+    element = authCard(
+      'Something went wrong',
+      null,
+      null,
+      h('p', { role: 'alert' }, String(error instanceof Error ? error.message : error)),
+      h('p', {}, h('a', { href: '#' }, 'Start again')),
+    );
   }
+  // A newer navigation finished first: its view stays.
+  if (ticket !== renderCount) return;
+  root.replaceChildren(element);
+  root.removeAttribute('aria-busy');
+  document.title = `${view.title} · sessiongraph`;
+  // Keyboard and screen-reader users land on the new view's heading, as after a page load.
+  if (!firstRender) document.getElementById('view-title')?.focus();
+  firstRender = false;
 }
 
-async function refresh() {
-  const { me } = await gql<{ me: Me | null }>(ME);
-  signedIn.hidden = !me;
-  signedOut.hidden = !!me;
-  if (!me) {
-    sessionList.replaceChildren();
+/** The server says there is no session: if this page thought it had one, it was ended elsewhere. */
+function sessionEnded() {
+  if (!me) return;
+  endSignedIn();
+  go('sign-in', { notice: SIGNED_OUT_ELSEWHERE });
+}
+
+/** Coming back to the tab is when a revoked device learns it: ask the server, cheaply, once. */
+async function recheck() {
+  if (!me || document.visibilityState !== 'visible') return;
+  const now = await loadMe().catch(() => undefined);
+  if (now === null) sessionEnded();
+}
+
+async function start() {
+  onSessionEnded(sessionEnded);
+  window.addEventListener('hashchange', () => void render());
+  document.addEventListener('visibilitychange', () => void recheck());
+  window.addEventListener('focus', () => void recheck());
+  try {
+    me = await loadMe();
+  } catch (error) {
+    root.replaceChildren(
+      authCard(
+        'The server cannot be reached',
+        error instanceof Error ? error.message : null,
+        null,
+        h('p', {}, h('a', { href: '' }, 'Try again')),
+      ),
+    );
+    root.removeAttribute('aria-busy');
     return;
   }
-  byId('me-name').textContent = me.displayName ? `${me.displayName} (@${me.name})` : me.name;
-  byId('me-email').textContent = me.email;
-  const { sessions } = await gql<{ sessions: Device[] }>(SESSIONS);
-  sessionList.replaceChildren(...sessions.map(deviceItem));
-}
-
-function deviceItem(device: Device): HTMLLIElement {
-  const item = document.createElement('li');
-  item.dataset.sessionId = device.id;
-  const label = document.createElement('div');
-  label.className = 'device';
-  const name = document.createElement('span');
-  name.className = 'agent';
-  name.textContent = device.userAgent ?? 'Unknown device';
-  label.append(name);
-  if (device.current) {
-    const badge = document.createElement('span');
-    badge.className = 'badge';
-    badge.textContent = 'This device';
-    label.append(badge);
+  if (me) {
+    localStorage.setItem(WAS_SIGNED_IN, '1');
+    startWhileSignedIn();
+  } else if (localStorage.getItem(WAS_SIGNED_IN)) {
+    localStorage.removeItem(WAS_SIGNED_IN);
+    pendingNotice = SIGNED_OUT_ELSEWHERE;
   }
-  const details = document.createElement('small');
-  const seen = new Date(device.lastSeenAt).toLocaleString();
-  details.textContent = `${device.ip ?? 'unknown address'} · last seen ${seen}${device.keepSignedIn ? ' · remembered' : ''}`;
-  label.append(details);
-  item.append(label);
-  if (!device.current) {
-    const revoke = document.createElement('button');
-    revoke.type = 'button';
-    revoke.textContent = 'Revoke';
-    revoke.setAttribute('aria-label', `Revoke ${device.userAgent ?? 'unknown device'}`);
-    revoke.addEventListener('click', () =>
-      act(revoke, async () => {
-        await gql(REVOKE, { id: device.id });
-        return 'That device is signed out.';
-      }),
-    );
-    item.append(revoke);
-  }
-  return item;
+  await render();
 }
 
-function onSubmit(
-  id: string,
-  action: (data: FormData, form: HTMLFormElement) => Promise<string | undefined>,
-) {
-  const form = byId<HTMLFormElement>(id);
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    void act(form, () => action(new FormData(form), form));
-  });
-}
-
-const text = (data: FormData, name: string) => String(data.get(name) ?? '').trim();
-const secret = (data: FormData, name: string) => String(data.get(name) ?? '');
-const checked = (data: FormData, name: string) => data.get(name) === 'on';
-
-onSubmit('sign-up', async (data, form) => {
-  const displayName = text(data, 'displayName');
-  await gql(SIGN_UP, {
-    input: {
-      name: text(data, 'name'),
-      email: text(data, 'email'),
-      password: secret(data, 'password'),
-      keepSignedIn: checked(data, 'keepSignedIn'),
-      ...(displayName ? { displayName } : {}),
-    },
-  });
-  form.reset();
-  return 'Welcome! Your account is ready.';
-});
-
-onSubmit('sign-in', async (data, form) => {
-  const login = text(data, 'login');
-  await gql(SIGN_IN, {
-    input: {
-      ...(login.includes('@') ? { email: login } : { name: login }),
-      password: secret(data, 'password'),
-      keepSignedIn: checked(data, 'keepSignedIn'),
-    },
-  });
-  form.reset();
-  return 'Signed in.';
-});
-
-onSubmit('forgot', async (data) => {
-  const email = text(data, 'email');
-  await gql(FORGET, { input: { email } });
-  const reset = byId<HTMLFormElement>('reset');
-  (reset.elements.namedItem('email') as HTMLInputElement).value = email;
-  return 'If that address has an account, a 6-digit code is on its way. Enter it below.';
-});
-
-onSubmit('reset', async (data, form) => {
-  await gql(RESET, {
-    input: {
-      email: text(data, 'email'),
-      otp: text(data, 'otp'),
-      newPassword: secret(data, 'newPassword'),
-      keepSignedIn: checked(data, 'keepSignedIn'),
-    },
-  });
-  form.reset();
-  return 'Password changed. Every other device has been signed out.';
-});
-
-const revokeOthers = byId<HTMLButtonElement>('revoke-others');
-revokeOthers.addEventListener('click', () =>
-  act(revokeOthers, async () => {
-    const { revokeOtherSessions } = await gql<{ revokeOtherSessions: number }>(REVOKE_OTHERS);
-    return `Signed out ${revokeOtherSessions} other device${revokeOtherSessions === 1 ? '' : 's'}.`;
-  }),
-);
-
-const logout = byId<HTMLButtonElement>('logout');
-logout.addEventListener('click', () =>
-  act(logout, async () => {
-    await gql(LOGOUT);
-    return 'Signed out.';
-  }),
-);
-
-/** The mailed reset link opens `#reset?email=…&token=…`: the reset form is filled in from it. */
-function prefillReset() {
-  if (!location.hash.startsWith('#reset?')) return;
-  const params = new URLSearchParams(location.hash.slice('#reset?'.length));
-  // The token is a credential until spent: out of the address bar, and out of history for Back.
-  history.replaceState(null, '', location.pathname + location.search);
-  const reset = byId<HTMLFormElement>('reset');
-  const field = (name: string) => reset.elements.namedItem(name) as HTMLInputElement;
-  field('email').value = params.get('email') ?? '';
-  const otp = field('otp');
-  otp.pattern = '[0-9]{6}|[A-Za-z0-9_\\-]{22}';
-  otp.value = params.get('token') ?? '';
-  field('newPassword').focus();
-  say('Choose a new password.');
-}
-
-prefillReset();
-refresh().catch(fail);
+void start();
