@@ -201,26 +201,20 @@ export class Accounts {
     const user = await this.verifyCredentials(input, client);
     // Only now, after the right password: a guesser learns nothing from ACCOUNT_DISABLED.
     assertEnabled(user, this.now());
-    const { prisma, sessions, notices, events, factors } = this.deps;
+    const { prisma, factors } = this.deps;
     // For an account with a second factor the right password is the first step only: no session yet.
     if (factors && user.secondFactors.length > 0)
       throw await factors.required(user, input.keepSignedIn, 'SIGN_IN');
-    const signedIn = await prisma.$transaction(async (tx) => {
-      // First, so the row lock is held before anything else is touched (no lock-order deadlock).
-      await lockCredential(tx, user, this.now());
-      // Signing in while signed in replaces the old session rather than leaving it alive.
-      if (replacing) await sessions.end(replacing.id, tx);
-      await notices.signedIn(tx, user, client);
-      const issued = await sessions.start(user.id, input.keepSignedIn, client, ['PASSWORD'], tx);
-      await events.record(tx, {
-        userId: user.id,
-        kind: 'SIGN_IN',
+    const signedIn = await prisma.$transaction((tx) =>
+      openSession(tx, this.deps, this.now(), {
+        user,
+        keepSignedIn: input.keepSignedIn,
+        methods: ['PASSWORD'],
         client,
-        sessionId: issued.session.id,
-      });
-      return { user, ...issued };
-    });
-    notices.wake();
+        replacing,
+      }),
+    );
+    this.deps.notices.wake();
     return signedIn;
   }
 
@@ -316,6 +310,38 @@ export class Accounts {
     if (!rotated) throw new AppError('UNAUTHENTICATED');
     return { user: viewer.user, ...rotated };
   }
+}
+
+/**
+ * The session of a completed sign-in (password, second step or passkey), inside the caller's
+ * transaction: the credential lock first (no lock-order deadlock), the replaced session ended, the
+ * new-device notice, the session with the methods proven, and its SIGN_IN event.
+ */
+export async function openSession(
+  tx: Prisma.TransactionClient,
+  deps: Pick<AccountDeps, 'sessions' | 'notices' | 'events'>,
+  now: Date,
+  args: {
+    user: User;
+    keepSignedIn: boolean;
+    methods: AuthMethod[];
+    client: SignInClient;
+    /** Signing in while signed in replaces the old session rather than leaving it alive. */
+    replacing?: Session | undefined;
+  },
+): Promise<SignedIn> {
+  const { user, client } = args;
+  await lockCredential(tx, user, now);
+  if (args.replacing) await deps.sessions.end(args.replacing.id, tx);
+  await deps.notices.signedIn(tx, user, client);
+  const issued = await deps.sessions.start(user.id, args.keepSignedIn, client, args.methods, tx);
+  await deps.events.record(tx, {
+    userId: user.id,
+    kind: 'SIGN_IN',
+    client,
+    sessionId: issued.session.id,
+  });
+  return { user, ...issued };
 }
 
 /**

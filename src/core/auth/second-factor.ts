@@ -10,7 +10,7 @@ import { hashToken } from '../sessions/tokens.js';
 import { assertEnabled } from './account-state.js';
 import {
   type FactorInput,
-  lockCredential,
+  openSession,
   type SecondFactorGate,
   type SignedIn,
   type SignInClient,
@@ -203,7 +203,7 @@ export class SecondFactors implements SecondFactorGate {
     client: SignInClient,
     replacing?: Session,
   ): Promise<SignedIn> {
-    const { prisma, sessions, notices, events, now } = this.deps;
+    const { prisma, notices, now } = this.deps;
     exactlyOne(input);
     const challenge = await this.liveChallenge(input.challenge, 'SIGN_IN');
     const user = await prisma.user.findUnique({ where: { id: challenge.userId } });
@@ -228,23 +228,13 @@ export class SecondFactors implements SecondFactorGate {
       // Single use: of parallel right answers exactly one deletes the challenge.
       const { count } = await tx.secondFactorChallenge.deleteMany({ where: { id: challenge.id } });
       if (count === 0) throw new AppError('INVALID_OTP');
-      await lockCredential(tx, user, now());
-      if (replacing) await sessions.end(replacing.id, tx);
-      await notices.signedIn(tx, user, client);
-      const issued = await sessions.start(
-        user.id,
-        challenge.keepSignedIn,
+      return openSession(tx, this.deps, now(), {
+        user,
+        keepSignedIn: challenge.keepSignedIn,
+        methods: ['PASSWORD', method],
         client,
-        ['PASSWORD', method],
-        tx,
-      );
-      await events.record(tx, {
-        userId: user.id,
-        kind: 'SIGN_IN',
-        client,
-        sessionId: issued.session.id,
+        replacing,
       });
-      return { user, ...issued };
     });
     notices.wake();
     return signedIn;
@@ -278,24 +268,20 @@ export class SecondFactors implements SecondFactorGate {
     client: SignInClient,
     replacing?: Session,
   ): Promise<SignedIn> {
-    const { prisma, sessions, notices, events, passkeys, now } = this.deps;
+    const { prisma, notices, passkeys, now } = this.deps;
     const passkey = await passkeys.verifyAssertion('SIGN_IN', null, input);
     const user = await prisma.user.findUnique({ where: { id: passkey.userId } });
     if (!user) throw new AppError('INVALID_CREDENTIALS');
     assertEnabled(user, now());
-    const signedIn = await prisma.$transaction(async (tx) => {
-      await lockCredential(tx, user, now());
-      if (replacing) await sessions.end(replacing.id, tx);
-      await notices.signedIn(tx, user, client);
-      const issued = await sessions.start(user.id, input.keepSignedIn, client, ['PASSKEY'], tx);
-      await events.record(tx, {
-        userId: user.id,
-        kind: 'SIGN_IN',
+    const signedIn = await prisma.$transaction((tx) =>
+      openSession(tx, this.deps, now(), {
+        user,
+        keepSignedIn: input.keepSignedIn,
+        methods: ['PASSKEY'],
         client,
-        sessionId: issued.session.id,
-      });
-      return { user, ...issued };
-    });
+        replacing,
+      }),
+    );
     notices.wake();
     return signedIn;
   }
