@@ -20,14 +20,21 @@ export const OPEN_TO_UNVERIFIED: ReadonlySet<string> = new Set([
   'deleteAccount',
 ]);
 
-function refuseUnverified(context: Context, fieldName: string): void {
-  const { viewer, services } = context;
-  if (
+/**
+ * Whether EMAIL_VERIFICATION=required holds this request's viewer to the fields above: signed in with
+ * an address not yet verified. Signed-out callers are not held (there is no one to verify), and /whoami
+ * asks the same question (403).
+ */
+export function heldForVerification({ viewer, services }: Pick<Context, 'viewer' | 'services'>) {
+  return (
     services.config.account.emailVerification === 'required' &&
     viewer !== null &&
-    viewer.user.emailVerifiedAt === null &&
-    !OPEN_TO_UNVERIFIED.has(fieldName)
-  )
+    viewer.user.emailVerifiedAt === null
+  );
+}
+
+function refuseUnverified(context: Context, fieldName: string): void {
+  if (heldForVerification(context) && !OPEN_TO_UNVERIFIED.has(fieldName))
     throw new AppError('EMAIL_NOT_VERIFIED');
 }
 

@@ -47,6 +47,8 @@ type Documents = {
     "\n  query UsersActivity($first: Int) {\n    users(first: $first) {\n      edges {\n        node {\n          activeSessionCount\n          lastSeenAt\n        }\n      }\n    }\n  }\n": typeof types.UsersActivityDocument,
     "\n  mutation SignUpFull($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...UserFields\n      }\n      session {\n        ...SessionFields\n        user {\n          id\n        }\n      }\n    }\n  }\n": typeof types.SignUpFullDocument,
     "\n        query SessionsCurrent {\n          sessions {\n            current\n          }\n        }\n      ": typeof types.SessionsCurrentDocument,
+    "\n  mutation RestDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id disabled } }\n": typeof types.RestDisableUserDocument,
+    "\n  mutation WhoamiDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id disabled } }\n": typeof types.WhoamiDisableUserDocument,
     "\n        query MeAndSessionIds {\n          me {\n            id\n            name\n          }\n          sessions {\n            id\n          }\n        }\n      ": typeof types.MeAndSessionIdsDocument,
     "\n  mutation VerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) { id email emailVerified }\n  }\n": typeof types.VerifyEmailDocument,
     "\n  mutation ResendEmailVerification {\n    resendEmailVerification\n  }\n": typeof types.ResendEmailVerificationDocument,
@@ -122,6 +124,8 @@ const documents: Documents = {
     "\n  query UsersActivity($first: Int) {\n    users(first: $first) {\n      edges {\n        node {\n          activeSessionCount\n          lastSeenAt\n        }\n      }\n    }\n  }\n": types.UsersActivityDocument,
     "\n  mutation SignUpFull($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...UserFields\n      }\n      session {\n        ...SessionFields\n        user {\n          id\n        }\n      }\n    }\n  }\n": types.SignUpFullDocument,
     "\n        query SessionsCurrent {\n          sessions {\n            current\n          }\n        }\n      ": types.SessionsCurrentDocument,
+    "\n  mutation RestDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id disabled } }\n": types.RestDisableUserDocument,
+    "\n  mutation WhoamiDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id disabled } }\n": types.WhoamiDisableUserDocument,
     "\n        query MeAndSessionIds {\n          me {\n            id\n            name\n          }\n          sessions {\n            id\n          }\n        }\n      ": types.MeAndSessionIdsDocument,
     "\n  mutation VerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) { id email emailVerified }\n  }\n": types.VerifyEmailDocument,
     "\n  mutation ResendEmailVerification {\n    resendEmailVerification\n  }\n": types.ResendEmailVerificationDocument,
@@ -293,6 +297,14 @@ export function graphql(source: "\n  mutation SignUpFull($input: SignUpInput!) {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n        query SessionsCurrent {\n          sessions {\n            current\n          }\n        }\n      "): typeof import('./graphql.js').SessionsCurrentDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RestDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id disabled } }\n"): typeof import('./graphql.js').RestDisableUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WhoamiDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id disabled } }\n"): typeof import('./graphql.js').WhoamiDisableUserDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

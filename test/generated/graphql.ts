@@ -342,6 +342,20 @@ export type SessionsCurrentQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type SessionsCurrentQuery = { sessions: Array<{ current: boolean }> };
 
+export type RestDisableUserMutationVariables = Exact<{
+  input: DisableUserInput;
+}>;
+
+
+export type RestDisableUserMutation = { disableUser: { id: string, disabled: boolean } };
+
+export type WhoamiDisableUserMutationVariables = Exact<{
+  input: DisableUserInput;
+}>;
+
+
+export type WhoamiDisableUserMutation = { disableUser: { id: string, disabled: boolean } };
+
 export type MeAndSessionIdsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -995,6 +1009,22 @@ export const SessionsCurrentDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SessionsCurrentQuery, SessionsCurrentQueryVariables>;
+export const RestDisableUserDocument = new TypedDocumentString(`
+    mutation RestDisableUser($input: DisableUserInput!) {
+  disableUser(input: $input) {
+    id
+    disabled
+  }
+}
+    `) as unknown as TypedDocumentString<RestDisableUserMutation, RestDisableUserMutationVariables>;
+export const WhoamiDisableUserDocument = new TypedDocumentString(`
+    mutation WhoamiDisableUser($input: DisableUserInput!) {
+  disableUser(input: $input) {
+    id
+    disabled
+  }
+}
+    `) as unknown as TypedDocumentString<WhoamiDisableUserMutation, WhoamiDisableUserMutationVariables>;
 export const MeAndSessionIdsDocument = new TypedDocumentString(`
     query MeAndSessionIds {
   me {
