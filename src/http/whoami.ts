@@ -1,7 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import { databaseUnavailableReason } from '../db/unavailable.js';
 import { errorBody } from '../errors.js';
-import type { Session } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import type { createContext } from '../schema/context.js';
 import { heldForVerification } from '../schema/email-verification-gate.js';
