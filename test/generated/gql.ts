@@ -47,6 +47,10 @@ type Documents = {
     "\n  query UsersActivity($first: Int) {\n    users(first: $first) {\n      edges {\n        node {\n          activeSessionCount\n          lastSeenAt\n        }\n      }\n    }\n  }\n": typeof types.UsersActivityDocument,
     "\n  mutation SignUpFull($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...UserFields\n      }\n      session {\n        ...SessionFields\n        user {\n          id\n        }\n      }\n    }\n  }\n": typeof types.SignUpFullDocument,
     "\n        query SessionsCurrent {\n          sessions {\n            current\n          }\n        }\n      ": typeof types.SessionsCurrentDocument,
+    "\n  query GateSecurityEvents { securityEvents { edges { node { kind } } } }\n": typeof types.GateSecurityEventsDocument,
+    "\n  query GateNotes { notes { id } }\n": typeof types.GateNotesDocument,
+    "\n  mutation GateAddNote($input: AddNoteInput!) { addNote(input: $input) { id } }\n": typeof types.GateAddNoteDocument,
+    "\n  query GateUser($id: ID!) { user(id: $id) { id } }\n": typeof types.GateUserDocument,
     "\n  mutation RestDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id disabled } }\n": typeof types.RestDisableUserDocument,
     "\n  mutation WhoamiDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id disabled } }\n": typeof types.WhoamiDisableUserDocument,
     "\n        query MeAndSessionIds {\n          me {\n            id\n            name\n          }\n          sessions {\n            id\n          }\n        }\n      ": typeof types.MeAndSessionIdsDocument,
@@ -124,6 +128,10 @@ const documents: Documents = {
     "\n  query UsersActivity($first: Int) {\n    users(first: $first) {\n      edges {\n        node {\n          activeSessionCount\n          lastSeenAt\n        }\n      }\n    }\n  }\n": types.UsersActivityDocument,
     "\n  mutation SignUpFull($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...UserFields\n      }\n      session {\n        ...SessionFields\n        user {\n          id\n        }\n      }\n    }\n  }\n": types.SignUpFullDocument,
     "\n        query SessionsCurrent {\n          sessions {\n            current\n          }\n        }\n      ": types.SessionsCurrentDocument,
+    "\n  query GateSecurityEvents { securityEvents { edges { node { kind } } } }\n": types.GateSecurityEventsDocument,
+    "\n  query GateNotes { notes { id } }\n": types.GateNotesDocument,
+    "\n  mutation GateAddNote($input: AddNoteInput!) { addNote(input: $input) { id } }\n": types.GateAddNoteDocument,
+    "\n  query GateUser($id: ID!) { user(id: $id) { id } }\n": types.GateUserDocument,
     "\n  mutation RestDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id disabled } }\n": types.RestDisableUserDocument,
     "\n  mutation WhoamiDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id disabled } }\n": types.WhoamiDisableUserDocument,
     "\n        query MeAndSessionIds {\n          me {\n            id\n            name\n          }\n          sessions {\n            id\n          }\n        }\n      ": types.MeAndSessionIdsDocument,
@@ -297,6 +305,22 @@ export function graphql(source: "\n  mutation SignUpFull($input: SignUpInput!) {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n        query SessionsCurrent {\n          sessions {\n            current\n          }\n        }\n      "): typeof import('./graphql.js').SessionsCurrentDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GateSecurityEvents { securityEvents { edges { node { kind } } } }\n"): typeof import('./graphql.js').GateSecurityEventsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GateNotes { notes { id } }\n"): typeof import('./graphql.js').GateNotesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation GateAddNote($input: AddNoteInput!) { addNote(input: $input) { id } }\n"): typeof import('./graphql.js').GateAddNoteDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GateUser($id: ID!) { user(id: $id) { id } }\n"): typeof import('./graphql.js').GateUserDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

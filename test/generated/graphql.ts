@@ -342,6 +342,30 @@ export type SessionsCurrentQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type SessionsCurrentQuery = { sessions: Array<{ current: boolean }> };
 
+export type GateSecurityEventsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type GateSecurityEventsQuery = { securityEvents: { edges: Array<{ node: { kind: SecurityEventKind } }> } };
+
+export type GateNotesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type GateNotesQuery = { notes: Array<{ id: string }> };
+
+export type GateAddNoteMutationVariables = Exact<{
+  input: AddNoteInput;
+}>;
+
+
+export type GateAddNoteMutation = { addNote: { id: string } };
+
+export type GateUserQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type GateUserQuery = { user: { id: string } | null };
+
 export type RestDisableUserMutationVariables = Exact<{
   input: DisableUserInput;
 }>;
@@ -1009,6 +1033,38 @@ export const SessionsCurrentDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SessionsCurrentQuery, SessionsCurrentQueryVariables>;
+export const GateSecurityEventsDocument = new TypedDocumentString(`
+    query GateSecurityEvents {
+  securityEvents {
+    edges {
+      node {
+        kind
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<GateSecurityEventsQuery, GateSecurityEventsQueryVariables>;
+export const GateNotesDocument = new TypedDocumentString(`
+    query GateNotes {
+  notes {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<GateNotesQuery, GateNotesQueryVariables>;
+export const GateAddNoteDocument = new TypedDocumentString(`
+    mutation GateAddNote($input: AddNoteInput!) {
+  addNote(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<GateAddNoteMutation, GateAddNoteMutationVariables>;
+export const GateUserDocument = new TypedDocumentString(`
+    query GateUser($id: ID!) {
+  user(id: $id) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<GateUserQuery, GateUserQueryVariables>;
 export const RestDisableUserDocument = new TypedDocumentString(`
     mutation RestDisableUser($input: DisableUserInput!) {
   disableUser(input: $input) {

@@ -260,6 +260,27 @@ describe('the REST routes', () => {
       expect(await meId(copy)).toBeNull();
     });
 
+    it("records the SIGN_OUT in the security log, as GraphQL's logout does", async () => {
+      const c = client();
+      const { user, session } = await signUp(c);
+      const answer = await send(server, c, 'DELETE', '/v1/user/logout', {
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(answer.status).toBe(204);
+      const logged = await server.booted.db.prisma.securityEvent.findMany({
+        where: { userId: user.id },
+        select: { kind: true, sessionId: true },
+      });
+      // The test clock stands still, so both carry one time: compared as a set.
+      expect(logged).toHaveLength(2);
+      expect(logged).toEqual(
+        expect.arrayContaining([
+          { kind: 'SIGN_IN', sessionId: session.id },
+          { kind: 'SIGN_OUT', sessionId: session.id },
+        ]),
+      );
+    });
+
     it('answers 401 UNAUTHENTICATED without a live session', async () => {
       const answer = await send(server, client(), 'DELETE', '/v1/user/logout', {
         headers: { 'content-type': 'application/json' },
