@@ -38,6 +38,10 @@ type Documents = {
     "\n  query UsersWithRoles {\n    users {\n      edges {\n        node {\n          id\n          role\n        }\n      }\n    }\n  }\n": typeof types.UsersWithRolesDocument,
     "\n  query MeRole {\n    me {\n      id\n      role\n    }\n  }\n": typeof types.MeRoleDocument,
     "\n        mutation LogoutThenRevokeOthers {\n          logout\n          revokeOtherSessions\n        }\n      ": typeof types.LogoutThenRevokeOthersDocument,
+    "\n  query WalkSecurityLog {\n    securityEvents(first: 100) { edges { node { kind at sessionId } } }\n  }\n": typeof types.WalkSecurityLogDocument,
+    "\n  mutation WalkDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id } }\n": typeof types.WalkDisableUserDocument,
+    "\n  mutation WalkEnableUser($userId: ID!) { enableUser(userId: $userId) { id } }\n": typeof types.WalkEnableUserDocument,
+    "\n  query WalkSessionId { session { id } }\n": typeof types.WalkSessionIdDocument,
     "\n  query SecurityLog($first: Int, $after: String) {\n    securityEvents(first: $first, after: $after) {\n      edges {\n        cursor\n        node { id kind at ip userAgent deviceName sessionId }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.SecurityLogDocument,
     "\n  mutation RevokeOne($id: ID!) { revokeSession(id: $id) }\n": typeof types.RevokeOneDocument,
     "\n  mutation RevokeOthers { revokeOtherSessions }\n": typeof types.RevokeOthersDocument,
@@ -119,6 +123,10 @@ const documents: Documents = {
     "\n  query UsersWithRoles {\n    users {\n      edges {\n        node {\n          id\n          role\n        }\n      }\n    }\n  }\n": types.UsersWithRolesDocument,
     "\n  query MeRole {\n    me {\n      id\n      role\n    }\n  }\n": types.MeRoleDocument,
     "\n        mutation LogoutThenRevokeOthers {\n          logout\n          revokeOtherSessions\n        }\n      ": types.LogoutThenRevokeOthersDocument,
+    "\n  query WalkSecurityLog {\n    securityEvents(first: 100) { edges { node { kind at sessionId } } }\n  }\n": types.WalkSecurityLogDocument,
+    "\n  mutation WalkDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id } }\n": types.WalkDisableUserDocument,
+    "\n  mutation WalkEnableUser($userId: ID!) { enableUser(userId: $userId) { id } }\n": types.WalkEnableUserDocument,
+    "\n  query WalkSessionId { session { id } }\n": types.WalkSessionIdDocument,
     "\n  query SecurityLog($first: Int, $after: String) {\n    securityEvents(first: $first, after: $after) {\n      edges {\n        cursor\n        node { id kind at ip userAgent deviceName sessionId }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.SecurityLogDocument,
     "\n  mutation RevokeOne($id: ID!) { revokeSession(id: $id) }\n": types.RevokeOneDocument,
     "\n  mutation RevokeOthers { revokeOtherSessions }\n": types.RevokeOthersDocument,
@@ -269,6 +277,22 @@ export function graphql(source: "\n  query MeRole {\n    me {\n      id\n      r
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n        mutation LogoutThenRevokeOthers {\n          logout\n          revokeOtherSessions\n        }\n      "): typeof import('./graphql.js').LogoutThenRevokeOthersDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WalkSecurityLog {\n    securityEvents(first: 100) { edges { node { kind at sessionId } } }\n  }\n"): typeof import('./graphql.js').WalkSecurityLogDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WalkDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id } }\n"): typeof import('./graphql.js').WalkDisableUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WalkEnableUser($userId: ID!) { enableUser(userId: $userId) { id } }\n"): typeof import('./graphql.js').WalkEnableUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WalkSessionId { session { id } }\n"): typeof import('./graphql.js').WalkSessionIdDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -285,6 +285,30 @@ export type LogoutThenRevokeOthersMutationVariables = Exact<{ [key: string]: nev
 
 export type LogoutThenRevokeOthersMutation = { logout: boolean, revokeOtherSessions: number };
 
+export type WalkSecurityLogQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WalkSecurityLogQuery = { securityEvents: { edges: Array<{ node: { kind: SecurityEventKind, at: string, sessionId: string | null } }> } };
+
+export type WalkDisableUserMutationVariables = Exact<{
+  input: DisableUserInput;
+}>;
+
+
+export type WalkDisableUserMutation = { disableUser: { id: string } };
+
+export type WalkEnableUserMutationVariables = Exact<{
+  userId: string | number;
+}>;
+
+
+export type WalkEnableUserMutation = { enableUser: { id: string } };
+
+export type WalkSessionIdQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WalkSessionIdQuery = { session: { id: string } | null };
+
 export type SecurityLogQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
@@ -899,6 +923,40 @@ export const LogoutThenRevokeOthersDocument = new TypedDocumentString(`
   revokeOtherSessions
 }
     `) as unknown as TypedDocumentString<LogoutThenRevokeOthersMutation, LogoutThenRevokeOthersMutationVariables>;
+export const WalkSecurityLogDocument = new TypedDocumentString(`
+    query WalkSecurityLog {
+  securityEvents(first: 100) {
+    edges {
+      node {
+        kind
+        at
+        sessionId
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WalkSecurityLogQuery, WalkSecurityLogQueryVariables>;
+export const WalkDisableUserDocument = new TypedDocumentString(`
+    mutation WalkDisableUser($input: DisableUserInput!) {
+  disableUser(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<WalkDisableUserMutation, WalkDisableUserMutationVariables>;
+export const WalkEnableUserDocument = new TypedDocumentString(`
+    mutation WalkEnableUser($userId: ID!) {
+  enableUser(userId: $userId) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<WalkEnableUserMutation, WalkEnableUserMutationVariables>;
+export const WalkSessionIdDocument = new TypedDocumentString(`
+    query WalkSessionId {
+  session {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<WalkSessionIdQuery, WalkSessionIdQueryVariables>;
 export const SecurityLogDocument = new TypedDocumentString(`
     query SecurityLog($first: Int, $after: String) {
   securityEvents(first: $first, after: $after) {
