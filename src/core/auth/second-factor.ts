@@ -285,6 +285,10 @@ export class SecondFactors implements SecondFactorGate {
     assertEnabled(user, now());
     const signedIn = await prisma.$transaction(async (tx) => {
       await lockCredential(tx, user, now());
+      // The user row was read after the assertion was checked: a removal that committed in between
+      // left the version as read, so only the passkey's own row tells that it is gone.
+      if ((await tx.passkey.count({ where: { id: passkey.id, userId: user.id } })) === 0)
+        throw new AppError('INVALID_CREDENTIALS');
       if (replacing) await sessions.end(replacing.id, tx);
       await notices.signedIn(tx, user, client);
       const issued = await sessions.start(user.id, input.keepSignedIn, client, ['PASSKEY'], tx);
