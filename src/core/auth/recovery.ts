@@ -5,7 +5,7 @@ import type { AuthMethod } from '../../generated/prisma/enums.js';
 import type { Limits } from '../limits/limits.js';
 import type { MailOutbox } from '../mail/outbox.js';
 import { resetCodeMail } from '../mail/templates.js';
-import type { ClientInfo, SessionStore } from '../sessions/store.js';
+import type { SessionStore } from '../sessions/store.js';
 import { assertEnabled } from './account-state.js';
 import type { FactorInput, SecondFactorGate, SignedIn, SignInClient } from './accounts.js';
 import type { EmailVerification } from './email-verification.js';
