@@ -225,7 +225,7 @@ export const OPTIONS = {
   EMAIL_VERIFICATION: {
     schema: z.enum(['optional', 'required']).default('optional'),
     default: code('optional'),
-    doc: '`required` limits an unverified user to `me`, `session`, `sessions`, `logout` and the e-mail, re-authentication and deletion mutations (`EMAIL_NOT_VERIFIED` elsewhere)',
+    doc: '`required` limits a signed-in, unverified user to `me`, `session`, `sessions`, `logout` and the e-mail, re-authentication and deletion mutations (`EMAIL_NOT_VERIFIED` elsewhere, `/whoami` 403); fields that act by a credential in their input (sign-up, sign-in, reset, revert, the second step, passkey sign-in) are open to every caller',
   },
   REAUTH_WINDOW: {
     ...duration('10m'),

@@ -1,16 +1,16 @@
 import type { Plugin } from 'graphql-yoga';
 import { databaseUnavailableReason } from '../db/unavailable.js';
 import { errorBody } from '../errors.js';
-import type { Session } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import type { createContext } from '../schema/context.js';
+import { heldForVerification } from '../schema/email-verification-gate.js';
 import { DATABASE_RETRY_AFTER_SECONDS } from './errors.js';
 import { refusal } from './refusal.js';
 
 /**
  * GET /whoami, for a proxy's forward-auth (nginx auth_request, Traefik ForwardAuth, Envoy ext_authz):
  * 200 with the user and session, and the same facts in X-User-* / X-Session-* headers for the proxy to
- * hand its upstream; 401 without a live session. The session is read exactly as a GraphQL request reads
+ * hand its upstream; 401 without a live session; 403 for a user EMAIL_VERIFICATION=required holds back. The session is read exactly as a GraphQL request reads
  * it (cookie or Bearer, signature, cache, sliding expiry), so a check is activity like any request and
  * a slid persistent cookie is re-sent by the same response hook. Never cached: a revoke must hold at once.
  */
@@ -36,9 +36,9 @@ export function useWhoami({
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (url.pathname !== WHOAMI_PATH || (request.method !== 'GET' && request.method !== 'HEAD'))
         return;
-      let viewer: Awaited<ReturnType<typeof context>>['viewer'];
+      let built: Awaited<ReturnType<typeof context>>;
       try {
-        viewer = (await context(request, serverContext.req?.socket?.remoteAddress)).viewer;
+        built = await context(request, serverContext.req?.socket?.remoteAddress);
       } catch (error) {
         // No session can be read: the proxy answers its client 500 (auth_request turns any status but
         // 2xx, 401 and 403 into one), and the cause is in our log.
@@ -59,11 +59,21 @@ export function useWhoami({
         logger.error({ err: error }, 'unexpected error');
         return endResponse(refusal(fetchAPI, 500, 'INTERNAL_SERVER_ERROR'));
       }
+      const { viewer } = built;
       if (!viewer) {
         return endResponse(
           new fetchAPI.Response(errorBody('UNAUTHENTICATED'), {
             status: 401,
             headers: { ...NO_STORE, 'www-authenticate': 'Bearer realm="sessiongraph"' },
+          }),
+        );
+      }
+      // EMAIL_VERIFICATION=required: the upstream would serve someone GraphQL refuses (API.md: 403).
+      if (heldForVerification(built)) {
+        return endResponse(
+          new fetchAPI.Response(errorBody('EMAIL_NOT_VERIFIED'), {
+            status: 403,
+            headers: NO_STORE,
           }),
         );
       }

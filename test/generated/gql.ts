@@ -38,6 +38,10 @@ type Documents = {
     "\n  query UsersWithRoles {\n    users {\n      edges {\n        node {\n          id\n          role\n        }\n      }\n    }\n  }\n": typeof types.UsersWithRolesDocument,
     "\n  query MeRole {\n    me {\n      id\n      role\n    }\n  }\n": typeof types.MeRoleDocument,
     "\n        mutation LogoutThenRevokeOthers {\n          logout\n          revokeOtherSessions\n        }\n      ": typeof types.LogoutThenRevokeOthersDocument,
+    "\n  query WalkSecurityLog {\n    securityEvents(first: 100) { edges { node { kind at sessionId } } }\n  }\n": typeof types.WalkSecurityLogDocument,
+    "\n  mutation WalkDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id } }\n": typeof types.WalkDisableUserDocument,
+    "\n  mutation WalkEnableUser($userId: ID!) { enableUser(userId: $userId) { id } }\n": typeof types.WalkEnableUserDocument,
+    "\n  query WalkSessionId { session { id } }\n": typeof types.WalkSessionIdDocument,
     "\n  query SecurityLog($first: Int, $after: String) {\n    securityEvents(first: $first, after: $after) {\n      edges {\n        cursor\n        node { id kind at ip userAgent deviceName sessionId }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.SecurityLogDocument,
     "\n  mutation RevokeOne($id: ID!) { revokeSession(id: $id) }\n": typeof types.RevokeOneDocument,
     "\n  mutation RevokeOthers { revokeOtherSessions }\n": typeof types.RevokeOthersDocument,
@@ -47,6 +51,12 @@ type Documents = {
     "\n  query UsersActivity($first: Int) {\n    users(first: $first) {\n      edges {\n        node {\n          activeSessionCount\n          lastSeenAt\n        }\n      }\n    }\n  }\n": typeof types.UsersActivityDocument,
     "\n  mutation SignUpFull($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...UserFields\n      }\n      session {\n        ...SessionFields\n        user {\n          id\n        }\n      }\n    }\n  }\n": typeof types.SignUpFullDocument,
     "\n        query SessionsCurrent {\n          sessions {\n            current\n          }\n        }\n      ": typeof types.SessionsCurrentDocument,
+    "\n  query GateSecurityEvents { securityEvents { edges { node { kind } } } }\n": typeof types.GateSecurityEventsDocument,
+    "\n  query GateNotes { notes { id } }\n": typeof types.GateNotesDocument,
+    "\n  mutation GateAddNote($input: AddNoteInput!) { addNote(input: $input) { id } }\n": typeof types.GateAddNoteDocument,
+    "\n  query GateUser($id: ID!) { user(id: $id) { id } }\n": typeof types.GateUserDocument,
+    "\n  mutation RestDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id disabled } }\n": typeof types.RestDisableUserDocument,
+    "\n  mutation WhoamiDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id disabled } }\n": typeof types.WhoamiDisableUserDocument,
     "\n        query MeAndSessionIds {\n          me {\n            id\n            name\n          }\n          sessions {\n            id\n          }\n        }\n      ": typeof types.MeAndSessionIdsDocument,
     "\n  mutation VerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) { id email emailVerified }\n  }\n": typeof types.VerifyEmailDocument,
     "\n  mutation ResendEmailVerification {\n    resendEmailVerification\n  }\n": typeof types.ResendEmailVerificationDocument,
@@ -113,6 +123,10 @@ const documents: Documents = {
     "\n  query UsersWithRoles {\n    users {\n      edges {\n        node {\n          id\n          role\n        }\n      }\n    }\n  }\n": types.UsersWithRolesDocument,
     "\n  query MeRole {\n    me {\n      id\n      role\n    }\n  }\n": types.MeRoleDocument,
     "\n        mutation LogoutThenRevokeOthers {\n          logout\n          revokeOtherSessions\n        }\n      ": types.LogoutThenRevokeOthersDocument,
+    "\n  query WalkSecurityLog {\n    securityEvents(first: 100) { edges { node { kind at sessionId } } }\n  }\n": types.WalkSecurityLogDocument,
+    "\n  mutation WalkDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id } }\n": types.WalkDisableUserDocument,
+    "\n  mutation WalkEnableUser($userId: ID!) { enableUser(userId: $userId) { id } }\n": types.WalkEnableUserDocument,
+    "\n  query WalkSessionId { session { id } }\n": types.WalkSessionIdDocument,
     "\n  query SecurityLog($first: Int, $after: String) {\n    securityEvents(first: $first, after: $after) {\n      edges {\n        cursor\n        node { id kind at ip userAgent deviceName sessionId }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.SecurityLogDocument,
     "\n  mutation RevokeOne($id: ID!) { revokeSession(id: $id) }\n": types.RevokeOneDocument,
     "\n  mutation RevokeOthers { revokeOtherSessions }\n": types.RevokeOthersDocument,
@@ -122,6 +136,12 @@ const documents: Documents = {
     "\n  query UsersActivity($first: Int) {\n    users(first: $first) {\n      edges {\n        node {\n          activeSessionCount\n          lastSeenAt\n        }\n      }\n    }\n  }\n": types.UsersActivityDocument,
     "\n  mutation SignUpFull($input: SignUpInput!) {\n    signUp(input: $input) {\n      user {\n        ...UserFields\n      }\n      session {\n        ...SessionFields\n        user {\n          id\n        }\n      }\n    }\n  }\n": types.SignUpFullDocument,
     "\n        query SessionsCurrent {\n          sessions {\n            current\n          }\n        }\n      ": types.SessionsCurrentDocument,
+    "\n  query GateSecurityEvents { securityEvents { edges { node { kind } } } }\n": types.GateSecurityEventsDocument,
+    "\n  query GateNotes { notes { id } }\n": types.GateNotesDocument,
+    "\n  mutation GateAddNote($input: AddNoteInput!) { addNote(input: $input) { id } }\n": types.GateAddNoteDocument,
+    "\n  query GateUser($id: ID!) { user(id: $id) { id } }\n": types.GateUserDocument,
+    "\n  mutation RestDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id disabled } }\n": types.RestDisableUserDocument,
+    "\n  mutation WhoamiDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id disabled } }\n": types.WhoamiDisableUserDocument,
     "\n        query MeAndSessionIds {\n          me {\n            id\n            name\n          }\n          sessions {\n            id\n          }\n        }\n      ": types.MeAndSessionIdsDocument,
     "\n  mutation VerifyEmail($input: VerifyEmailInput!) {\n    verifyEmail(input: $input) { id email emailVerified }\n  }\n": types.VerifyEmailDocument,
     "\n  mutation ResendEmailVerification {\n    resendEmailVerification\n  }\n": types.ResendEmailVerificationDocument,
@@ -260,6 +280,22 @@ export function graphql(source: "\n        mutation LogoutThenRevokeOthers {\n  
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query WalkSecurityLog {\n    securityEvents(first: 100) { edges { node { kind at sessionId } } }\n  }\n"): typeof import('./graphql.js').WalkSecurityLogDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WalkDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id } }\n"): typeof import('./graphql.js').WalkDisableUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WalkEnableUser($userId: ID!) { enableUser(userId: $userId) { id } }\n"): typeof import('./graphql.js').WalkEnableUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WalkSessionId { session { id } }\n"): typeof import('./graphql.js').WalkSessionIdDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query SecurityLog($first: Int, $after: String) {\n    securityEvents(first: $first, after: $after) {\n      edges {\n        cursor\n        node { id kind at ip userAgent deviceName sessionId }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"): typeof import('./graphql.js').SecurityLogDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -293,6 +329,30 @@ export function graphql(source: "\n  mutation SignUpFull($input: SignUpInput!) {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n        query SessionsCurrent {\n          sessions {\n            current\n          }\n        }\n      "): typeof import('./graphql.js').SessionsCurrentDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GateSecurityEvents { securityEvents { edges { node { kind } } } }\n"): typeof import('./graphql.js').GateSecurityEventsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GateNotes { notes { id } }\n"): typeof import('./graphql.js').GateNotesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation GateAddNote($input: AddNoteInput!) { addNote(input: $input) { id } }\n"): typeof import('./graphql.js').GateAddNoteDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GateUser($id: ID!) { user(id: $id) { id } }\n"): typeof import('./graphql.js').GateUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RestDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id disabled } }\n"): typeof import('./graphql.js').RestDisableUserDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WhoamiDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id disabled } }\n"): typeof import('./graphql.js').WhoamiDisableUserDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

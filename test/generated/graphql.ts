@@ -285,6 +285,30 @@ export type LogoutThenRevokeOthersMutationVariables = Exact<{ [key: string]: nev
 
 export type LogoutThenRevokeOthersMutation = { logout: boolean, revokeOtherSessions: number };
 
+export type WalkSecurityLogQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WalkSecurityLogQuery = { securityEvents: { edges: Array<{ node: { kind: SecurityEventKind, at: string, sessionId: string | null } }> } };
+
+export type WalkDisableUserMutationVariables = Exact<{
+  input: DisableUserInput;
+}>;
+
+
+export type WalkDisableUserMutation = { disableUser: { id: string } };
+
+export type WalkEnableUserMutationVariables = Exact<{
+  userId: string | number;
+}>;
+
+
+export type WalkEnableUserMutation = { enableUser: { id: string } };
+
+export type WalkSessionIdQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WalkSessionIdQuery = { session: { id: string } | null };
+
 export type SecurityLogQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
@@ -341,6 +365,44 @@ export type SessionsCurrentQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type SessionsCurrentQuery = { sessions: Array<{ current: boolean }> };
+
+export type GateSecurityEventsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type GateSecurityEventsQuery = { securityEvents: { edges: Array<{ node: { kind: SecurityEventKind } }> } };
+
+export type GateNotesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type GateNotesQuery = { notes: Array<{ id: string }> };
+
+export type GateAddNoteMutationVariables = Exact<{
+  input: AddNoteInput;
+}>;
+
+
+export type GateAddNoteMutation = { addNote: { id: string } };
+
+export type GateUserQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type GateUserQuery = { user: { id: string } | null };
+
+export type RestDisableUserMutationVariables = Exact<{
+  input: DisableUserInput;
+}>;
+
+
+export type RestDisableUserMutation = { disableUser: { id: string, disabled: boolean } };
+
+export type WhoamiDisableUserMutationVariables = Exact<{
+  input: DisableUserInput;
+}>;
+
+
+export type WhoamiDisableUserMutation = { disableUser: { id: string, disabled: boolean } };
 
 export type MeAndSessionIdsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -861,6 +923,40 @@ export const LogoutThenRevokeOthersDocument = new TypedDocumentString(`
   revokeOtherSessions
 }
     `) as unknown as TypedDocumentString<LogoutThenRevokeOthersMutation, LogoutThenRevokeOthersMutationVariables>;
+export const WalkSecurityLogDocument = new TypedDocumentString(`
+    query WalkSecurityLog {
+  securityEvents(first: 100) {
+    edges {
+      node {
+        kind
+        at
+        sessionId
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WalkSecurityLogQuery, WalkSecurityLogQueryVariables>;
+export const WalkDisableUserDocument = new TypedDocumentString(`
+    mutation WalkDisableUser($input: DisableUserInput!) {
+  disableUser(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<WalkDisableUserMutation, WalkDisableUserMutationVariables>;
+export const WalkEnableUserDocument = new TypedDocumentString(`
+    mutation WalkEnableUser($userId: ID!) {
+  enableUser(userId: $userId) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<WalkEnableUserMutation, WalkEnableUserMutationVariables>;
+export const WalkSessionIdDocument = new TypedDocumentString(`
+    query WalkSessionId {
+  session {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<WalkSessionIdQuery, WalkSessionIdQueryVariables>;
 export const SecurityLogDocument = new TypedDocumentString(`
     query SecurityLog($first: Int, $after: String) {
   securityEvents(first: $first, after: $after) {
@@ -995,6 +1091,54 @@ export const SessionsCurrentDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SessionsCurrentQuery, SessionsCurrentQueryVariables>;
+export const GateSecurityEventsDocument = new TypedDocumentString(`
+    query GateSecurityEvents {
+  securityEvents {
+    edges {
+      node {
+        kind
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<GateSecurityEventsQuery, GateSecurityEventsQueryVariables>;
+export const GateNotesDocument = new TypedDocumentString(`
+    query GateNotes {
+  notes {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<GateNotesQuery, GateNotesQueryVariables>;
+export const GateAddNoteDocument = new TypedDocumentString(`
+    mutation GateAddNote($input: AddNoteInput!) {
+  addNote(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<GateAddNoteMutation, GateAddNoteMutationVariables>;
+export const GateUserDocument = new TypedDocumentString(`
+    query GateUser($id: ID!) {
+  user(id: $id) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<GateUserQuery, GateUserQueryVariables>;
+export const RestDisableUserDocument = new TypedDocumentString(`
+    mutation RestDisableUser($input: DisableUserInput!) {
+  disableUser(input: $input) {
+    id
+    disabled
+  }
+}
+    `) as unknown as TypedDocumentString<RestDisableUserMutation, RestDisableUserMutationVariables>;
+export const WhoamiDisableUserDocument = new TypedDocumentString(`
+    mutation WhoamiDisableUser($input: DisableUserInput!) {
+  disableUser(input: $input) {
+    id
+    disabled
+  }
+}
+    `) as unknown as TypedDocumentString<WhoamiDisableUserMutation, WhoamiDisableUserMutationVariables>;
 export const MeAndSessionIdsDocument = new TypedDocumentString(`
     query MeAndSessionIds {
   me {

@@ -1,7 +1,9 @@
 import { parseSetCookie } from 'cookie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../generated/index.js';
 import { TestClient } from '../support/client.js';
 import { MINUTE, TestClock } from '../support/clock.js';
+import { enableTotp, RESET_WITH_FACTOR, totpCode, verifyAddress } from '../support/factors.js';
 import { newAccount, signIn, signUp, UNLIMITED } from '../support/flows.js';
 import { ME_ID } from '../support/operations.js';
 import { mailEnv, otherCode, RESET_SUBJECT } from '../support/recovery.js';
@@ -65,6 +67,10 @@ const anError = (code: string, extra: Record<string, unknown> = {}) => ({
   message: expect.any(String),
   ...extra,
 });
+
+const DISABLE_USER = graphql(`
+  mutation RestDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id disabled } }
+`);
 
 const meId = async (client: TestClient) => (await client.request(ME_ID)).data?.me?.id ?? null;
 
@@ -252,6 +258,27 @@ describe('the REST routes', () => {
       ]);
       expect(c.sessionValue).toBeUndefined();
       expect(await meId(copy)).toBeNull();
+    });
+
+    it("records the SIGN_OUT in the security log, as GraphQL's logout does", async () => {
+      const c = client();
+      const { user, session } = await signUp(c);
+      const answer = await send(server, c, 'DELETE', '/v1/user/logout', {
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(answer.status).toBe(204);
+      const logged = await server.booted.db.prisma.securityEvent.findMany({
+        where: { userId: user.id },
+        select: { kind: true, sessionId: true },
+      });
+      // The test clock stands still, so both carry one time: compared as a set.
+      expect(logged).toHaveLength(2);
+      expect(logged).toEqual(
+        expect.arrayContaining([
+          { kind: 'SIGN_IN', sessionId: session.id },
+          { kind: 'SIGN_OUT', sessionId: session.id },
+        ]),
+      );
     });
 
     it('answers 401 UNAUTHENTICATED without a live session', async () => {
@@ -455,6 +482,111 @@ describe('the REST routes', () => {
         body: { id, otp, newPassword: 'a brand new password' },
       });
       expect(right.status).toBe(201);
+    });
+  });
+
+  describe('second factors and disabled accounts (finish in GraphQL; no way around either)', () => {
+    /** A fresh account with TOTP on, enrolled through GraphQL, and no session left in the test's hands. */
+    async function withTotp() {
+      const c = client();
+      const { account, user } = await signUp(c);
+      await verifyAddress(server, user.id);
+      const { secret } = await enableTotp(c, clock);
+      return { account, user, secret };
+    }
+
+    /** A fresh account an admin disabled through GraphQL's disableUser. */
+    async function disabledAccount() {
+      const { account: adminAccount, user: adminUser } = await signUp(client());
+      await server.booted.db.prisma.user.update({
+        where: { id: adminUser.id },
+        data: { role: 'ADMIN' },
+      });
+      const admin = client();
+      await signIn(admin, { email: adminAccount.email, password: adminAccount.password });
+      const { account, user } = await signUp(client());
+      const disabled = await admin.request(DISABLE_USER, { input: { userId: user.id } });
+      expect(disabled.data?.disableUser.disabled).toBe(true);
+      return { account, user };
+    }
+
+    const sessionsOf = (userId: string) =>
+      server.booted.db.prisma.session.count({ where: { userId } });
+    const passwordHashOf = async (userId: string) =>
+      (await server.booted.db.prisma.user.findUniqueOrThrow({ where: { id: userId } }))
+        .passwordHash;
+
+    it('auth answers 401 SECOND_FACTOR_REQUIRED to the right password of a TOTP account: no session, no cookie', async () => {
+      const { account, user } = await withTotp();
+      const before = await sessionsOf(user.id);
+      const c = client();
+      const answer = await send(server, c, 'POST', '/v1/user/auth', {
+        body: { email: account.email, password: account.password },
+      });
+      expect(answer.status).toBe(401);
+      expect(answer.body).toMatchObject({
+        code: 'SECOND_FACTOR_REQUIRED',
+        challenge: expect.any(String),
+        methods: expect.arrayContaining(['TOTP', 'RECOVERY_CODE']),
+      });
+      expect(answer.headers.getSetCookie()).toEqual([]);
+      expect(c.sessionValue).toBeUndefined();
+      expect(await sessionsOf(user.id)).toBe(before);
+    });
+
+    it('reset-password answers 401 SECOND_FACTOR_REQUIRED for a TOTP account and changes nothing; the code stays usable in GraphQL', async () => {
+      const { account, user, secret } = await withTotp();
+      const hash = await passwordHashOf(user.id);
+      const sessions = await sessionsOf(user.id);
+      const { id, otp } = await resetRequest(client(), account.email);
+      const c = client();
+      const answer = await send(server, c, 'POST', '/v1/user/reset-password', {
+        body: { id, otp, newPassword: 'a brand new password' },
+      });
+      expect(answer.status).toBe(401);
+      expect(answer.body).toMatchObject({ code: 'SECOND_FACTOR_REQUIRED' });
+      expect(c.sessionValue).toBeUndefined();
+      expect(await passwordHashOf(user.id)).toBe(hash);
+      expect(await sessionsOf(user.id)).toBe(sessions);
+      // Finished in GraphQL with the same code and a factor.
+      const finished = await client().request(RESET_WITH_FACTOR, {
+        input: {
+          email: account.email,
+          otp,
+          newPassword: 'a brand new password',
+          totp: totpCode(secret, clock.now()),
+        },
+      });
+      expect(finished.errors).toBeUndefined();
+      expect(finished.data?.resetPassword.session.methods).toEqual(['EMAIL_CODE', 'TOTP']);
+    });
+
+    it('auth answers 403 ACCOUNT_DISABLED to the right password of a disabled account, 400 to a wrong one', async () => {
+      const { account, user } = await disabledAccount();
+      const right = await send(server, client(), 'POST', '/v1/user/auth', {
+        body: { email: account.email, password: account.password },
+      });
+      expect(right.status).toBe(403);
+      expect(right.body).toEqual(anError('ACCOUNT_DISABLED'));
+      const wrong = await send(server, client(), 'POST', '/v1/user/auth', {
+        body: { email: account.email, password: `${account.password}x` },
+      });
+      expect(wrong.status).toBe(400);
+      expect(wrong.body).toEqual(anError('INVALID_CREDENTIALS'));
+      expect(await sessionsOf(user.id)).toBe(0);
+    });
+
+    it('reset-password answers 403 ACCOUNT_DISABLED for a disabled account and changes nothing', async () => {
+      const { account, user } = await disabledAccount();
+      const hash = await passwordHashOf(user.id);
+      const { id, otp } = await resetRequest(client(), account.email);
+      const answer = await send(server, client(), 'POST', '/v1/user/reset-password', {
+        body: { id, otp, newPassword: 'a brand new password' },
+      });
+      expect(answer.status).toBe(403);
+      expect(answer.body).toEqual(anError('ACCOUNT_DISABLED'));
+      expect(await passwordHashOf(user.id)).toBe(hash);
+      expect(await sessionsOf(user.id)).toBe(0);
     });
   });
 

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../generated/index.js';
 import { TestClient } from '../support/client.js';
-import { TestClock } from '../support/clock.js';
+import { MINUTE, TestClock } from '../support/clock.js';
+import { REAUTHENTICATE, verifyAddress } from '../support/factors.js';
 import { signIn, signUp, UNLIMITED } from '../support/flows.js';
 import { CURRENT_SESSION, LOGOUT } from '../support/operations.js';
 import { startServer, type TestServer } from '../support/server.js';
@@ -18,6 +20,10 @@ interface Whoami {
 
 const whoami = (server: TestServer, headers: Record<string, string> = {}) =>
   server.fetch(`${server.origin}/whoami`, { headers });
+
+const DISABLE_USER = graphql(`
+  mutation WhoamiDisableUser($input: DisableUserInput!) { disableUser(input: $input) { id disabled } }
+`);
 
 const cookieOf = (client: TestClient) => ({ cookie: `sessionId=${client.sessionValue}` });
 
@@ -40,7 +46,7 @@ describe('GET /whoami', () => {
       session: {
         id: session.id,
         expiresAt: session.expiresAt,
-        // Until sessions record when a credential was last proven, that is when they started.
+        // Signing up proves the password: the session was authenticated when it started.
         authenticatedAt: session.createdAt,
       },
     });
@@ -158,5 +164,84 @@ describe('GET /whoami is activity, like any request', () => {
     expect(Date.parse(current.data?.session?.lastSeenAt ?? '')).toBeGreaterThan(
       Date.parse(session.createdAt),
     );
+  });
+});
+
+describe('GET /whoami follows the account: re-authentication, disabling, EMAIL_VERIFICATION=required', () => {
+  const clock = new TestClock();
+  let server: TestServer;
+  let required: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ now: clock.now, env: UNLIMITED });
+    required = await startServer({ env: { ...UNLIMITED, EMAIL_VERIFICATION: 'required' } });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await required?.close();
+  });
+
+  const authTime = async (client: TestClient) =>
+    (await whoami(server, cookieOf(client))).headers.get('x-user-auth-time');
+
+  it('moves X-User-Auth-Time and authenticatedAt to the moment of reauthenticate, and only then', async () => {
+    const client = new TestClient(server);
+    const { account, session } = await signUp(client);
+    const signedUpAt = String(Math.floor(Date.parse(session.createdAt) / 1000));
+    clock.advance(20 * MINUTE);
+    // Activity is no proof: a check long after sign-up still names the sign-up.
+    expect(await authTime(client)).toBe(signedUpAt);
+    const proven = await client.request(REAUTHENTICATE, { input: { password: account.password } });
+    expect(proven.errors).toBeUndefined();
+    const response = await whoami(server, cookieOf(client));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-user-auth-time')).toBe(
+      String(Math.floor(clock.now().getTime() / 1000)),
+    );
+    expect(((await response.json()) as Whoami).session.authenticatedAt).toBe(
+      clock.now().toISOString(),
+    );
+  });
+
+  it('answers 401 to a session whose user an admin disabled, at once', async () => {
+    const { account: adminAccount, user: adminUser } = await signUp(new TestClient(server));
+    await server.booted.db.prisma.user.update({
+      where: { id: adminUser.id },
+      data: { role: 'ADMIN' },
+    });
+    const admin = new TestClient(server);
+    await signIn(admin, { email: adminAccount.email, password: adminAccount.password });
+    const client = new TestClient(server);
+    const { user } = await signUp(client);
+    expect((await whoami(server, cookieOf(client))).status).toBe(200);
+    const disabled = await admin.request(DISABLE_USER, { input: { userId: user.id } });
+    expect(disabled.data?.disableUser.disabled).toBe(true);
+    const response = await whoami(server, cookieOf(client));
+    expect(response.status).toBe(401);
+    expect(response.headers.get('x-user-id')).toBeNull();
+  });
+
+  it('answers 403 EMAIL_NOT_VERIFIED without identity headers to an unverified user under EMAIL_VERIFICATION=required, 200 once verified', async () => {
+    const client = new TestClient(required);
+    const { user } = await signUp(client);
+    const held = await whoami(required, cookieOf(client));
+    expect(held.status).toBe(403);
+    expect(held.headers.get('cache-control')).toBe('no-store');
+    expect(held.headers.get('x-user-id')).toBeNull();
+    expect(held.headers.get('x-session-id')).toBeNull();
+    expect(await held.json()).toEqual({
+      errors: [{ message: expect.any(String), extensions: { code: 'EMAIL_NOT_VERIFIED' } }],
+    });
+    await verifyAddress(required, user.id);
+    const verified = await whoami(required, cookieOf(client));
+    expect(verified.status).toBe(200);
+    expect(verified.headers.get('x-user-id')).toBe(user.id);
+  });
+
+  it('answers an unverified user 200 under EMAIL_VERIFICATION=optional, the default', async () => {
+    const client = new TestClient(server);
+    const { user } = await signUp(client);
+    const response = await whoami(server, cookieOf(client));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-user-id')).toBe(user.id);
   });
 });

@@ -328,10 +328,13 @@ export async function openSession(
     client: SignInClient;
     /** Signing in while signed in replaces the old session rather than leaving it alive. */
     replacing?: Session | undefined;
+    /** Checked under the credential lock: whether the credential proven is still the user's. */
+    stillHolds?: (tx: Prisma.TransactionClient) => Promise<boolean>;
   },
 ): Promise<SignedIn> {
   const { user, client } = args;
   await lockCredential(tx, user, now);
+  if (args.stillHolds && !(await args.stillHolds(tx))) throw new AppError('INVALID_CREDENTIALS');
   if (args.replacing) await deps.sessions.end(args.replacing.id, tx);
   await deps.notices.signedIn(tx, user, client);
   const issued = await deps.sessions.start(user.id, args.keepSignedIn, client, args.methods, tx);

@@ -153,10 +153,17 @@ export class Recovery {
     const passwordHash = await hasher.hash(newPassword, client.ip);
     const signedIn = await prisma.$transaction(async (tx) => {
       // A reset signs in: an account an admin disabled gets no session this way either (the code stays).
-      const [state] = await tx.$queryRaw<{ disabledAt: Date | null; disabledUntil: Date | null }[]>`
-        SELECT disabled_at AS "disabledAt", disabled_until AS "disabledUntil"
+      const [state] = await tx.$queryRaw<
+        { disabledAt: Date | null; disabledUntil: Date | null; credentialVersion: number }[]
+      >`
+        SELECT disabled_at AS "disabledAt", disabled_until AS "disabledUntil",
+               credential_version AS "credentialVersion"
           FROM users WHERE id = ${user.id}::uuid FOR UPDATE`;
       if (state) assertEnabled(state, this.now());
+      // A second factor proven against the row as read: a factor change that committed since (the
+      // factor turned off or removed) wins, and this reset fails with the code still usable.
+      if (state && methods.length > 1 && state.credentialVersion !== user.credentialVersion)
+        throw new AppError('INVALID_CREDENTIALS');
       // Conditional on the hash we checked: of parallel resets with one code or link exactly one deletes
       // the row (spending both), and a code replaced or expired meanwhile fails here.
       const { count } = await tx.passwordResetCode.deleteMany({

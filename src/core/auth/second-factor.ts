@@ -278,6 +278,10 @@ export class SecondFactors implements SecondFactorGate {
         user,
         keepSignedIn: input.keepSignedIn,
         methods: ['PASSKEY'],
+        // The user row was read after the assertion was checked: a removal that committed in between
+        // left the version as read, so only the passkey's own row tells that it is gone.
+        stillHolds: async (locked) =>
+          (await locked.passkey.count({ where: { id: passkey.id, userId: user.id } })) > 0,
         client,
         replacing,
       }),

@@ -7,7 +7,7 @@ import { answerForError, errorAnswer } from './answers.js';
 const silent = pino({ level: 'silent' });
 
 describe('the REST status table', () => {
-  it("answers part two's codes as API.md says, before the core throws them", () => {
+  it("answers part two's codes as API.md says", () => {
     expect(errorAnswer('SECOND_FACTOR_REQUIRED', 'A second factor is required.')).toEqual({
       status: 401,
       body: { code: 'SECOND_FACTOR_REQUIRED', message: 'A second factor is required.' },

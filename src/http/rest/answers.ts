@@ -14,21 +14,13 @@ export interface RestAnswer {
   headers?: Record<string, string>;
 }
 
-/** Codes part two's core will throw, mapped here already so the REST routes answer them the day it does. */
-type PendingCode =
-  | 'SECOND_FACTOR_REQUIRED'
-  | 'ACCOUNT_DISABLED'
-  | 'REAUTHENTICATION_REQUIRED'
-  | 'EMAIL_NOT_VERIFIED';
-
-/** The one table from the core's error codes to HTTP statuses; a new code fails type-checking until it is here. */
-export const REST_STATUS: Record<ErrorCode | PendingCode, number> = {
+export const REST_STATUS: Record<ErrorCode, number> = {
   BAD_USER_INPUT: 400,
   // The seed answers 400 to wrong credentials and to a wrong or expired code.
   INVALID_CREDENTIALS: 400,
   INVALID_OTP: 400,
   UNAUTHENTICATED: 401,
-  // No session was started: the client finishes the sign-in in GraphQL (verifySecondFactor).
+  // No session was started: the client finishes in GraphQL (verifySecondFactor, or resetPassword with a factor).
   SECOND_FACTOR_REQUIRED: 401,
   REAUTHENTICATION_REQUIRED: 401,
   FORBIDDEN: 403,

@@ -38,7 +38,8 @@ export const resetPassword: RestRoute = {
       context,
       await context.services.recovery.resetPassword(
         { email, otp, newPassword, keepSignedIn },
-        context.client,
+        // As GraphQL's resetPassword: the browser's device cookie goes with the client.
+        { ...context.client, device: context.cookie.presentedDevice() },
         context.viewer?.session,
       ),
     );
