@@ -42,6 +42,12 @@ export function useStreamLifetime(streams: OpenStreams): Plugin<Context> {
               http: { status: 405, headers: { Allow: 'POST' } },
             },
           });
+        // Served as Server-Sent Events only: under `*/*` or JSON there is no framing to stream in, and
+        // Yoga would hold the request open with nothing sent.
+        if (!request.headers.get('accept')?.toLowerCase().includes('text/event-stream'))
+          throw createGraphQLError('Subscriptions need Accept: text/event-stream.', {
+            extensions: { code: 'BAD_REQUEST', http: { status: 406 } },
+          });
         streamRequests.add(request);
       };
     },

@@ -25,6 +25,9 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
   scopeAuth: {
+    // A subscription is authorised when it opens, not per event: a signed-out caller gets
+    // UNAUTHENTICATED instead of a stream whose subscribe function has no viewer to read.
+    authorizeOnSubscribe: true,
     authScopes: (context) => ({
       signedIn: context.viewer !== null,
       admin: context.viewer?.user.role === 'ADMIN',

@@ -141,6 +141,29 @@ describe('sign-in failures per account (default 10 per 15 minutes)', () => {
       expect(errorCode(await change('wrong-current-password'))).toBe('INVALID_CREDENTIALS');
     expect(errorCode(await change(account.password))).toBe('RATE_LIMITED');
   });
+
+  it('counts wrong passwords at reauthenticate against the same budget as signing in by name', async () => {
+    const client = new TestClient(server);
+    const { account } = await signUp(client);
+    const ip = { 'x-forwarded-for': freshIp() };
+    for (let i = 0; i < 10; i++)
+      expect(
+        errorCode(
+          await client.request(
+            `mutation ($input: ReauthenticateInput!) { reauthenticate(input: $input) { id } }`,
+            { input: { password: 'wrong-current-password' } },
+            { headers: ip },
+          ),
+        ),
+      ).toBe('INVALID_CREDENTIALS');
+    // Another browser and address, the right password: the account's budget is spent all the same.
+    const elsewhere = await signInFrom(
+      server,
+      { name: account.name, password: account.password },
+      { 'x-forwarded-for': freshIp() },
+    );
+    expect(codes([elsewhere])).toEqual(['RATE_LIMITED']);
+  });
 });
 
 describe('sign-in failures per client IP (default 50 per 15 minutes)', () => {

@@ -32,6 +32,8 @@ interface Stream {
   /** performance.now() when the server completed the stream. */
   completed: Promise<number>;
   error: Promise<unknown>;
+  /** `extensions.code` of each GraphQL error the stream carried. */
+  errorCodes: unknown[];
   close(): void;
 }
 
@@ -51,6 +53,7 @@ function openStream(server: TestServer, client: TestClient, headers: Record<stri
     }),
   });
   const events: SecurityEventSeen[] = [];
+  const errorCodes: unknown[] = [];
   let endReason: string | undefined;
   let complete: (at: number) => void = () => {};
   let fail: (error: unknown) => void = () => {};
@@ -65,6 +68,7 @@ function openStream(server: TestServer, client: TestClient, headers: Record<stri
     {
       next: (result) => {
         if (result.data?.sessionEvents) events.push(result.data.sessionEvents);
+        for (const e of result.errors ?? []) errorCodes.push(e.extensions?.code);
         if (result.extensions?.streamEnd) endReason = result.extensions.streamEnd;
       },
       complete: () => complete(performance.now()),
@@ -76,6 +80,7 @@ function openStream(server: TestServer, client: TestClient, headers: Record<stri
     endReason: () => endReason,
     completed,
     error,
+    errorCodes,
     close: () => {
       dispose();
       sse.dispose();
@@ -142,7 +147,9 @@ describe('sessionEvents on one instance', () => {
 
   it('a signed-out request gets UNAUTHENTICATED and no stream', async () => {
     const stream = openStream(server, new TestClient(server));
-    expect(await stream.error).toBeDefined();
+    await stream.completed;
+    expect(stream.errorCodes).toEqual(['UNAUTHENTICATED']);
+    expect(stream.events).toEqual([]);
     expect(openStreams(server)).toBe(0);
   });
 
@@ -182,6 +189,27 @@ describe('sessionEvents on one instance', () => {
     await response.body?.cancel();
     expect(openStreams(server)).toBe(0);
   });
+
+  it.each([['*/*'], ['application/json'], ['application/graphql-response+json, application/json']])(
+    'a subscription asked for as %s answers 406 at once and opens nothing',
+    async (accept) => {
+      const ada = new TestClient(server);
+      await signUp(ada);
+      const response = await fetch(server.graphqlUrl, {
+        method: 'POST',
+        headers: {
+          accept,
+          'content-type': 'application/json',
+          cookie: `sessionId=${ada.sessionValue}`,
+        },
+        body: JSON.stringify({ query: SESSION_EVENTS }),
+        signal: AbortSignal.timeout(5_000),
+      });
+      expect(response.status).toBe(406);
+      await response.body?.cancel();
+      expect(openStreams(server)).toBe(0);
+    },
+  );
 
   it('a subscription from a foreign Origin is refused with 403', async () => {
     const ada = new TestClient(server);

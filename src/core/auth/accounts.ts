@@ -229,7 +229,7 @@ export class Accounts {
     const { prisma, hasher, sessions } = this.deps;
     hasher.admit(client.ip);
     // A stolen cookie must not turn into unlimited guesses at the password: same counters as sign-in.
-    const attempt = await this.deps.limits.signIn(viewer.user.id, client.ip);
+    const attempt = await this.deps.limits.signIn(signInKey(viewer.user), client.ip);
     if (!(await this.checkPassword(attempt, viewer.user, currentPassword, client.ip)))
       throw new AppError('INVALID_CREDENTIALS');
     await attempt.succeeded();
@@ -294,7 +294,7 @@ export class Accounts {
         throw badInput('totp', 'Give one of an authenticator code or a recovery code.');
       hasher.admit(client.ip);
       // Failed attempts count against the sign-in limits, like any password guess.
-      const attempt = await this.deps.limits.signIn(viewer.user.id, client.ip);
+      const attempt = await this.deps.limits.signIn(signInKey(viewer.user), client.ip);
       if (!(await this.checkPassword(attempt, viewer.user, input.password, client.ip)))
         throw new AppError('INVALID_CREDENTIALS');
       await attempt.succeeded();
@@ -369,6 +369,12 @@ export async function lockCredential(
   assertEnabled({ disabledAt: row.disabled_at, disabledUntil: row.disabled_until }, now);
   if (row.credential_version !== user.credentialVersion) throw new AppError('INVALID_CREDENTIALS');
 }
+
+/**
+ * The account's sign-in counter as signing in by name keys it: a password guessed through a session
+ * (changePassword, reauthenticate) spends the same budget as one guessed at sign-in, not one of its own.
+ */
+const signInKey = (user: Pick<User, 'nameKey'>) => JSON.stringify({ nameKey: user.nameKey });
 
 function conflict(field: 'name' | 'email') {
   return new AppError(
