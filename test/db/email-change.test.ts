@@ -284,6 +284,45 @@ describe('revertEmailChange', () => {
     expect(await prisma().user.count({ where: { emailKey: changed.newEmail } })).toBe(0);
   });
 
+  it("a hijacker's second change and its own undo link cannot void the owner's link", async () => {
+    const c = client();
+    const first = await confirmedChange(c);
+    // The hijacker moves the account on once more; the undo link of that change reaches their inbox.
+    clock.advance(MINUTE);
+    const third = freshEmail();
+    const after = smtp.mark();
+    expect((await requestChange(c, third)).data?.requestEmailChange).toBe(true);
+    const code = emailCodeIn(await mailTo(smtp, third, CHANGE_CODE_SUBJECT, after));
+    expect((await confirmChange(c, code)).errors).toBeUndefined();
+    const theirs = await mailTo(smtp, first.newEmail, CHANGED_SUBJECT, after);
+    const theirToken = fragmentParams(linkIn(theirs, 'revert-email')).get('token') ?? '';
+    expect((await revert(client(), theirToken)).data?.revertEmailChange).toBe(true);
+    // The owner's link, from before, still restores the owner's address.
+    expect((await revert(client(), first.token)).data?.revertEmailChange).toBe(true);
+    const user = await prisma().user.findUniqueOrThrow({ where: { id: first.user.id } });
+    expect(user.email).toBe(first.account.email);
+  });
+
+  it('the old address stays held while its undo link lives: sign-up and other changes cannot take it', async () => {
+    const c = client();
+    const changed = await confirmedChange(c);
+    const taker = client();
+    const signUpTaken = await taker.request(
+      `mutation ($input: SignUpInput!) { signUp(input: $input) { user { id } } }`,
+      { input: { ...newAccount(), email: changed.account.email } },
+    );
+    expect(signUpTaken.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'email' });
+    // Another account asking for it is told, like for any taken address, and gets no code.
+    const other = client();
+    await signUpVerified(other, smtp);
+    const after = smtp.mark();
+    expect((await requestChange(other, changed.account.email)).data?.requestEmailChange).toBe(true);
+    await mailTo(smtp, changed.account.email, TAKEN_SUBJECT, after);
+    expect((await revert(client(), changed.token)).data?.revertEmailChange).toBe(true);
+    const user = await prisma().user.findUniqueOrThrow({ where: { id: changed.user.id } });
+    expect(user.email).toBe(changed.account.email);
+  });
+
   it('a revert from the browser signed in to the account clears its cookie', async () => {
     const c = client();
     const changed = await confirmedChange(c);

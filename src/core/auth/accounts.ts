@@ -6,6 +6,7 @@ import type { Attempt, Limits } from '../limits/limits.js';
 import type { ClientInfo, IssuedSession, SessionStore } from '../sessions/store.js';
 import { assertEnabled } from './account-state.js';
 import type { DeviceCookie } from './device-cookies.js';
+import { heldForRevert } from './email-change.js';
 import type { EmailVerification } from './email-verification.js';
 import type { SecurityNotices } from './notices.js';
 import type { AssertionInput } from './passkeys.js';
@@ -116,6 +117,7 @@ export class Accounts {
       throw conflict(
         taken.nameKey === nameKey || taken.nameSkeleton === nameSkeleton ? 'name' : 'email',
       );
+    if (await heldForRevert(prisma, emailKey, null, this.now())) throw conflict('email');
 
     const passwordHash = await hasher.hash(password, client.ip);
     try {

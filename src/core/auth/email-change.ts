@@ -1,5 +1,5 @@
 import { uniqueViolation } from '../../db/errors.js';
-import { AppError, badInput, rateLimited } from '../../errors.js';
+import { AppError, badInput, ERROR_MESSAGES, rateLimited } from '../../errors.js';
 import type { Prisma, PrismaClient, Session, User } from '../../generated/prisma/client.js';
 import type { Limits } from '../limits/limits.js';
 import type { MailOutbox } from '../mail/outbox.js';
@@ -68,7 +68,9 @@ export class EmailChange {
       throw badInput('newEmail', 'That is already the address of your account.');
     const { prisma, outbox, limits, codes, publicUrl } = this.deps;
     await limits.emailMailFromIp(client.ip);
-    const taken = await prisma.user.findUnique({ where: { emailKey }, select: { id: true } });
+    const taken =
+      (await prisma.user.findUnique({ where: { emailKey }, select: { id: true } })) ??
+      (await heldForRevert(prisma, emailKey, viewer.user.id, this.deps.now()));
     await prisma.$transaction(async (tx) => {
       // The current address, held until commit: the code is bound to it, and a change committing
       // meanwhile waits for this transaction and then voids this code.
@@ -117,6 +119,9 @@ export class EmailChange {
         if (!old || old.emailKey !== viewer.user.emailKey) throw new AppError('INVALID_OTP');
         await codes.consume(tx, row);
         const at = now();
+        // Another account's undo link may still restore this address: it stays theirs until it expires.
+        if (await heldForRevert(tx, row.emailKey, old.id, at))
+          throw new AppError('CONFLICT', ERROR_MESSAGES.CONFLICT, { field: 'email' });
         // A new credential version: a sign-in that checked the password before this commits fails, so
         // no session started under the old address outlives "every other session ends".
         const user = await tx.user.update({
@@ -202,7 +207,12 @@ export class EmailChange {
             credentialVersion: { increment: 1 },
           },
         });
-        await tx.emailChangeRevert.deleteMany({ where: { userId: user.id } });
+        // Only the links of this change and later ones die: an older link restores an address the
+        // account had before, and a hijacker who changed twice must not void the owner's by reverting
+        // their own intermediate change.
+        await tx.emailChangeRevert.deleteMany({
+          where: { userId: user.id, createdAt: { gt: found.createdAt } },
+        });
         await codes.voidAll(tx, user.id);
         await tx.passwordResetCode.deleteMany({ where: { userId: user.id } });
         await secondFactors.removeEnrolledSince(tx, user.id, found.createdAt);
@@ -225,4 +235,24 @@ export class EmailChange {
   private event(client: ClientInfo) {
     return { at: this.deps.now(), userAgent: client.userAgent, ip: client.ip };
   }
+}
+
+/**
+ * An address an account changed away from stays that account's while its undo link lives: were it
+ * free, anyone (the hijacker too) could take it and so disable the owner's link.
+ */
+export async function heldForRevert(
+  db: Pick<PrismaClient, 'emailChangeRevert'>,
+  emailKey: string,
+  exceptUserId: string | null,
+  now: Date,
+): Promise<{ id: string } | null> {
+  return db.emailChangeRevert.findFirst({
+    where: {
+      emailKey,
+      expiresAt: { gt: now },
+      ...(exceptUserId ? { userId: { not: exceptUserId } } : {}),
+    },
+    select: { id: true },
+  });
 }
