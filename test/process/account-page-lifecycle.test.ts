@@ -157,7 +157,10 @@ describe.runIf(hasChromium)('the account page on part two', () => {
     await form.getByRole('button', { name: 'Sign in' }).click();
     await eventually(() => heading(page).textContent()).toBe('Your account');
     clock.advance(SECOND);
-    await signIn(new TestClient(`${origin}/graphql`), { name: account.name, password: 'not-the-password' });
+    await signIn(new TestClient(`${origin}/graphql`), {
+      name: account.name,
+      password: 'not-the-password',
+    });
 
     const activity = page.getByRole('list', { name: 'Security activity' }).getByRole('listitem');
     await eventually(async () => {

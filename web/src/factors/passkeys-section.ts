@@ -160,25 +160,26 @@ export async function passkeysSection(context: AccountContext): Promise<HTMLElem
     async onSubmit(data, handle) {
       if (!passkeysSupported())
         throw new ApiError('This browser cannot create passkeys.', 'PASSKEY_UNSUPPORTED');
-      // The first factor of any kind also makes recovery codes nobody has seen: they are shown below.
       const before = await loadFactorState();
       const created = await withReauth(createPasskey);
       const name = text(data, 'name');
       // Unnamed, the server names it after this browser ("Chrome 131 on macOS").
       const passkey = await finishPasskeyRegistration({ ...created, ...(name ? { name } : {}) });
       handle.element.reset();
+      // The first factor of any kind also made recovery codes nobody has seen: new ones, shown once.
+      const codes = before.twoFactorEnabled ? null : await withReauth(regenerateRecoveryCodes);
       await reload();
       changed();
-      if (before.twoFactorEnabled) {
+      const added = `${passkey.name} was added. Every other device was signed out.`;
+      if (!codes) {
         focusHeading();
-        say(`${passkey.name} was added. Every other device was signed out.`);
+        say(added);
         return;
       }
-      const codes = await withReauth(regenerateRecoveryCodes);
       showRecoveryCodes(body, codes, () => {
         body.replaceChildren(...resting);
         focusHeading();
-        say(`${passkey.name} was added. Every other device was signed out.`);
+        say(added);
       });
     },
   });

@@ -57,9 +57,11 @@ export async function recoverySection(context: AccountContext): Promise<HTMLElem
   render();
   section.hidden = !state.twoFactorEnabled;
   context.events.addEventListener('factors', () => {
-    void loadFactorState().then((next) => {
-      section.hidden = !next.twoFactorEnabled;
-    });
+    void loadFactorState()
+      .then((next) => {
+        section.hidden = !next.twoFactorEnabled;
+      })
+      .catch(() => {});
   });
   return section;
 }

@@ -185,10 +185,14 @@ export async function totpSection(context: AccountContext): Promise<HTMLElement 
   context.events.addEventListener('factors', () => {
     // Only a card at rest follows changes made elsewhere: an enrolment in progress stays.
     if (ownChange || body.querySelector('.enrol, .codes-step')) return;
-    void loadFactorState().then((next) => {
-      state = next;
-      render();
-    });
+    void loadFactorState()
+      .then((next) => {
+        // Unchanged (this card's own change, echoed by the live stream): its message stays.
+        if (next.totp === state.totp && next.twoFactorEnabled === state.twoFactorEnabled) return;
+        state = next;
+        render();
+      })
+      .catch(() => {});
   });
   return panel(
     'totp',
