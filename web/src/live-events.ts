@@ -102,20 +102,24 @@ export function subscribeToLiveEvents(options: LiveEventsOptions): LiveEvents {
     if (stopped) return;
     let endReason: string | undefined;
     let opened = false;
+    // Open as soon as the server answers, not at the first event: what was missed during a gap is
+    // fetched again at once, however quiet the account is afterwards.
+    const markOpen = () => {
+      if (opened) return;
+      opened = true;
+      delay = FIRST_DELAY_MS;
+      if (missedEvents) {
+        missedEvents = false;
+        options.onResync?.();
+      }
+    };
     dispose = client.subscribe<{ sessionEvents: LiveSecurityEvent }, { streamEnd?: string }>(
       { query: SESSION_EVENTS },
       {
         next(
           result: ExecutionResult<{ sessionEvents: LiveSecurityEvent }, { streamEnd?: string }>,
         ) {
-          if (!opened) {
-            opened = true;
-            delay = FIRST_DELAY_MS;
-            if (missedEvents) {
-              missedEvents = false;
-              options.onResync?.();
-            }
-          }
+          markOpen();
           if (result.data?.sessionEvents) options.onEvent(result.data.sessionEvents);
           if (result.extensions?.streamEnd) endReason = result.extensions.streamEnd;
           if (result.errors?.some((error) => error.extensions?.code === 'UNAUTHENTICATED'))
@@ -136,6 +140,7 @@ export function subscribeToLiveEvents(options: LiveEventsOptions): LiveEvents {
           void settle(endReason === 'SESSION_ENDED' ? 'signed-out' : 'dropped');
         },
       },
+      { connected: markOpen },
     );
   }
 
