@@ -10,7 +10,7 @@ import {
 } from '../support/browser.js';
 import { TestClient } from '../support/client.js';
 import { MINUTE, TestClock } from '../support/clock.js';
-import { FACTOR_STATE, TOTP_STEP_MS, totpCode, verifyAddress } from '../support/factors.js';
+import { TOTP_STEP_MS, totpCode, verifyAddress } from '../support/factors.js';
 import { newAccount, signUp, UNLIMITED } from '../support/flows.js';
 import { freePort } from '../support/ports.js';
 import { mailEnv } from '../support/recovery.js';

@@ -44,7 +44,7 @@ export async function passkeysSection(context: AccountContext): Promise<HTMLElem
       },
       error,
     );
-  const body = h('div', {});
+  const body = h('div', { class: 'stack' });
   const focusHeading = () => document.getElementById('passkeys-title')?.focus();
   const changed = () => {
     context.events.dispatchEvent(new Event('factors'));

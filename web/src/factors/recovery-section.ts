@@ -14,7 +14,7 @@ export async function recoverySection(context: AccountContext): Promise<HTMLElem
   if (context.emailVerified === undefined) return null;
   const state = await optional(loadFactorState());
   if (!state) return null;
-  const body = h('div', {});
+  const body = h('div', { class: 'stack' });
   const section = panel(
     'recovery',
     'Recovery codes',

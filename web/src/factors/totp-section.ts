@@ -23,7 +23,7 @@ export async function totpSection(context: AccountContext): Promise<HTMLElement 
   const initial = await optional(loadFactorState());
   if (!initial) return null;
   let state: FactorState = initial;
-  const body = h('div', {});
+  const body = h('div', { class: 'stack' });
   const focusHeading = () => document.getElementById('totp-title')?.focus();
   let ownChange = false;
   const changed = () => {
@@ -87,7 +87,7 @@ export async function totpSection(context: AccountContext): Promise<HTMLElement 
     });
     return h(
       'div',
-      {},
+      { class: 'stack' },
       h(
         'p',
         { class: 'factor-state' },
