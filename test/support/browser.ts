@@ -139,3 +139,28 @@ export async function inspectView(page: Page, name: string): Promise<void> {
   await expectNoSidewaysScroll(page, name);
   await screenshots(page, name);
 }
+
+/**
+ * A passkey authenticator in the page's browser context (Chromium's CDP virtual authenticator: resident
+ * keys, user verification that passes, presence simulated). The page must be at PUBLIC_URL's origin,
+ * a localhost name, for WebAuthn to speak for it.
+ */
+export async function addVirtualAuthenticator(page: Page): Promise<{ remove(): Promise<void> }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return {
+    async remove() {
+      await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
+    },
+  };
+}

@@ -1,4 +1,5 @@
 import { createClient, type ExecutionResult } from 'graphql-sse';
+import { runShared } from './api/client.js';
 
 /**
  * The account page's live feed: `subscription { sessionEvents }` over Server-Sent Events (POST,
@@ -47,7 +48,14 @@ type Outcome = 'signed-out' | 'resync' | 'displaced' | 'dropped';
 export function subscribeToLiveEvents(options: LiveEventsOptions): LiveEvents {
   const url = options.url ?? '/graphql';
   // Retries are ours (below): graphql-sse's own would not tell a revoked session from a dropped line.
-  const client = createClient({ url, credentials: 'same-origin', retryAttempts: 0 });
+  const client = createClient({
+    url,
+    credentials: 'same-origin',
+    retryAttempts: 0,
+    // Opened only while no mutation of this page is on its way (see runShared); once its headers have
+    // arrived the stream runs on its own.
+    fetchFn: (input: RequestInfo | URL, init?: RequestInit) => runShared(() => fetch(input, init)),
+  });
   let stopped = false;
   let dispose: (() => void) | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -94,20 +102,24 @@ export function subscribeToLiveEvents(options: LiveEventsOptions): LiveEvents {
     if (stopped) return;
     let endReason: string | undefined;
     let opened = false;
+    // Open as soon as the server answers, not at the first event: what was missed during a gap is
+    // fetched again at once, however quiet the account is afterwards.
+    const markOpen = () => {
+      if (opened) return;
+      opened = true;
+      delay = FIRST_DELAY_MS;
+      if (missedEvents) {
+        missedEvents = false;
+        options.onResync?.();
+      }
+    };
     dispose = client.subscribe<{ sessionEvents: LiveSecurityEvent }, { streamEnd?: string }>(
       { query: SESSION_EVENTS },
       {
         next(
           result: ExecutionResult<{ sessionEvents: LiveSecurityEvent }, { streamEnd?: string }>,
         ) {
-          if (!opened) {
-            opened = true;
-            delay = FIRST_DELAY_MS;
-            if (missedEvents) {
-              missedEvents = false;
-              options.onResync?.();
-            }
-          }
+          markOpen();
           if (result.data?.sessionEvents) options.onEvent(result.data.sessionEvents);
           if (result.extensions?.streamEnd) endReason = result.extensions.streamEnd;
           if (result.errors?.some((error) => error.extensions?.code === 'UNAUTHENTICATED'))
@@ -128,6 +140,7 @@ export function subscribeToLiveEvents(options: LiveEventsOptions): LiveEvents {
           void settle(endReason === 'SESSION_ENDED' ? 'signed-out' : 'dropped');
         },
       },
+      { connected: markOpen },
     );
   }
 
@@ -147,15 +160,18 @@ export function subscribeToLiveEvents(options: LiveEventsOptions): LiveEvents {
 /** true / false when the server answered; undefined when it could not be asked (offline, restarting). */
 async function stillSignedIn(url: string): Promise<boolean | undefined> {
   try {
-    const response = await fetch(url, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/graphql-response+json, application/json',
-      },
-      body: JSON.stringify({ query: '{ session { id } }' }),
-    });
+    // Never beside a mutation of this page: an answer to an old token would clear a new one.
+    const response = await runShared(() =>
+      fetch(url, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json',
+        },
+        body: JSON.stringify({ query: '{ session { id } }' }),
+      }),
+    );
     if (!response.ok) return undefined;
     const body = (await response.json()) as { data?: { session: { id: string } | null } };
     return body.data ? body.data.session !== null : undefined;

@@ -1,9 +1,13 @@
 import { loadMe, type Me } from './api/account.js';
 import { ApiError, onSessionEnded } from './api/client.js';
 import { extensions } from './extensions.js';
+import { passkeySignInOption } from './factors/passkey-sign-in.js';
+import { secondFactorView, startSecondFactor } from './factors/second-factor.js';
+import { liveSessionEvents } from './lifecycle/live.js';
 import { h } from './ui/dom.js';
 import { authCard } from './ui/layout.js';
 import { accountView } from './views/account.js';
+import { confirmEmailView } from './views/confirm-email.js';
 import { forgotView } from './views/forgot.js';
 import { resetView } from './views/reset.js';
 import { revertEmailView } from './views/revert-email.js';
@@ -24,8 +28,13 @@ const VIEWS: Record<RouteName, View> = {
   reset: resetView,
   verify: verifyView,
   'revert-email': revertEmailView,
+  'confirm-email': confirmEmailView,
+  'second-factor': secondFactorView,
   account: accountView,
 };
+extensions.signInOptions.push(passkeySignInOption);
+extensions.secondFactor = startSecondFactor;
+extensions.whileSignedIn.push(liveSessionEvents);
 // Codes and tokens from mailed links are credentials until spent: out of the address bar and history.
 const SECRET_PARAMS = ['token', 'code'];
 // Remembers only that this browser was signed in (never who, never a token), so that a visit after
@@ -33,7 +42,7 @@ const SECRET_PARAMS = ['token', 'code'];
 const WAS_SIGNED_IN = 'sessiongraph.signed-in';
 const SIGNED_OUT_ELSEWHERE: Notice = {
   tone: 'warning',
-  text: 'You were signed out. Your session on this device was ended, perhaps from another device. Sign in again to continue.',
+  text: 'You were signed out on another device: your session here has ended. Sign in again to continue.',
 };
 
 const root = document.getElementById('app') as HTMLElement;

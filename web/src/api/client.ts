@@ -49,10 +49,58 @@ export interface RequestOptions {
   probe?: boolean;
 }
 
+/*
+ * Mutations go one at a time and never beside another request; queries go together. A mutation may
+ * give the session a new token (a factor change, re-authentication, a password change), and the answer
+ * to a request that left with the old token clears the cookie, new token and all: no request of this
+ * page may be on its way while a token changes.
+ */
+let shared = 0;
+let sharedDone: Promise<void> = Promise.resolve();
+let releaseShared: () => void = () => {};
+let exclusive: Promise<void> = Promise.resolve();
+
+/** Runs a request that cannot change the token (a query), beside other such requests. */
+export async function runShared<T>(run: () => Promise<T>): Promise<T> {
+  let current: Promise<void>;
+  do {
+    current = exclusive;
+    await current;
+  } while (current !== exclusive);
+  if (shared++ === 0) sharedDone = new Promise((resolve) => (releaseShared = resolve));
+  try {
+    return await run();
+  } finally {
+    if (--shared === 0) releaseShared();
+  }
+}
+
+async function runExclusive<T>(run: () => Promise<T>): Promise<T> {
+  const previous = exclusive;
+  let release: () => void = () => {};
+  exclusive = new Promise((resolve) => (release = resolve));
+  await previous;
+  while (shared > 0) await sharedDone;
+  try {
+    return await run();
+  } finally {
+    release();
+  }
+}
+
 export async function gql<T>(
   query: string,
   variables: Record<string, unknown> = {},
   options: RequestOptions = {},
+): Promise<T> {
+  const run = () => send<T>(query, variables, options);
+  return /^\s*mutation\b/.test(query) ? runExclusive(run) : runShared(run);
+}
+
+async function send<T>(
+  query: string,
+  variables: Record<string, unknown>,
+  options: RequestOptions,
 ): Promise<T> {
   let response: Response;
   try {

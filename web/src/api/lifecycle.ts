@@ -70,6 +70,7 @@ export interface ReauthenticateInput {
   password?: string;
   totp?: string;
   recoveryCode?: string;
+  passkey?: { challengeId: string; response: unknown };
 }
 
 export const reauthenticate = (input: ReauthenticateInput) =>

@@ -1,13 +1,15 @@
 import { ApiError } from '../api/client.js';
 import { reauthenticate } from '../api/lifecycle.js';
+import { assertPasskey, passkeysSupported } from '../factors/webauthn.js';
 import { openModal } from '../ui/dialog.js';
 import { h } from '../ui/dom.js';
-import { field, form, secret, text } from '../ui/forms.js';
+import { field, form, secret, showError, text } from '../ui/forms.js';
 
 /**
  * Runs a sensitive mutation; when the server answers REAUTHENTICATION_REQUIRED (the last credential
- * is older than its window), asks for the password in a dialog, calls `reauthenticate`, and runs the
- * mutation once more. Closing the dialog rejects with CANCELLED, which forms show as nothing.
+ * is older than its window), asks in a dialog for what `extensions.methods` lists (the password, with
+ * an authenticator or recovery code when the account has one, or a passkey), calls `reauthenticate`,
+ * and runs the mutation once more. Closing the dialog rejects with CANCELLED, which forms show as nothing.
  */
 export async function withReauth<T>(run: () => Promise<T>): Promise<T> {
   try {
@@ -21,7 +23,8 @@ export async function withReauth<T>(run: () => Promise<T>): Promise<T> {
 }
 
 function askToReauthenticate(methods: string[]): Promise<boolean> {
-  // An account with a second factor proves both: the password and a code (passkeys: issue 15's module).
+  // An account with a second factor proves a passkey alone, or the password and a code.
+  const offersPasskey = methods.includes('PASSKEY') && passkeysSupported();
   const wantsCode = methods.includes('TOTP') || methods.includes('RECOVERY_CODE');
   return new Promise((resolve) => {
     let done = false;
@@ -40,7 +43,9 @@ function askToReauthenticate(methods: string[]): Promise<boolean> {
             wantsCode
               ? field({
                   name: 'code',
-                  label: 'Authenticator or recovery code',
+                  label: methods.includes('TOTP')
+                    ? 'Authenticator or recovery code'
+                    : 'Recovery code',
                   autocomplete: 'one-time-code',
                   spellcheck: false,
                 })
@@ -76,8 +81,40 @@ function askToReauthenticate(methods: string[]): Promise<boolean> {
             modal.close();
           },
         });
+        const passkeyAlert = h('div', { class: 'message error', role: 'alert' });
+        const passkeyButton = h(
+          'button',
+          { type: 'button', class: 'button primary wide' },
+          'Use a passkey',
+        );
+        passkeyButton.addEventListener('click', async () => {
+          passkeyAlert.textContent = '';
+          try {
+            await reauthenticate({ passkey: await assertPasskey('REAUTHENTICATE') });
+          } catch (error) {
+            showError({ error: (message) => (passkeyAlert.textContent = message) }, error);
+            return;
+          }
+          done = true;
+          modal.close();
+        });
         return [
-          h('p', {}, 'For your security, enter your password again before this change.'),
+          h(
+            'p',
+            {},
+            offersPasskey
+              ? 'For your security, confirm it’s you with a passkey, or with your password, before this change.'
+              : 'For your security, enter your password again before this change.',
+          ),
+          offersPasskey
+            ? h(
+                'div',
+                { class: 'passkey-option' },
+                passkeyButton,
+                h('div', { class: 'messages' }, passkeyAlert),
+                h('p', { class: 'divider' }, h('span', {}, 'or')),
+              )
+            : null,
           confirmForm.element,
         ];
       },

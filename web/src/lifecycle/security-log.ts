@@ -48,7 +48,7 @@ function eventItem(event: SecurityEvent): HTMLLIElement {
   );
 }
 
-export async function securityLogSection(_context: AccountContext): Promise<HTMLElement | null> {
+export async function securityLogSection(context: AccountContext): Promise<HTMLElement | null> {
   const first = await optional(loadSecurityEvents(null));
   if (!first) return null;
   const list = h('ol', { class: 'events', 'aria-labelledby': 'activity-title' });
@@ -70,11 +70,29 @@ export async function securityLogSection(_context: AccountContext): Promise<HTML
     }
   });
   add(first.events);
+  const empty = h('p', { class: 'muted' }, 'Nothing yet.');
+  empty.hidden = first.events.length > 0;
+  list.hidden = first.events.length === 0;
+  // A live event or a resync: the newest page again (older pages load on demand as before).
+  context.events.addEventListener('activity', () => {
+    loadSecurityEvents(null)
+      .then((page) => {
+        next = page.next;
+        list.replaceChildren();
+        add(page.events);
+        empty.hidden = page.events.length > 0;
+        list.hidden = page.events.length === 0;
+      })
+      .catch((error: unknown) =>
+        showError({ error: (message) => (alert.textContent = message) }, error),
+      );
+  });
   return panel(
     'activity',
     'Security activity',
     'Sign-ins and changes to your account, newest first. Something you do not recognise? Change your password.',
-    first.events.length ? list : h('p', { class: 'muted' }, 'Nothing yet.'),
+    list,
+    empty,
     h('div', { class: 'messages' }, alert),
     h('div', { class: 'actions' }, more),
   );

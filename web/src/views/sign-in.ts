@@ -7,7 +7,7 @@ import { authCard, link } from '../ui/layout.js';
 import type { AppContext, RouteName, View } from './types.js';
 
 const until = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short' });
-const NEXT: ReadonlySet<string> = new Set<RouteName>(['verify', 'account']);
+const NEXT: ReadonlySet<string> = new Set<RouteName>(['verify', 'confirm-email', 'account']);
 
 export const signInView: View = {
   title: 'Sign in',

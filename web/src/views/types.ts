@@ -7,6 +7,8 @@ export type RouteName =
   | 'reset'
   | 'verify'
   | 'revert-email'
+  | 'confirm-email'
+  | 'second-factor'
   | 'account';
 
 export interface Notice {

@@ -1,0 +1,63 @@
+import { h } from '../ui/dom.js';
+
+/**
+ * The ten recovery codes, shown once: the only moment they exist in clear. Copy and download are
+ * offered, and the step ends only with "I saved them", so nobody clicks past them by accident.
+ */
+export function recoveryCodesStep(codes: string[], onSaved: () => void): HTMLElement {
+  const status = h('div', { class: 'message ok', role: 'status' });
+  const alert = h('div', { class: 'message error', role: 'alert' });
+  const say = (message: string, error = false) => {
+    status.textContent = error ? '' : message;
+    alert.textContent = error ? message : '';
+  };
+  const asText = `sessiongraph recovery codes\n\n${codes.join('\n')}\n\nEach code works once.\n`;
+
+  const copy = h('button', { type: 'button', class: 'button secondary' }, 'Copy codes');
+  copy.addEventListener('click', () => {
+    navigator.clipboard.writeText(asText).then(
+      () => say('Copied. Paste them somewhere safe, such as a password manager.'),
+      () => say('The browser did not allow copying. Select the codes and copy them instead.', true),
+    );
+  });
+  const download = h('button', { type: 'button', class: 'button secondary' }, 'Download');
+  download.addEventListener('click', () => {
+    const url = URL.createObjectURL(new Blob([asText], { type: 'text/plain' }));
+    const anchor = h('a', { href: url, download: 'sessiongraph-recovery-codes.txt' });
+    anchor.click();
+    // The download has its own copy; the URL need not outlive this task.
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+    say('Saved as sessiongraph-recovery-codes.txt.');
+  });
+  const saved = h('button', { type: 'button', class: 'button primary' }, 'I saved them');
+  saved.addEventListener('click', onSaved);
+
+  const headingId = `codes-title-${Math.random().toString(36).slice(2)}`;
+  return h(
+    'div',
+    { class: 'codes-step', role: 'group', 'aria-labelledby': headingId },
+    h('h3', { id: headingId, tabindex: -1 }, 'Save your recovery codes'),
+    h(
+      'div',
+      { class: 'callout warning' },
+      h(
+        'p',
+        {},
+        'Each code signs you in once when your authenticator app or passkey is not at hand. This is the only time they are shown: keep them somewhere safe, such as a password manager.',
+      ),
+    ),
+    h(
+      'ol',
+      { class: 'codes', 'aria-label': 'Recovery codes' },
+      ...codes.map((code) => h('li', {}, h('code', {}, code))),
+    ),
+    h('div', { class: 'messages' }, status, alert),
+    h('div', { class: 'actions' }, saved, copy, download),
+  );
+}
+
+/** Puts the codes step in `host` and focuses its heading; `onSaved` runs after "I saved them". */
+export function showRecoveryCodes(host: HTMLElement, codes: string[], onSaved: () => void): void {
+  host.replaceChildren(recoveryCodesStep(codes, onSaved));
+  host.querySelector<HTMLElement>('h3')?.focus();
+}
