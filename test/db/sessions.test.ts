@@ -4,6 +4,7 @@ import { errorCode, TestClient } from '../support/client.js';
 import { TestClock } from '../support/clock.js';
 import { CURRENT_SESSION, ME, SESSIONS, signIn, signUp, UNLIMITED } from '../support/flows.js';
 import {
+  LOGOUT,
   REFRESH_SESSION as REFRESH,
   REVOKE_SESSION as REVOKE,
   REVOKE_OTHER_SESSIONS as REVOKE_OTHERS,
@@ -70,6 +71,23 @@ describe('with the default lifetimes', () => {
     const seen = list.map((s) => Date.parse(s.lastSeenAt));
     expect([...seen].sort((a, b) => b - a)).toEqual(seen);
     expect(new Set(list.map((s) => s.id)).size).toBe(3);
+  });
+
+  it('a request still in flight with the token a rotation just replaced is refused but clears no cookie', async () => {
+    const c = client();
+    await signUp(c);
+    const inFlight = c.clone();
+    expect((await c.request(REFRESH)).errors).toBeUndefined();
+    // Another tab of the same browser, sent before the rotation answered: it must not sign the browser out.
+    const late = await inFlight.request(ME);
+    expect(late.data?.me).toBeNull();
+    expect(late.setCookies).toEqual([]);
+    // A cookie that was never this session's new one, nor rotated away, is still cleared.
+    const ended = client();
+    await signUp(ended);
+    const copy = ended.clone();
+    await ended.request(LOGOUT);
+    expect((await copy.request(ME)).setCookies.map((cookie) => cookie.maxAge)).toEqual([0]);
   });
 
   it('refreshSession issues a new token for the same session; the old cookie stops working at once', async () => {

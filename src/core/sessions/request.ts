@@ -36,8 +36,10 @@ export async function sessionOfRequest(
   const live = token ? await sessions.validate(token, { activity }) : null;
   if (!live || !token) {
     // A dead or forged cookie is cleared so the browser stops sending it; a bad Bearer beside a good
-    // cookie says nothing about the cookie, which stays.
-    return presented.via === 'cookie' ? { live: null, cookie: { kind: 'clear' } } : { live: null };
+    // cookie says nothing about the cookie, which stays. Nor does a token rotated away a moment ago:
+    // the browser holds the new one already, and clearing would sign it out.
+    const keep = presented.via !== 'cookie' || (token && sessions.wasRotatedAway(token.hash));
+    return keep ? { live: null } : { live: null, cookie: { kind: 'clear' } };
   }
   if (live.extended && live.session.keepSignedIn)
     return {

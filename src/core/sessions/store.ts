@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { RunStatement } from '../../db/statements.js';
 import type { Prisma, PrismaClient, Session, User } from '../../generated/prisma/client.js';
 import type { AuthMethod } from '../../generated/prisma/enums.js';
@@ -67,6 +68,11 @@ export class SessionStore {
   readonly committed: CommittedChanges;
   private readonly bus: InvalidationBus;
   private readonly touches: TouchBatch;
+  /**
+   * Token hashes this process rotated away in the last minute. A request still in flight with the old
+   * token (another tab, a request sent just before) must not clear the cookie the rotation just set.
+   */
+  private readonly rotatedAway = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 });
   private readonly onDisplaced: NonNullable<SessionSyncOptions['onDisplaced']>;
 
   constructor(
@@ -86,6 +92,11 @@ export class SessionStore {
       onLost: (sessions) => this.cache.invalidate({ sessions }),
       ...(sync.onTouchError ? { onError: sync.onTouchError } : {}),
     });
+  }
+
+  /** Whether this token was rotated away moments ago (its holder already has the new one). */
+  wasRotatedAway(tokenHash: string): boolean {
+    return this.rotatedAway.has(tokenHash);
   }
 
   /** Writes pending touches; call before closing the database. */
@@ -257,6 +268,7 @@ export class SessionStore {
       }),
     );
     if (count === 0) return null;
+    this.rotatedAway.set(session.tokenHash, true);
     return { token, session: { ...session, ...changes } };
   }
 
