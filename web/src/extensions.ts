@@ -1,3 +1,4 @@
+import type { ResetInput } from './api/account.js';
 import type { ApiError } from './api/client.js';
 import type { Child } from './ui/dom.js';
 import type { AppContext } from './views/types.js';
@@ -15,6 +16,13 @@ export const extensions = {
   secondFactor: null as
     | null
     | ((error: ApiError, context: AppContext, keepSignedIn: boolean) => void),
+  /**
+   * Takes over when a reset's right code answers SECOND_FACTOR_REQUIRED: the step to show in place of
+   * the reset form, which sends `reset` again with the factor. null: say it is unsupported.
+   */
+  resetSecondFactor: null as
+    | null
+    | ((error: ApiError, reset: ResetInput, context: AppContext) => HTMLElement),
   /** Runs when a session starts in this page; returns a function that stops it at sign-out. */
   whileSignedIn: [] as ((context: AppContext) => () => void)[],
   /**

@@ -2,6 +2,7 @@ import { loadMe, type Me } from './api/account.js';
 import { ApiError, onSessionEnded } from './api/client.js';
 import { extensions } from './extensions.js';
 import { passkeySignInOption } from './factors/passkey-sign-in.js';
+import { resetSecondFactor } from './factors/reset-second-factor.js';
 import { secondFactorView, startSecondFactor } from './factors/second-factor.js';
 import { liveSessionEvents } from './lifecycle/live.js';
 import { h } from './ui/dom.js';
@@ -34,6 +35,7 @@ const VIEWS: Record<RouteName, View> = {
 };
 extensions.signInOptions.push(passkeySignInOption);
 extensions.secondFactor = startSecondFactor;
+extensions.resetSecondFactor = resetSecondFactor;
 extensions.whileSignedIn.push(liveSessionEvents);
 // Codes and tokens from mailed links are credentials until spent: out of the address bar and history.
 const SECRET_PARAMS = ['token', 'code'];

@@ -4,6 +4,7 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
 } from '@simplewebauthn/browser';
+import type { ResetInput } from './account.js';
 import { gql as request } from './client.js';
 
 /**
@@ -139,5 +140,14 @@ export interface SecondFactorInput {
 export const verifySecondFactor = (input: SecondFactorInput) =>
   gql(
     `mutation VerifySecondFactor($input: SecondFactorInput!) { verifySecondFactor(input: $input) { ${AUTH} } }`,
+    { input },
+  );
+
+/** resetPassword again, with the factor its SECOND_FACTOR_REQUIRED answer asked for. */
+export const resetPasswordWithFactor = (
+  input: ResetInput & { totp?: string; recoveryCode?: string; passkey?: PasskeyAssertion },
+) =>
+  gql(
+    `mutation ResetPasswordWithFactor($input: ResetPasswordInput!) { resetPassword(input: $input) { ${AUTH} } }`,
     { input },
   );

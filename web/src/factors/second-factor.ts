@@ -1,5 +1,5 @@
 import { ApiError } from '../api/client.js';
-import { verifySecondFactor } from '../api/factors.js';
+import { type PasskeyAssertion, verifySecondFactor } from '../api/factors.js';
 import { h } from '../ui/dom.js';
 import { field, form, showError, text } from '../ui/forms.js';
 import { authCard, link } from '../ui/layout.js';
@@ -46,81 +46,23 @@ export const secondFactorView: View = {
         context.notice,
         h('p', {}, h('a', { class: 'button primary', href: '#sign-in' }, RESTART)),
       );
-    const done = async (input: Parameters<typeof verifySecondFactor>[0]) => {
+    const done = async (factor: Factor) => {
       try {
-        await verifySecondFactor(input);
+        await verifySecondFactor({ challenge: step.challenge, ...factor });
       } catch (error) {
-        if (error instanceof ApiError && error.code === 'INVALID_OTP')
-          throw new ApiError(
-            'That code is not right, or this sign-in has expired. Try again, or sign in again from the start.',
-            error.code,
-            { field: 'code' },
-          );
-        throw error;
+        throw wrongFactor(
+          error,
+          'That code is not right, or this sign-in has expired. Try again, or sign in again from the start.',
+        );
       }
       pending = null;
       await context.signedIn(step.next ? { next: step.next } : {});
     };
-
-    const totpForm = step.methods.includes('TOTP')
-      ? form({
-          label: 'Code from your authenticator app',
-          fields: [
-            field({
-              name: 'code',
-              label: 'Authenticator code',
-              inputmode: 'numeric',
-              autocomplete: 'one-time-code',
-              pattern: '[0-9]{6}',
-              spellcheck: false,
-              hint: 'The 6 digits your app shows for sessiongraph.',
-            }),
-          ],
-          submit: 'Verify',
-          onSubmit: (data) =>
-            done({ challenge: step.challenge, totp: text(data, 'code').replaceAll(' ', '') }),
-        })
-      : null;
-
-    const passkeyStatus = h('div', { class: 'message error', role: 'alert' });
-    const passkeyButton = step.methods.includes('PASSKEY')
-      ? h(
-          'button',
-          { type: 'button', class: totpForm ? 'button secondary wide' : 'button primary wide' },
-          'Use a passkey',
-        )
-      : null;
-    passkeyButton?.addEventListener('click', async () => {
-      passkeyStatus.textContent = '';
-      try {
-        const passkey = await assertPasskey('SECOND_FACTOR', step.challenge);
-        await done({ challenge: step.challenge, passkey });
-      } catch (error) {
-        showError({ error: (message) => (passkeyStatus.textContent = message) }, error);
-      }
+    const { totpForm, passkeyOption, recovery } = factorChoices({
+      methods: step.methods,
+      passkey: () => assertPasskey('SECOND_FACTOR', step.challenge),
+      submit: done,
     });
-
-    const recoveryForm = form({
-      label: 'Recovery code',
-      fields: [
-        field({
-          name: 'code',
-          label: 'Recovery code',
-          autocomplete: 'off',
-          spellcheck: false,
-          hint: 'One of the codes you saved, such as abcd-efgh-jkmn. Each works once.',
-        }),
-      ],
-      submit: 'Use recovery code',
-      variant: 'secondary',
-      onSubmit: (data) => done({ challenge: step.challenge, recoveryCode: text(data, 'code') }),
-    });
-    const recovery = h(
-      'details',
-      { class: 'more-options' },
-      h('summary', {}, 'Use a recovery code instead'),
-      recoveryForm.element,
-    );
 
     return authCard(
       'Two-step sign-in',
@@ -128,18 +70,99 @@ export const secondFactorView: View = {
         ? 'Your password was right. Now enter the code from your authenticator app.'
         : 'Your password was right. Now confirm it’s you with your passkey.',
       context.notice,
-      totpForm?.element,
-      passkeyButton
-        ? h(
-            'div',
-            { class: 'passkey-option' },
-            totpForm ? h('p', { class: 'divider' }, h('span', {}, 'or')) : null,
-            passkeyButton,
-            h('div', { class: 'messages' }, passkeyStatus),
-          )
-        : null,
-      step.methods.includes('RECOVERY_CODE') ? recovery : null,
+      totpForm,
+      passkeyOption,
+      recovery,
       h('p', { class: 'switch' }, link('sign-in', 'Start again')),
     );
   },
 };
+
+/** One factor of the second step, as verifySecondFactor and resetPassword both take it. */
+export type Factor = { totp: string } | { recoveryCode: string } | { passkey: PasskeyAssertion };
+
+/** A refused code as a message beside the step's code field; anything else as it came. */
+export function wrongFactor(error: unknown, message: string): unknown {
+  if (error instanceof ApiError && error.code === 'INVALID_OTP')
+    return new ApiError(message, error.code, { field: 'code' });
+  return error;
+}
+
+/**
+ * The ways to answer a second step that `methods` allows: the app's code (the main form when the
+ * app is on), a passkey, a recovery code folded away. `submit` makes the request; its errors show
+ * beside the form or button that sent it.
+ */
+export function factorChoices(step: {
+  methods: string[];
+  passkey: () => Promise<PasskeyAssertion>;
+  submit: (factor: Factor) => Promise<void>;
+}) {
+  const totpForm = step.methods.includes('TOTP')
+    ? form({
+        label: 'Code from your authenticator app',
+        fields: [
+          field({
+            name: 'code',
+            label: 'Authenticator code',
+            inputmode: 'numeric',
+            autocomplete: 'one-time-code',
+            pattern: '[0-9]{6}',
+            spellcheck: false,
+            hint: 'The 6 digits your app shows for sessiongraph.',
+          }),
+        ],
+        submit: 'Verify',
+        onSubmit: (data) => step.submit({ totp: text(data, 'code').replaceAll(' ', '') }),
+      }).element
+    : null;
+
+  const passkeyStatus = h('div', { class: 'message error', role: 'alert' });
+  const passkeyButton = h(
+    'button',
+    { type: 'button', class: totpForm ? 'button secondary wide' : 'button primary wide' },
+    'Use a passkey',
+  );
+  passkeyButton.addEventListener('click', async () => {
+    passkeyStatus.textContent = '';
+    try {
+      await step.submit({ passkey: await step.passkey() });
+    } catch (error) {
+      showError({ error: (message) => (passkeyStatus.textContent = message) }, error);
+    }
+  });
+  const passkeyOption = step.methods.includes('PASSKEY')
+    ? h(
+        'div',
+        { class: 'passkey-option' },
+        totpForm ? h('p', { class: 'divider' }, h('span', {}, 'or')) : null,
+        passkeyButton,
+        h('div', { class: 'messages' }, passkeyStatus),
+      )
+    : null;
+
+  const recoveryForm = form({
+    label: 'Recovery code',
+    fields: [
+      field({
+        name: 'code',
+        label: 'Recovery code',
+        autocomplete: 'off',
+        spellcheck: false,
+        hint: 'One of the codes you saved, such as abcd-efgh-jkmn. Each works once.',
+      }),
+    ],
+    submit: 'Use recovery code',
+    variant: 'secondary',
+    onSubmit: (data) => step.submit({ recoveryCode: text(data, 'code') }),
+  });
+  const recovery = step.methods.includes('RECOVERY_CODE')
+    ? h(
+        'details',
+        { class: 'more-options' },
+        h('summary', {}, 'Use a recovery code instead'),
+        recoveryForm.element,
+      )
+    : null;
+  return { totpForm, passkeyOption, recovery };
+}

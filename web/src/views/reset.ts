@@ -1,5 +1,6 @@
 import { resetPassword } from '../api/account.js';
 import { ApiError } from '../api/client.js';
+import { extensions } from '../extensions.js';
 import { h } from '../ui/dom.js';
 import { checkbox, checked, field, form, secret, text } from '../ui/forms.js';
 import { authCard, link } from '../ui/layout.js';
@@ -46,14 +47,26 @@ export const resetView: View = {
       ],
       submit: 'Reset password',
       async onSubmit(data) {
+        const reset = {
+          email: text(data, 'email'),
+          otp: text(data, 'otp'),
+          newPassword: secret(data, 'newPassword'),
+          keepSignedIn: checked(data, 'keepSignedIn'),
+        };
         try {
-          await resetPassword({
-            email: text(data, 'email'),
-            otp: text(data, 'otp'),
-            newPassword: secret(data, 'newPassword'),
-            keepSignedIn: checked(data, 'keepSignedIn'),
-          });
+          await resetPassword(reset);
         } catch (error) {
+          if (error instanceof ApiError && error.code === 'SECOND_FACTOR_REQUIRED') {
+            if (!extensions.resetSecondFactor)
+              throw new ApiError(
+                'This account needs a second factor, which this page cannot ask for yet.',
+                error.code,
+              );
+            // The code was right and stays usable: the step replaces the form, keeping what was typed.
+            card.replaceWith(extensions.resetSecondFactor(error, reset, context));
+            document.getElementById('view-title')?.focus();
+            return;
+          }
           if (error instanceof ApiError && error.code === 'INVALID_OTP')
             throw new ApiError(
               `${error.message} Ask for a new code if it has expired.`,
