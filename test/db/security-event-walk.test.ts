@@ -23,7 +23,7 @@ import {
 import { newAccount, signIn, signUp, UNLIMITED } from '../support/flows.js';
 import { CHANGE_PASSWORD, LOGOUT, REVOKE_SESSION } from '../support/operations.js';
 import { freePort } from '../support/ports.js';
-import { mailEnv, requestCode, RESET_PASSWORD } from '../support/recovery.js';
+import { mailEnv, RESET_PASSWORD, requestCode } from '../support/recovery.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { TestSmtp } from '../support/smtp.js';
 import { hasChromium, PasskeyBrowser } from '../support/webauthn.js';

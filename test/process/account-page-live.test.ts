@@ -145,7 +145,10 @@ describe.runIf(hasChromium)('the account page, live', () => {
     // nothing else.
     expect(
       problems.filter(
-        (problem) => !/net::ERR_(CONNECTION_REFUSED|CONNECTION_RESET|EMPTY_RESPONSE|INCOMPLETE_CHUNKED_ENCODING)/.test(problem),
+        (problem) =>
+          !/net::ERR_(CONNECTION_REFUSED|CONNECTION_RESET|EMPTY_RESPONSE|INCOMPLETE_CHUNKED_ENCODING)/.test(
+            problem,
+          ),
       ),
     ).toEqual([]);
     await context.close();
