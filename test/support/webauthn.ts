@@ -23,7 +23,9 @@ export class PasskeyBrowser {
   static async open(origin: string): Promise<PasskeyBrowser> {
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     const page = await browser.newPage();
-    await page.goto(`${origin}/`);
+    // A document of the server's origin that runs no script: the account page would start its own
+    // passkey autofill request, and WebAuthn allows one request at a time.
+    await page.goto(`${origin}/health`);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('WebAuthn.enable');
     return new PasskeyBrowser(browser, page, cdp);
