@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { testDatabaseUrl } from '../../test/support/database.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { UnnamedStatementsClient } from './pooler.js';
 
@@ -36,7 +37,8 @@ describe('DIRECT_DATABASE_URL', () => {
   });
 });
 
-const adminUrl = process.env.TEST_DATABASE_URL;
+// The test harness reads the environment (only src/config.ts does in the server's own code).
+const adminUrl = testDatabaseUrl;
 
 describe.runIf(adminUrl)('a connection for a transaction-mode pooler', () => {
   const preparedAfterNamedQuery = async (client: pg.Client) => {

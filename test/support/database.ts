@@ -13,8 +13,11 @@ export type DatabaseKind = 'pglite' | 'postgres';
 export const testDatabaseKind: DatabaseKind =
   process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
 
+/** The PostgreSQL server the tests may use (an admin URL), when one was given. */
+export const testDatabaseUrl: string | undefined = process.env.TEST_DATABASE_URL;
+
 /** Whether a PostgreSQL server was given (TEST_DATABASE_URL), for tests that need one whatever the project. */
-export const postgresAvailable = Boolean(process.env.TEST_DATABASE_URL);
+export const postgresAvailable = Boolean(testDatabaseUrl);
 
 /** Every engine this run can test on, for a test of the process that runs once per engine. */
 export const databaseKinds: DatabaseKind[] = [
@@ -32,7 +35,7 @@ export async function createTestDatabase(
   kind: DatabaseKind = testDatabaseKind,
 ): Promise<TestDatabase> {
   if (kind === 'pglite') return { url: 'memory:', drop: async () => {} };
-  const adminUrl = process.env.TEST_DATABASE_URL;
+  const adminUrl = testDatabaseUrl;
   if (!adminUrl) throw new Error('a PostgreSQL test database needs TEST_DATABASE_URL');
   return createPostgresDatabase(adminUrl);
 }
