@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PasswordHasher } from '../../src/core/auth/password.js';
 import { errorCode, TestClient } from '../support/client.js';
 import { signIn, signUp, UNLIMITED } from '../support/flows.js';
+import { GatedHasher } from '../support/gated-hasher.js';
 import { CHANGE_PASSWORD, mailEnv, requestCode, resetPassword } from '../support/recovery.js';
-import { fastHasher, startServer, type TestServer } from '../support/server.js';
+import { startServer, type TestServer } from '../support/server.js';
 import { TestSmtp } from '../support/smtp.js';
 
 /**
@@ -12,50 +12,6 @@ import { TestSmtp } from '../support/smtp.js';
  * password is under way while the change commits. The gate holds those checks until the change has
  * answered, so the interleaving is arranged, not hoped for.
  */
-
-/** The fast test hasher, except that the next `count` verify calls wait at a gate until released. */
-class GatedHasher implements PasswordHasher {
-  private readonly inner = fastHasher();
-  private toHold = 0;
-  private readonly held: (() => void)[] = [];
-  private full: (() => void) | undefined;
-
-  /** Holds the next `count` verify calls; resolves once all of them are waiting at the gate. */
-  hold(count: number): Promise<void> {
-    this.toHold = count;
-    return new Promise((resolve) => {
-      this.full = resolve;
-    });
-  }
-
-  /** Lets every held call finish its check. */
-  release(): void {
-    for (const go of this.held.splice(0)) go();
-  }
-
-  admit(client: string | null): void {
-    this.inner.admit(client);
-  }
-  hash(password: string, client: string | null): Promise<string> {
-    return this.inner.hash(password, client);
-  }
-  async verify(hash: string, password: string, client: string | null): Promise<boolean> {
-    if (this.toHold > 0) {
-      this.toHold--;
-      await new Promise<void>((resolve) => {
-        this.held.push(resolve);
-        if (this.toHold === 0) this.full?.();
-      });
-    }
-    return this.inner.verify(hash, password, client);
-  }
-  verifyDummy(password: string, client: string | null): Promise<false> {
-    return this.inner.verifyDummy(password, client);
-  }
-  close(): void {
-    this.inner.close();
-  }
-}
 
 const SIGN_INS = 4;
 

@@ -1,14 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../../scripts/start-command.js';
 import { graphql } from '../generated/index.js';
+import { runAdmin, type ScriptRun } from '../support/admin-script.js';
 import { errorCode, TestClient } from '../support/client.js';
 import { createTestDatabase, type TestDatabase, testDatabaseKind } from '../support/database.js';
 import { newAccount, signIn, signUp, UNLIMITED } from '../support/flows.js';
-import { startServer, TEST_SECRET, type TestServer } from '../support/server.js';
+import { startServer, type TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
 
 /**
@@ -174,38 +173,6 @@ describe('USERS_QUERY_ACCESS=signed-in opens the directory of part one fields', 
 });
 
 // ---- npm run admin -------------------------------------------------------------------------------
-
-interface ScriptRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `npm run admin -- …` as a real process, with exactly the environment an operator would give it. */
-function runAdmin(env: Record<string, string>, ...args: string[]): Promise<ScriptRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', ...args], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        SESSION_SECRET: TEST_SECRET,
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /**
  * A server and the admin script beside it, as an operator runs them: on PostgreSQL while the server
