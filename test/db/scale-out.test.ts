@@ -4,7 +4,7 @@ import { LISTENER_APPLICATION_NAME } from '../../src/db/listener.js';
 import { TestClient } from '../support/client.js';
 import { createTestDatabase, type TestDatabase, testDatabaseKind } from '../support/database.js';
 import { signIn, signUp } from '../support/flows.js';
-import { ME_ID as ME } from '../support/operations.js';
+import { LOGOUT, ME_ID as ME, REFRESH_SESSION as REFRESH } from '../support/operations.js';
 import { forgetPassword, mailEnv, RESET_SUBJECT } from '../support/recovery.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { type ServerProcess, spawnServer } from '../support/server-process.js';
@@ -71,6 +71,23 @@ describe.runIf(testDatabaseKind === 'postgres')('two instances on one PostgreSQL
     expect(revoked.data).toEqual({ revokeSession: true });
     const elapsed = await until(async () => (await meOf(on(a, keep))) === null, 1_000, 5);
     expect(elapsed).toBeLessThan(100);
+  });
+
+  it('a request still in flight on B with the token A just rotated away clears no cookie', async () => {
+    const onA = new TestClient(a);
+    await signUp(onA);
+    // Another tab, sent before A's rotation answered, that the load balancer gives to B.
+    const inFlight = on(b, onA);
+    expect((await onA.request(REFRESH)).errors).toBeUndefined();
+    const late = await inFlight.request(ME);
+    expect(late.data?.me).toBeNull();
+    expect(late.setCookies).toEqual([]);
+    // A cookie that was never rotated away, only ended, is still cleared on B.
+    const ended = new TestClient(a);
+    await signUp(ended);
+    const copy = on(b, ended);
+    await ended.request(LOGOUT);
+    expect((await copy.request(ME)).setCookies.map((cookie) => cookie.maxAge)).toEqual([0]);
   });
 
   it('logout on B ends the session on A, and sessions stay cached on both', async () => {

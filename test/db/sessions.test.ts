@@ -275,3 +275,26 @@ describe('expiry, decided by the server clock', () => {
     expect(await meOf(c)).toBeNull();
   });
 });
+
+describe('a token rotated away is recognised for a minute', () => {
+  const clock = new TestClock();
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ now: clock.now, env: UNLIMITED });
+  });
+  afterAll(() => server.close());
+
+  it('a request with it clears no cookie within 60 s of the rotation, and clears it after', async () => {
+    const c = new TestClient(server);
+    await signUp(c);
+    const early = c.clone();
+    const late = c.clone();
+    expect((await c.request(REFRESH)).errors).toBeUndefined();
+    clock.advance(59_000);
+    expect((await early.request(ME)).setCookies).toEqual([]);
+    clock.advance(2_000);
+    expect((await late.request(ME)).setCookies.map((cookie) => cookie.maxAge)).toEqual([0]);
+    // The rotated session itself is untouched by either.
+    expect((await c.request(ME)).data?.me).not.toBeNull();
+  });
+});

@@ -23,6 +23,8 @@ const SESSION_COLUMNS: Record<keyof Session, string> = {
   authenticatedAt: 'authenticated_at',
   // An enum array arrives as its text form ('{PASSWORD}') unless cast: pg parses text[] into an array.
   methods: 'methods::text[]',
+  previousTokenHash: 'previous_token_hash',
+  rotatedAt: 'rotated_at',
 };
 
 const USER_COLUMNS: Record<keyof User, string> = {
@@ -61,6 +63,20 @@ function pick<T>(row: Record<string, unknown>, alias: string, fields: (keyof T)[
   const picked: Partial<Record<keyof T, unknown>> = {};
   for (const field of fields) picked[field] = row[`${alias}.${String(field)}`];
   return picked as T;
+}
+
+const ROTATED_AWAY: Statement = {
+  name: 'session_rotated_away',
+  text: 'SELECT 1 FROM sessions WHERE previous_token_hash = $1 AND rotated_at > $2 LIMIT 1',
+};
+
+/** Whether a rotation since `since` replaced this token hash (in any instance). */
+export async function rotatedAwaySince(
+  run: RunStatement,
+  tokenHash: string,
+  since: Date,
+): Promise<boolean> {
+  return (await run(ROTATED_AWAY, [tokenHash, since])).length > 0;
 }
 
 export async function sessionWithUser(

@@ -38,7 +38,9 @@ export async function sessionOfRequest(
     // A dead or forged cookie is cleared so the browser stops sending it; a bad Bearer beside a good
     // cookie says nothing about the cookie, which stays. Nor does a token rotated away a moment ago:
     // the browser holds the new one already, and clearing would sign it out.
-    const keep = presented.via !== 'cookie' || (token && sessions.wasRotatedAway(token.hash));
+    const keep =
+      presented.via !== 'cookie' ||
+      (token !== undefined && (await sessions.wasRotatedAway(token.hash)));
     return keep ? { live: null } : { live: null, cookie: { kind: 'clear' } };
   }
   if (live.extended && live.session.keepSignedIn)

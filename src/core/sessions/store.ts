@@ -1,9 +1,8 @@
-import { LRUCache } from 'lru-cache';
 import type { RunStatement } from '../../db/statements.js';
 import type { Prisma, PrismaClient, Session, User } from '../../generated/prisma/client.js';
 import type { AuthMethod } from '../../generated/prisma/enums.js';
 import { type CachedSession, SessionCache, type SessionChange } from './cache.js';
-import { sessionWithUser } from './lookup.js';
+import { rotatedAwaySince, sessionWithUser } from './lookup.js';
 import { CommittedChanges, type InvalidationBus, inProcessBus } from './sync.js';
 import { hashToken, newToken, type VerifiedToken } from './tokens.js';
 import { TouchBatch } from './touches.js';
@@ -60,6 +59,9 @@ export interface SessionSyncOptions {
   ) => Promise<void>;
 }
 
+/** How long a token rotated away is still recognised as its holder's previous one. */
+const ROTATION_GRACE_MS = 60_000;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class SessionStore {
@@ -68,11 +70,6 @@ export class SessionStore {
   readonly committed: CommittedChanges;
   private readonly bus: InvalidationBus;
   private readonly touches: TouchBatch;
-  /**
-   * Token hashes this process rotated away in the last minute. A request still in flight with the old
-   * token (another tab, a request sent just before) must not clear the cookie the rotation just set.
-   */
-  private readonly rotatedAway = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 });
   private readonly onDisplaced: NonNullable<SessionSyncOptions['onDisplaced']>;
 
   constructor(
@@ -94,9 +91,18 @@ export class SessionStore {
     });
   }
 
-  /** Whether this token was rotated away moments ago (its holder already has the new one). */
-  wasRotatedAway(tokenHash: string): boolean {
-    return this.rotatedAway.has(tokenHash);
+  /**
+   * Whether this token was rotated away in the last minute, by any instance: a request still in flight
+   * with it (another tab, a request sent just before) must not clear the cookie the rotation just set.
+   * Asked only for a signed cookie that found no session, which is rare; the row remembers the hash, so
+   * the answer does not depend on which instance rotated it.
+   */
+  wasRotatedAway(tokenHash: string): Promise<boolean> {
+    return rotatedAwaySince(
+      this.run,
+      tokenHash,
+      new Date(this.now().getTime() - ROTATION_GRACE_MS),
+    );
   }
 
   /** Writes pending touches; call before closing the database. */
@@ -257,6 +263,8 @@ export class SessionStore {
     const expiresAt = this.nextExpiry(session.keepSignedIn, session.absoluteExpiresAt, now);
     const changes = {
       tokenHash: hashToken(token),
+      previousTokenHash: session.tokenHash,
+      rotatedAt: now,
       lastSeenAt: now,
       expiresAt,
       ...(proven ? { authenticatedAt: now, methods: proven } : {}),
@@ -268,7 +276,6 @@ export class SessionStore {
       }),
     );
     if (count === 0) return null;
-    this.rotatedAway.set(session.tokenHash, true);
     return { token, session: { ...session, ...changes } };
   }
 

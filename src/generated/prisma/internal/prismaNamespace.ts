@@ -1624,7 +1624,9 @@ export const SessionScalarFieldEnum = {
   userAgent: 'userAgent',
   ip: 'ip',
   authenticatedAt: 'authenticatedAt',
-  methods: 'methods'
+  methods: 'methods',
+  previousTokenHash: 'previousTokenHash',
+  rotatedAt: 'rotatedAt'
 } as const
 
 export type SessionScalarFieldEnum = (typeof SessionScalarFieldEnum)[keyof typeof SessionScalarFieldEnum]

@@ -36,6 +36,8 @@ export type SessionMinAggregateOutputType = {
   userAgent: string | null
   ip: string | null
   authenticatedAt: Date | null
+  previousTokenHash: string | null
+  rotatedAt: Date | null
 }
 
 export type SessionMaxAggregateOutputType = {
@@ -50,6 +52,8 @@ export type SessionMaxAggregateOutputType = {
   userAgent: string | null
   ip: string | null
   authenticatedAt: Date | null
+  previousTokenHash: string | null
+  rotatedAt: Date | null
 }
 
 export type SessionCountAggregateOutputType = {
@@ -65,6 +69,8 @@ export type SessionCountAggregateOutputType = {
   ip: number
   authenticatedAt: number
   methods: number
+  previousTokenHash: number
+  rotatedAt: number
   _all: number
 }
 
@@ -81,6 +87,8 @@ export type SessionMinAggregateInputType = {
   userAgent?: true
   ip?: true
   authenticatedAt?: true
+  previousTokenHash?: true
+  rotatedAt?: true
 }
 
 export type SessionMaxAggregateInputType = {
@@ -95,6 +103,8 @@ export type SessionMaxAggregateInputType = {
   userAgent?: true
   ip?: true
   authenticatedAt?: true
+  previousTokenHash?: true
+  rotatedAt?: true
 }
 
 export type SessionCountAggregateInputType = {
@@ -110,6 +120,8 @@ export type SessionCountAggregateInputType = {
   ip?: true
   authenticatedAt?: true
   methods?: true
+  previousTokenHash?: true
+  rotatedAt?: true
   _all?: true
 }
 
@@ -198,6 +210,8 @@ export type SessionGroupByOutputType = {
   ip: string | null
   authenticatedAt: Date
   methods: $Enums.AuthMethod[]
+  previousTokenHash: string | null
+  rotatedAt: Date | null
   _count: SessionCountAggregateOutputType | null
   _min: SessionMinAggregateOutputType | null
   _max: SessionMaxAggregateOutputType | null
@@ -234,6 +248,8 @@ export type SessionWhereInput = {
   ip?: Prisma.StringNullableFilter<"Session"> | string | null
   authenticatedAt?: Prisma.DateTimeFilter<"Session"> | Date | string
   methods?: Prisma.EnumAuthMethodNullableListFilter<"Session">
+  previousTokenHash?: Prisma.StringNullableFilter<"Session"> | string | null
+  rotatedAt?: Prisma.DateTimeNullableFilter<"Session"> | Date | string | null
   user?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
 }
 
@@ -250,6 +266,8 @@ export type SessionOrderByWithRelationInput = {
   ip?: Prisma.SortOrderInput | Prisma.SortOrder
   authenticatedAt?: Prisma.SortOrder
   methods?: Prisma.SortOrder
+  previousTokenHash?: Prisma.SortOrderInput | Prisma.SortOrder
+  rotatedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   user?: Prisma.UserOrderByWithRelationInput
 }
 
@@ -269,6 +287,8 @@ export type SessionWhereUniqueInput = Prisma.AtLeast<{
   ip?: Prisma.StringNullableFilter<"Session"> | string | null
   authenticatedAt?: Prisma.DateTimeFilter<"Session"> | Date | string
   methods?: Prisma.EnumAuthMethodNullableListFilter<"Session">
+  previousTokenHash?: Prisma.StringNullableFilter<"Session"> | string | null
+  rotatedAt?: Prisma.DateTimeNullableFilter<"Session"> | Date | string | null
   user?: Prisma.XOR<Prisma.UserScalarRelationFilter, Prisma.UserWhereInput>
 }, "id" | "tokenHash">
 
@@ -285,6 +305,8 @@ export type SessionOrderByWithAggregationInput = {
   ip?: Prisma.SortOrderInput | Prisma.SortOrder
   authenticatedAt?: Prisma.SortOrder
   methods?: Prisma.SortOrder
+  previousTokenHash?: Prisma.SortOrderInput | Prisma.SortOrder
+  rotatedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.SessionCountOrderByAggregateInput
   _max?: Prisma.SessionMaxOrderByAggregateInput
   _min?: Prisma.SessionMinOrderByAggregateInput
@@ -306,6 +328,8 @@ export type SessionScalarWhereWithAggregatesInput = {
   ip?: Prisma.StringNullableWithAggregatesFilter<"Session"> | string | null
   authenticatedAt?: Prisma.DateTimeWithAggregatesFilter<"Session"> | Date | string
   methods?: Prisma.EnumAuthMethodNullableListFilter<"Session">
+  previousTokenHash?: Prisma.StringNullableWithAggregatesFilter<"Session"> | string | null
+  rotatedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Session"> | Date | string | null
 }
 
 export type SessionCreateInput = {
@@ -320,6 +344,8 @@ export type SessionCreateInput = {
   ip?: string | null
   authenticatedAt?: Date | string
   methods?: Prisma.SessionCreatemethodsInput | $Enums.AuthMethod[]
+  previousTokenHash?: string | null
+  rotatedAt?: Date | string | null
   user: Prisma.UserCreateNestedOneWithoutSessionsInput
 }
 
@@ -336,6 +362,8 @@ export type SessionUncheckedCreateInput = {
   ip?: string | null
   authenticatedAt?: Date | string
   methods?: Prisma.SessionCreatemethodsInput | $Enums.AuthMethod[]
+  previousTokenHash?: string | null
+  rotatedAt?: Date | string | null
 }
 
 export type SessionUpdateInput = {
@@ -350,6 +378,8 @@ export type SessionUpdateInput = {
   ip?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   authenticatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   methods?: Prisma.SessionUpdatemethodsInput | $Enums.AuthMethod[]
+  previousTokenHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  rotatedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   user?: Prisma.UserUpdateOneRequiredWithoutSessionsNestedInput
 }
 
@@ -366,6 +396,8 @@ export type SessionUncheckedUpdateInput = {
   ip?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   authenticatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   methods?: Prisma.SessionUpdatemethodsInput | $Enums.AuthMethod[]
+  previousTokenHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  rotatedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 export type SessionCreateManyInput = {
@@ -381,6 +413,8 @@ export type SessionCreateManyInput = {
   ip?: string | null
   authenticatedAt?: Date | string
   methods?: Prisma.SessionCreatemethodsInput | $Enums.AuthMethod[]
+  previousTokenHash?: string | null
+  rotatedAt?: Date | string | null
 }
 
 export type SessionUpdateManyMutationInput = {
@@ -395,6 +429,8 @@ export type SessionUpdateManyMutationInput = {
   ip?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   authenticatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   methods?: Prisma.SessionUpdatemethodsInput | $Enums.AuthMethod[]
+  previousTokenHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  rotatedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 export type SessionUncheckedUpdateManyInput = {
@@ -410,6 +446,8 @@ export type SessionUncheckedUpdateManyInput = {
   ip?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   authenticatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   methods?: Prisma.SessionUpdatemethodsInput | $Enums.AuthMethod[]
+  previousTokenHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  rotatedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 export type SessionListRelationFilter = {
@@ -435,6 +473,8 @@ export type SessionCountOrderByAggregateInput = {
   ip?: Prisma.SortOrder
   authenticatedAt?: Prisma.SortOrder
   methods?: Prisma.SortOrder
+  previousTokenHash?: Prisma.SortOrder
+  rotatedAt?: Prisma.SortOrder
 }
 
 export type SessionMaxOrderByAggregateInput = {
@@ -449,6 +489,8 @@ export type SessionMaxOrderByAggregateInput = {
   userAgent?: Prisma.SortOrder
   ip?: Prisma.SortOrder
   authenticatedAt?: Prisma.SortOrder
+  previousTokenHash?: Prisma.SortOrder
+  rotatedAt?: Prisma.SortOrder
 }
 
 export type SessionMinOrderByAggregateInput = {
@@ -463,6 +505,8 @@ export type SessionMinOrderByAggregateInput = {
   userAgent?: Prisma.SortOrder
   ip?: Prisma.SortOrder
   authenticatedAt?: Prisma.SortOrder
+  previousTokenHash?: Prisma.SortOrder
+  rotatedAt?: Prisma.SortOrder
 }
 
 export type SessionCreateNestedManyWithoutUserInput = {
@@ -532,6 +576,8 @@ export type SessionCreateWithoutUserInput = {
   ip?: string | null
   authenticatedAt?: Date | string
   methods?: Prisma.SessionCreatemethodsInput | $Enums.AuthMethod[]
+  previousTokenHash?: string | null
+  rotatedAt?: Date | string | null
 }
 
 export type SessionUncheckedCreateWithoutUserInput = {
@@ -546,6 +592,8 @@ export type SessionUncheckedCreateWithoutUserInput = {
   ip?: string | null
   authenticatedAt?: Date | string
   methods?: Prisma.SessionCreatemethodsInput | $Enums.AuthMethod[]
+  previousTokenHash?: string | null
+  rotatedAt?: Date | string | null
 }
 
 export type SessionCreateOrConnectWithoutUserInput = {
@@ -590,6 +638,8 @@ export type SessionScalarWhereInput = {
   ip?: Prisma.StringNullableFilter<"Session"> | string | null
   authenticatedAt?: Prisma.DateTimeFilter<"Session"> | Date | string
   methods?: Prisma.EnumAuthMethodNullableListFilter<"Session">
+  previousTokenHash?: Prisma.StringNullableFilter<"Session"> | string | null
+  rotatedAt?: Prisma.DateTimeNullableFilter<"Session"> | Date | string | null
 }
 
 export type SessionCreateManyUserInput = {
@@ -604,6 +654,8 @@ export type SessionCreateManyUserInput = {
   ip?: string | null
   authenticatedAt?: Date | string
   methods?: Prisma.SessionCreatemethodsInput | $Enums.AuthMethod[]
+  previousTokenHash?: string | null
+  rotatedAt?: Date | string | null
 }
 
 export type SessionUpdateWithoutUserInput = {
@@ -618,6 +670,8 @@ export type SessionUpdateWithoutUserInput = {
   ip?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   authenticatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   methods?: Prisma.SessionUpdatemethodsInput | $Enums.AuthMethod[]
+  previousTokenHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  rotatedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 export type SessionUncheckedUpdateWithoutUserInput = {
@@ -632,6 +686,8 @@ export type SessionUncheckedUpdateWithoutUserInput = {
   ip?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   authenticatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   methods?: Prisma.SessionUpdatemethodsInput | $Enums.AuthMethod[]
+  previousTokenHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  rotatedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 export type SessionUncheckedUpdateManyWithoutUserInput = {
@@ -646,6 +702,8 @@ export type SessionUncheckedUpdateManyWithoutUserInput = {
   ip?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   authenticatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   methods?: Prisma.SessionUpdatemethodsInput | $Enums.AuthMethod[]
+  previousTokenHash?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  rotatedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 
@@ -663,6 +721,8 @@ export type SessionSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   ip?: boolean
   authenticatedAt?: boolean
   methods?: boolean
+  previousTokenHash?: boolean
+  rotatedAt?: boolean
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["session"]>
 
@@ -679,6 +739,8 @@ export type SessionSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   ip?: boolean
   authenticatedAt?: boolean
   methods?: boolean
+  previousTokenHash?: boolean
+  rotatedAt?: boolean
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["session"]>
 
@@ -695,6 +757,8 @@ export type SessionSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   ip?: boolean
   authenticatedAt?: boolean
   methods?: boolean
+  previousTokenHash?: boolean
+  rotatedAt?: boolean
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["session"]>
 
@@ -711,9 +775,11 @@ export type SessionSelectScalar = {
   ip?: boolean
   authenticatedAt?: boolean
   methods?: boolean
+  previousTokenHash?: boolean
+  rotatedAt?: boolean
 }
 
-export type SessionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tokenHash" | "userId" | "createdAt" | "lastSeenAt" | "expiresAt" | "absoluteExpiresAt" | "keepSignedIn" | "userAgent" | "ip" | "authenticatedAt" | "methods", ExtArgs["result"]["session"]>
+export type SessionOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tokenHash" | "userId" | "createdAt" | "lastSeenAt" | "expiresAt" | "absoluteExpiresAt" | "keepSignedIn" | "userAgent" | "ip" | "authenticatedAt" | "methods" | "previousTokenHash" | "rotatedAt", ExtArgs["result"]["session"]>
 export type SessionInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   user?: boolean | Prisma.UserDefaultArgs<ExtArgs>
 }
@@ -752,6 +818,12 @@ export type $SessionPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
      * The credentials proven for this session, in the order they were proven.
      */
     methods: $Enums.AuthMethod[]
+    /**
+     * The token hash the last rotation replaced, and when: a request still in flight with it, on any
+     * instance, is refused without clearing the cookie that the rotation has just set.
+     */
+    previousTokenHash: string | null
+    rotatedAt: Date | null
   }, ExtArgs["result"]["session"]>
   composites: {}
 }
@@ -1188,6 +1260,8 @@ export interface SessionFieldRefs {
   readonly ip: Prisma.FieldRef<"Session", 'String'>
   readonly authenticatedAt: Prisma.FieldRef<"Session", 'DateTime'>
   readonly methods: Prisma.FieldRef<"Session", 'AuthMethod[]'>
+  readonly previousTokenHash: Prisma.FieldRef<"Session", 'String'>
+  readonly rotatedAt: Prisma.FieldRef<"Session", 'DateTime'>
 }
     
 
