@@ -1,5 +1,5 @@
 import argon2 from 'argon2';
-import { OWASP_ARGON2 } from '../src/core/auth/password.js';
+import { OWASP_ARGON2 } from '../src/core/auth/passwords/password.js';
 
 /**
  * The raw argon2id verify rate at the server's parameters: `node --import tsx bench/argon2-raw.ts

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { SecurityEvents } from '../src/core/auth/security-events.js';
+import { SecurityEvents } from '../src/core/auth/events/security-events.js';
 import { normaliseEmail } from '../src/core/auth/validation.js';
 import { notifyChange } from '../src/core/sessions/sync.js';
 import { type Database, openDatabase } from '../src/db/client.js';

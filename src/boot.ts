@@ -1,7 +1,10 @@
 import type { Config } from './config.js';
+import {
+  type EventSweeper,
+  startEventSweeper,
+} from './core/auth/events/security-event-sweeping.js';
 import { backfillNameSkeletons } from './core/auth/name-skeletons.js';
-import type { PasswordHasher } from './core/auth/password.js';
-import { type EventSweeper, startEventSweeper } from './core/auth/security-event-sweeping.js';
+import type { PasswordHasher } from './core/auth/passwords/password.js';
 import { createMailTransport } from './core/mail/transport.js';
 import { notifiedWake } from './core/mail/wake.js';
 import { MailWorker } from './core/mail/worker.js';

@@ -6,20 +6,24 @@ import type { Logger } from '../logger.js';
 import { Accounts } from './auth/accounts.js';
 import { Admin } from './auth/admin.js';
 import { AccountDeletion } from './auth/deletion.js';
-import { EmailChange } from './auth/email-change.js';
-import { EmailCodes } from './auth/email-codes.js';
-import { EmailVerification } from './auth/email-verification.js';
-import { EventFeed } from './auth/event-feed.js';
+import { EmailChange } from './auth/email/email-change.js';
+import { EmailCodes } from './auth/email/email-codes.js';
+import { EmailVerification } from './auth/email/email-verification.js';
+import { EventFeed } from './auth/events/event-feed.js';
+import { FailedSignIns, SecurityEvents } from './auth/events/security-events.js';
+import { Passkeys } from './auth/factors/passkeys.js';
+import { RecoveryCodes } from './auth/factors/recovery-codes.js';
+import { SecondFactors } from './auth/factors/second-factor.js';
+import { SecretBox } from './auth/factors/secret-box.js';
+import { Totp } from './auth/factors/totp.js';
 import { SecurityNotices } from './auth/notices.js';
 import { OwnSessions } from './auth/own-sessions.js';
-import { Passkeys } from './auth/passkeys.js';
-import { createArgon2Hasher, OWASP_ARGON2, type PasswordHasher } from './auth/password.js';
+import {
+  createArgon2Hasher,
+  OWASP_ARGON2,
+  type PasswordHasher,
+} from './auth/passwords/password.js';
 import { Recovery } from './auth/recovery.js';
-import { RecoveryCodes } from './auth/recovery-codes.js';
-import { SecondFactors } from './auth/second-factor.js';
-import { SecretBox } from './auth/secret-box.js';
-import { FailedSignIns, SecurityEvents } from './auth/security-events.js';
-import { Totp } from './auth/totp.js';
 import { createLimits, type Limits } from './limits/limits.js';
 import { MailOutbox } from './mail/outbox.js';
 import type { MailWake } from './mail/wake.js';

@@ -1,4 +1,4 @@
-import type { EventFeed } from '../core/auth/event-feed.js';
+import type { EventFeed } from '../core/auth/events/event-feed.js';
 import type { OpenStreams } from '../core/sessions/streams.js';
 import type { SecurityEvent as SecurityEventRow } from '../generated/prisma/client.js';
 import { builder } from './builder.js';

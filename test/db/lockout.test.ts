@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createArgon2Hasher } from '../../src/core/auth/password.js';
+import { createArgon2Hasher } from '../../src/core/auth/passwords/password.js';
 import type { SignInInput } from '../generated/graphql.js';
 import { errorCode, TestClient } from '../support/client.js';
 import { testDatabaseKind } from '../support/database.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEventSweeper } from '../../src/core/auth/security-event-sweeping.js';
+import { startEventSweeper } from '../../src/core/auth/events/security-event-sweeping.js';
 import { createLogger } from '../../src/logger.js';
 import { graphql } from '../generated/index.js';
 import { errorCode, TestClient } from '../support/client.js';

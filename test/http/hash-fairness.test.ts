@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createArgon2Hasher, OWASP_ARGON2 } from '../../src/core/auth/password.js';
+import { createArgon2Hasher, OWASP_ARGON2 } from '../../src/core/auth/passwords/password.js';
 import { errorCode, TestClient } from '../support/client.js';
 import { signIn, signUp, UNLIMITED } from '../support/flows.js';
 import { startServer, type TestServer } from '../support/server.js';

@@ -18,7 +18,7 @@ import { type ReceivedMail, TestSmtp } from '../support/smtp.js';
 /**
  * The account page's part-two screens (API.md "Schema, part two") in Chromium: verify the address,
  * re-authenticate when asked, change the e-mail, undo a change from the old inbox, the security log,
- * delete the account, and the links the server mails (src/core/auth/email-codes.ts accountPageLink).
+ * delete the account, and the links the server mails (src/core/auth/email/email-codes.ts accountPageLink).
  */
 
 /** The first run of `digits` digits (a count or a range such as "6,8") in the mail's text. */
@@ -29,7 +29,7 @@ function codeOf(mail: ReceivedMail, digits: number | string): string {
 }
 const hasCode = (digits: number | string) => (mail: ReceivedMail) =>
   new RegExp(`\\b\\d{${digits}}\\b`).test(mail.text);
-// Both codes are 8 digits (src/core/auth/email-codes.ts).
+// Both codes are 8 digits (src/core/auth/email/email-codes.ts).
 const CHANGE_CODE = 8;
 
 const clock = new TestClock();

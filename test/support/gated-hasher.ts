@@ -1,4 +1,4 @@
-import type { PasswordHasher } from '../../src/core/auth/password.js';
+import type { PasswordHasher } from '../../src/core/auth/passwords/password.js';
 import { fastHasher } from './server.js';
 
 /** The fast test hasher, except that the next `count` verify calls wait at a gate until released. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { type Booted, boot } from '../../src/boot.js';
 import { type Config, loadConfig } from '../../src/config.js';
-import { createArgon2Hasher, type PasswordHasher } from '../../src/core/auth/password.js';
+import { createArgon2Hasher, type PasswordHasher } from '../../src/core/auth/passwords/password.js';
 import { createHttpServer } from '../../src/http/node-server.js';
 import { createLogger } from '../../src/logger.js';
 import { createTestDatabase, type TestDatabase } from './database.js';

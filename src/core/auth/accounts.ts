@@ -6,12 +6,12 @@ import type { Attempt, Limits } from '../limits/limits.js';
 import type { ClientInfo, IssuedSession, SessionStore } from '../sessions/store.js';
 import { assertEnabled } from './account-state.js';
 import type { DeviceCookie } from './device-cookies.js';
-import { heldForRevert } from './email-change.js';
-import type { EmailVerification } from './email-verification.js';
+import { heldForRevert } from './email/email-change.js';
+import type { EmailVerification } from './email/email-verification.js';
+import type { FailedSignIns, SecurityEvents } from './events/security-events.js';
+import type { AssertionInput } from './factors/passkeys.js';
 import type { SecurityNotices } from './notices.js';
-import type { AssertionInput } from './passkeys.js';
-import type { PasswordHasher } from './password.js';
-import type { FailedSignIns, SecurityEvents } from './security-events.js';
+import type { PasswordHasher } from './passwords/password.js';
 import {
   checkPassword,
   nameLookupKey,
@@ -44,6 +44,11 @@ export interface SignInClient extends ClientInfo {
 
 export interface SignedIn extends IssuedSession {
   user: User;
+}
+
+/** A session opened by openSession; wake the mail worker after commit when `mailQueued`. */
+export interface OpenedSession extends SignedIn {
+  mailQueued: boolean;
 }
 
 export interface AccountDeps {
@@ -216,7 +221,7 @@ export class Accounts {
         replacing,
       }),
     );
-    this.deps.notices.wake();
+    if (signedIn.mailQueued) this.deps.notices.wake();
     return signedIn;
   }
 
@@ -333,12 +338,12 @@ export async function openSession(
     /** Checked under the credential lock: whether the credential proven is still the user's. */
     stillHolds?: (tx: Prisma.TransactionClient) => Promise<boolean>;
   },
-): Promise<SignedIn> {
+): Promise<OpenedSession> {
   const { user, client } = args;
   await lockCredential(tx, user, now);
   if (args.stillHolds && !(await args.stillHolds(tx))) throw new AppError('INVALID_CREDENTIALS');
   if (args.replacing) await deps.sessions.end(args.replacing.id, tx);
-  await deps.notices.signedIn(tx, user, client);
+  const mailQueued = await deps.notices.signedIn(tx, user, client);
   const issued = await deps.sessions.start(user.id, args.keepSignedIn, client, args.methods, tx);
   await deps.events.record(tx, {
     userId: user.id,
@@ -346,7 +351,7 @@ export async function openSession(
     client,
     sessionId: issued.session.id,
   });
-  return { user, ...issued };
+  return { user, ...issued, mailQueued };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { AppError, badInput } from '../../errors.js';
 import type { Prisma, PrismaClient, User } from '../../generated/prisma/client.js';
 import type { SessionStore } from '../sessions/store.js';
-import type { SecurityEvents } from './security-events.js';
+import type { SecurityEvents } from './events/security-events.js';
 
 /**
  * What admins do to other accounts: disable (ending every session on every instance), enable, and end

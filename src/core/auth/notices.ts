@@ -29,29 +29,31 @@ export class SecurityNotices {
   /** Records the user agent + IP pair as the account's own; true when it had not been seen before. */
   async rememberDevice(db: OutboxDb, userId: string, client: ClientInfo): Promise<boolean> {
     const fingerprint = deviceFingerprint(client);
-    // ON CONFLICT DO NOTHING decides atomically, so two parallel sign-ins from a new pair send one notice.
-    const { count } = await db.knownDevice.createMany({
-      data: [{ userId, fingerprint }],
-      skipDuplicates: true,
-    });
-    if (count === 0) {
-      await db.knownDevice.updateMany({
-        where: { userId, fingerprint },
-        data: { lastSeenAt: this.now() },
-      });
-    }
-    return count > 0;
+    const now = this.now();
+    // One statement on every sign-in's path, where the ORM needs an insert and then an update. The upsert
+    // decides atomically, so two parallel sign-ins from a new pair send one notice: only the row's
+    // inserter sees xmax = 0 (a conflicting one waits for it, then updates).
+    const [row] = await db.$queryRaw<{ inserted: boolean }[]>`
+      INSERT INTO known_devices (user_id, fingerprint, first_seen_at, last_seen_at)
+      VALUES (${userId}::uuid, ${fingerprint}, ${now}, ${now})
+      ON CONFLICT (user_id, fingerprint) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at
+      RETURNING (xmax = 0) AS inserted`;
+    return row?.inserted === true;
   }
 
-  /** After a successful sign-in: a notice when the pair is new to the account. */
+  /**
+   * After a successful sign-in: a notice when the pair is new to the account. True when one was queued:
+   * only then is a mail worker worth waking (a wake is a NOTIFY, and an outbox query on every instance).
+   */
   async signedIn(
     db: OutboxDb,
     user: NoticeRecipient & { id: string },
     client: ClientInfo,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const isNew = await this.rememberDevice(db, user.id, client);
-    if (isNew && this.settings.notifyNewSignIn && (await this.mayNotify(db, user)))
-      await this.outbox.enqueue(db, newSignInMail(user, this.event(client)));
+    if (!(isNew && this.settings.notifyNewSignIn && (await this.mayNotify(db, user)))) return false;
+    await this.outbox.enqueue(db, newSignInMail(user, this.event(client)));
+    return true;
   }
 
   async passwordChanged(db: OutboxDb, user: NoticeRecipient, client: ClientInfo): Promise<void> {

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { ClientInfo, SessionStore } from '../sessions/store.js';
-import type { SecurityEvents } from './security-events.js';
+import type { SecurityEvents } from './events/security-events.js';
 
 /**
  * The viewer ending their own sessions (logout, revokeSession, revokeOtherSessions), each end recorded

@@ -8,10 +8,10 @@ import { resetCodeMail } from '../mail/templates.js';
 import type { SessionStore } from '../sessions/store.js';
 import { assertEnabled } from './account-state.js';
 import type { FactorInput, SecondFactorGate, SignedIn, SignInClient } from './accounts.js';
-import type { EmailVerification } from './email-verification.js';
+import type { EmailVerification } from './email/email-verification.js';
+import type { SecurityEvents } from './events/security-events.js';
 import type { SecurityNotices } from './notices.js';
-import type { PasswordHasher } from './password.js';
-import type { SecurityEvents } from './security-events.js';
+import type { PasswordHasher } from './passwords/password.js';
 import { checkPassword, normaliseEmail } from './validation.js';
 
 /**

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import unhomoglyph from 'unhomoglyph';
 import { z } from 'zod';
 import { badInput } from '../../errors.js';
-import { isCommonPassword } from './common-passwords.js';
+import { isCommonPassword } from './passwords/common-passwords.js';
 
 /** Input rules of API.md. Each failure names the field it is about. */
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hash as argon2Hash, argon2id, verify as argon2Verify, type HashOptions } from 'argon2';
 import PQueue from 'p-queue';
-import { rateLimited } from '../../errors.js';
+import { rateLimited } from '../../../errors.js';
 import { HashProcess } from './hash-process.js';
 
 /**

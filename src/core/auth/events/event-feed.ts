@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import type { Listener } from '../../db/listener.js';
-import type { Prisma, PrismaClient, SecurityEvent } from '../../generated/prisma/client.js';
+import type { Listener } from '../../../db/listener.js';
+import type { Prisma, PrismaClient, SecurityEvent } from '../../../generated/prisma/client.js';
 
 /**
  * Security events as they commit, fanned out to the viewer's open streams on every instance.

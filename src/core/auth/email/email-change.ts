@@ -1,16 +1,18 @@
-import { uniqueViolation } from '../../db/errors.js';
-import { AppError, badInput, ERROR_MESSAGES, rateLimited } from '../../errors.js';
-import type { Prisma, PrismaClient, Session, User } from '../../generated/prisma/client.js';
-import type { Limits } from '../limits/limits.js';
-import type { MailOutbox } from '../mail/outbox.js';
+import { uniqueViolation } from '../../../db/errors.js';
+import { AppError, badInput, ERROR_MESSAGES, rateLimited } from '../../../errors.js';
+import type { Prisma, PrismaClient, Session, User } from '../../../generated/prisma/client.js';
+import type { Limits } from '../../limits/limits.js';
+import type { MailOutbox } from '../../mail/outbox.js';
 import {
   emailChangeCodeMail,
   emailChangedMail,
   emailChangeRequestedMail,
   emailRevertedMail,
   emailTakenMail,
-} from '../mail/templates.js';
-import type { ClientInfo, IssuedSession, SessionStore } from '../sessions/store.js';
+} from '../../mail/templates.js';
+import type { ClientInfo, IssuedSession, SessionStore } from '../../sessions/store.js';
+import type { SecurityEvents } from '../events/security-events.js';
+import { normaliseEmail } from '../validation.js';
 import {
   accountPageLink,
   type EmailCodes,
@@ -18,8 +20,6 @@ import {
   newRevertToken,
   revertTokenCandidates,
 } from './email-codes.js';
-import type { SecurityEvents } from './security-events.js';
-import { normaliseEmail } from './validation.js';
 
 /**
  * Changing the account's address (API.md "E-mail change"): a code to the new address, a notice to the

@@ -1,11 +1,11 @@
-import { AppError, rateLimited } from '../../errors.js';
-import type { Prisma, PrismaClient, Session, User } from '../../generated/prisma/client.js';
-import type { Limits } from '../limits/limits.js';
-import type { MailOutbox } from '../mail/outbox.js';
-import { verificationCodeMail } from '../mail/templates.js';
-import type { ClientInfo, IssuedSession, SessionStore } from '../sessions/store.js';
+import { AppError, rateLimited } from '../../../errors.js';
+import type { Prisma, PrismaClient, Session, User } from '../../../generated/prisma/client.js';
+import type { Limits } from '../../limits/limits.js';
+import type { MailOutbox } from '../../mail/outbox.js';
+import { verificationCodeMail } from '../../mail/templates.js';
+import type { ClientInfo, IssuedSession, SessionStore } from '../../sessions/store.js';
+import type { SecurityEvents } from '../events/security-events.js';
 import { accountPageLink, type EmailCodes, lockedUser } from './email-codes.js';
-import type { SecurityEvents } from './security-events.js';
 
 /**
  * Proving the account's own address: sign-up mails a code (and a link carrying it), `resend` mails a

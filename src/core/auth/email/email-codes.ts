@@ -1,8 +1,8 @@
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import { AppError } from '../../errors.js';
-import type { EmailCode, Prisma, PrismaClient } from '../../generated/prisma/client.js';
-import type { EmailCodePurpose } from '../../generated/prisma/enums.js';
-import type { Limits } from '../limits/limits.js';
+import { AppError } from '../../../errors.js';
+import type { EmailCode, Prisma, PrismaClient } from '../../../generated/prisma/client.js';
+import type { EmailCodePurpose } from '../../../generated/prisma/enums.js';
+import type { Limits } from '../../limits/limits.js';
 
 /**
  * The 8-digit codes that prove an address (the Copenhagen Book's e-mail verification): from the CSPRNG,

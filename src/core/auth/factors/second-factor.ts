@@ -1,24 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { AppError, badInput } from '../../errors.js';
-import type { Prisma, PrismaClient, Session, User } from '../../generated/prisma/client.js';
-import type { AuthMethod, SecurityEventKind } from '../../generated/prisma/enums.js';
-import type { Limits } from '../limits/limits.js';
-import type { MailOutbox } from '../mail/outbox.js';
-import { securityNoticeMail } from '../mail/templates.js';
-import type { IssuedSession, SessionStore } from '../sessions/store.js';
-import { hashToken } from '../sessions/tokens.js';
-import { assertEnabled } from './account-state.js';
+import { AppError, badInput } from '../../../errors.js';
+import type { Prisma, PrismaClient, Session, User } from '../../../generated/prisma/client.js';
+import type { AuthMethod, SecurityEventKind } from '../../../generated/prisma/enums.js';
+import type { Limits } from '../../limits/limits.js';
+import type { MailOutbox } from '../../mail/outbox.js';
+import { securityNoticeMail } from '../../mail/templates.js';
+import type { IssuedSession, SessionStore } from '../../sessions/store.js';
+import { hashToken } from '../../sessions/tokens.js';
+import { assertEnabled } from '../account-state.js';
 import {
   type FactorInput,
   openSession,
   type SecondFactorGate,
   type SignedIn,
   type SignInClient,
-} from './accounts.js';
-import type { SecurityNotices } from './notices.js';
+} from '../accounts.js';
+import type { SecurityEvents } from '../events/security-events.js';
+import type { SecurityNotices } from '../notices.js';
 import { type AssertionInput, checkName, type Passkeys, type WebAuthnOptions } from './passkeys.js';
 import type { RecoveryCodes } from './recovery-codes.js';
-import type { SecurityEvents } from './security-events.js';
 import type { Totp, TotpEnrollment } from './totp.js';
 
 /**
@@ -236,7 +236,7 @@ export class SecondFactors implements SecondFactorGate {
         replacing,
       });
     });
-    notices.wake();
+    if (signedIn.mailQueued) notices.wake();
     return signedIn;
   }
 
@@ -286,7 +286,7 @@ export class SecondFactors implements SecondFactorGate {
         replacing,
       }),
     );
-    notices.wake();
+    if (signedIn.mailQueued) notices.wake();
     return signedIn;
   }
 

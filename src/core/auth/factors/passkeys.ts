@@ -8,9 +8,9 @@ import {
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import { z } from 'zod';
-import { AppError, badInput, rateLimited } from '../../errors.js';
-import type { Passkey, Prisma, PrismaClient } from '../../generated/prisma/client.js';
-import type { Limits } from '../limits/limits.js';
+import { AppError, badInput, rateLimited } from '../../../errors.js';
+import type { Passkey, Prisma, PrismaClient } from '../../../generated/prisma/client.js';
+import type { Limits } from '../../limits/limits.js';
 
 /**
  * Passkeys (WebAuthn) on @simplewebauthn/server: the relying party is PUBLIC_URL's (or

@@ -1,6 +1,6 @@
-import type { Prisma, PrismaClient, SecurityEvent } from '../../generated/prisma/client.js';
-import type { SecurityEventKind } from '../../generated/prisma/enums.js';
-import type { ClientInfo } from '../sessions/store.js';
+import type { Prisma, PrismaClient, SecurityEvent } from '../../../generated/prisma/client.js';
+import type { SecurityEventKind } from '../../../generated/prisma/enums.js';
+import type { ClientInfo } from '../../sessions/store.js';
 
 /**
  * The account's security log. Every event is written by `record`, inside the transaction of the change

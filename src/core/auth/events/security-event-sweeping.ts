@@ -1,6 +1,6 @@
-import { type Sweeper, type SweeperOptions, startBatchSweeper } from '../../db/batch-sweeper.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
-import type { Logger } from '../../logger.js';
+import { type Sweeper, type SweeperOptions, startBatchSweeper } from '../../../db/batch-sweeper.js';
+import type { PrismaClient } from '../../../generated/prisma/client.js';
+import type { Logger } from '../../../logger.js';
 
 /**
  * Deletes security events older than SECURITY_EVENT_RETENTION, in small batches on the `at` index, as
