@@ -31,7 +31,9 @@ if (unknown.length) {
 }
 const chosen = names.length ? SCENARIOS.filter((s) => names.includes(s.name)) : SCENARIOS;
 const full = chosen.length === SCENARIOS.length;
-const command = `npm run bench${names.length ? ` -- ${names.join(' ')}` : ''}`;
+// A configuration given to the servers is part of how the numbers were made.
+const serverEnv = Object.entries(settings.serverEnv).map(([name, value]) => `${name}=${value}`);
+const command = `${serverEnv.length ? `BENCH_SERVER_ENV='${serverEnv.join(' ')}' ` : ''}npm run bench${names.length ? ` -- ${names.join(' ')}` : ''}`;
 const today = () => new Date().toISOString().slice(0, 10);
 
 const started = Date.now();

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT, type StartCommand } from '../scripts/start-command.js';
 import { freePort } from '../test/support/ports.js';
 import { runServerProcess, spawnServer } from '../test/support/server-process.js';
+import { settings } from './settings.js';
 
 /**
  * Our server as `npm start` runs it (the tests' harness: test/support/server-process.ts), the peer,
@@ -39,7 +40,7 @@ export async function startOurs(
   env: Record<string, string>,
   start?: StartCommand,
 ): Promise<Running> {
-  const server = await spawnServer({ ...PRODUCTION, ...env }, 60_000, start);
+  const server = await spawnServer({ ...PRODUCTION, ...env, ...settings.serverEnv }, 60_000, start);
   return {
     origin: server.origin,
     url: server.graphqlUrl,

@@ -1,8 +1,9 @@
 /**
  * What a bench run can be told, from the environment: BENCH_DURATION (seconds per load, default 5),
  * BENCH_SESSIONS (table size of the scale run, default 1,000,000), BENCH_IDLE (seconds the idle
- * instance is watched, default 60) and BENCH_DATABASE_URL (an admin URL; TEST_DATABASE_URL otherwise;
- * fresh databases are made on it and dropped).
+ * instance is watched, default 60), BENCH_DATABASE_URL (an admin URL; TEST_DATABASE_URL otherwise;
+ * fresh databases are made on it and dropped) and BENCH_SERVER_ENV (`NAME=value` pairs, space-separated,
+ * given to every server the bench starts: to try a configuration without editing the bench).
  */
 export const settings = {
   durationS: Number(process.env.BENCH_DURATION ?? 5),
@@ -12,6 +13,12 @@ export const settings = {
     process.env.BENCH_DATABASE_URL ??
     process.env.TEST_DATABASE_URL ??
     'postgres://postgres:postgres@127.0.0.1:5432/postgres',
+  serverEnv: Object.fromEntries(
+    (process.env.BENCH_SERVER_ENV ?? '')
+      .split(' ')
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  ) as Record<string, string>,
 };
 
 export type Db = 'PostgreSQL' | 'PGlite';
