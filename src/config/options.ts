@@ -382,7 +382,7 @@ export const OPTIONS = {
   },
   RATE_LIMIT_SECOND_FACTOR: {
     ...count(10),
-    doc: 'wrong second-factor answers (TOTP, recovery code, passkey after a password) per account; they count against the sign-in limits too',
+    doc: "wrong second-factor answers (TOTP, recovery code, passkey after a password) per account; they count against the sign-in limits too. A browser holding the account's device cookie counts on its own",
   },
   RATE_LIMIT_SECOND_FACTOR_WINDOW: {
     ...duration('15m'),
@@ -390,7 +390,7 @@ export const OPTIONS = {
   },
   RATE_LIMIT_SECOND_FACTOR_LOCKOUT: {
     ...count(100),
-    doc: 'wrong second-factor answers in a row (no right one between) after which the factor step locks and the owner gets a notice that their password is known',
+    doc: "wrong second-factor answers in a row (no right one between) after which the factor step locks and the owner gets a notice that their password is known; a browser holding the account's device cookie has a row and a lock of its own",
   },
   RATE_LIMIT_SECOND_FACTOR_LOCKOUT_DURATION: {
     ...duration('24h'),

@@ -445,7 +445,7 @@ describe('second-factor limits', () => {
   });
   afterAll(() => limited?.close());
 
-  it('wrong answers past the account limit get RATE_LIMITED, even with the right code', async () => {
+  it("wrong answers past the account limit get RATE_LIMITED, even with the right code, but not in the owner's browser", async () => {
     const client = new TestClient(limited);
     const { account, user } = await signUp(client);
     await verifyAddress(limited, user.id);
@@ -465,6 +465,15 @@ describe('second-factor limits', () => {
     });
     expect(errorCode(res)).toBe('RATE_LIMITED');
     expect(res.errors?.[0]?.extensions?.retryAfter).toBeGreaterThan(0);
+    // The owner's browser holds a device cookie of the account (from signing up): it counts on its own.
+    const owner = await passwordStep(client, account);
+    expect(
+      (
+        await verify(client, {
+          input: { challenge: owner.challenge, totp: totpCode(secret, clock.now()) },
+        })
+      ).errors,
+    ).toBeUndefined();
   });
 });
 
@@ -483,7 +492,7 @@ describe('the factor lock', () => {
   });
   afterAll(() => locking?.close());
 
-  it('locks the factor step after that many wrong answers in a row, and tells the owner', async () => {
+  it("locks the factor step after that many wrong answers in a row, tells the owner, and spares the owner's browser", async () => {
     const client = new TestClient(locking);
     const { account, user } = await signUp(client);
     await verifyAddress(locking, user.id);
@@ -503,6 +512,15 @@ describe('the factor lock', () => {
       input: { challenge: step.challenge, totp: totpCode(secret, clock.now()) },
     });
     expect(errorCode(res)).toBe('RATE_LIMITED');
+    // Not for the owner's browser (its device cookie): a stranger with the password is no lockout weapon.
+    const owner = await passwordStep(client, account);
+    expect(
+      (
+        await verify(client, {
+          input: { challenge: owner.challenge, totp: totpCode(secret, clock.now()) },
+        })
+      ).errors,
+    ).toBeUndefined();
     const mail = await smtp.waitFor(
       (m) => m.to.includes(account.email.toLowerCase()) && /password is known/i.test(m.subject),
       { after },

@@ -77,6 +77,8 @@ export interface Limits {
    * Counts a second-factor answer (after a right password, or with a reset code) against the sign-in
    * limits (the account by its user id, and the IP) and the account's own second-factor limit; throws
    * RATE_LIMITED past either, or while the factor step is locked after too many wrong answers in a row.
+   * With `device` (the nonce of this account's valid device cookie) that browser's own counters stand in
+   * for the account's.
    */
   secondFactor(userId: string, ip: string | null, device?: string): Promise<FactorAttempt>;
   /** Counts a passkey challenge issued to this IP; throws RATE_LIMITED past the limit. */
@@ -329,7 +331,9 @@ export function createLimits(limits: Config['limits'], store: LimitStore): Limit
     },
 
     async secondFactor(userId, ip, device) {
-      const key = digest(userId);
+      // The owner's browser (a device cookie of this account) counts on its own, as at the password step:
+      // a stranger who has the password and fails the second step cannot lock the owner out of it.
+      const key = device === undefined ? digest(userId) : digest(`device\0${device}`);
       // Locked: a password that keeps failing its second step is known to someone else.
       const streak = await factorStreak.get(key);
       if (streak && streak.consumedPoints >= limits.secondFactorLockout)
