@@ -146,7 +146,7 @@ describe.runIf(hasChromium)('the account page, live', () => {
     expect(
       problems.filter(
         (problem) =>
-          !/net::ERR_(CONNECTION_REFUSED|CONNECTION_RESET|EMPTY_RESPONSE|INCOMPLETE_CHUNKED_ENCODING)/.test(
+          !/net::ERR_(CONNECTION_REFUSED|CONNECTION_RESET|EMPTY_RESPONSE|INCOMPLETE_CHUNKED_ENCODING|SOCKET_NOT_CONNECTED)/.test(
             problem,
           ),
       ),
