@@ -112,6 +112,24 @@ describe('security notices (enabled, the default)', () => {
     expect(mails.every((m) => NEW_SIGN_IN_SUBJECT.test(m.subject))).toBe(true);
   });
 
+  it('counts a browser update as the same device: only the browser and system, not their versions', async () => {
+    const home = browser(server, CHROME_MAC, '198.51.100.7');
+    const { account } = await home.signUp();
+    const after = smtp.mark();
+    const updated = CHROME_MAC.replace('Chrome/131.0.0.0', 'Chrome/132.0.6834.83');
+    expect(updated).not.toBe(CHROME_MAC);
+    expect((await browser(server, updated, '198.51.100.7').signIn(account)).errors).toBeUndefined();
+    expect(await mailTo(server, account.email, after)).toEqual([]);
+    // A user agent no browser table knows is compared as written.
+    expect(
+      (await browser(server, 'curl/8.5.0', '198.51.100.7').signIn(account)).errors,
+    ).toBeUndefined();
+    expect(
+      (await browser(server, 'curl/8.6.0', '198.51.100.7').signIn(account)).errors,
+    ).toBeUndefined();
+    expect(await mailTo(server, account.email, after)).toHaveLength(2);
+  });
+
   it('sends one notice for parallel sign-ins from one new pair', async () => {
     const { account } = await browser(server, FIREFOX, '198.51.100.7').signUp();
     const after = smtp.mark();

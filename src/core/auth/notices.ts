@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../../config.js';
+import { deviceFamily } from '../device-name.js';
 import type { Limits } from '../limits/limits.js';
 import type { MailOutbox, OutboxDb } from '../mail/outbox.js';
 import { newSignInMail, passwordChangedMail, type Recipient } from '../mail/templates.js';
@@ -26,7 +27,7 @@ export class SecurityNotices {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Records the user agent + IP pair as the account's own; true when it had not been seen before. */
+  /** Records the device + IP pair as the account's own; true when it had not been seen before. */
   async rememberDevice(db: OutboxDb, userId: string, client: ClientInfo): Promise<boolean> {
     const fingerprint = deviceFingerprint(client);
     const now = this.now();
@@ -81,8 +82,13 @@ export class SecurityNotices {
   }
 }
 
+/**
+ * What makes a sign-in's device known: the browser and system without versions (an update is no new
+ * device; a user agent bowser does not know counts as written) and the IP.
+ */
 export function deviceFingerprint(client: ClientInfo): string {
+  const device = deviceFamily(client.userAgent) ?? client.userAgent ?? '';
   return createHash('sha256')
-    .update(`${client.userAgent ?? ''}\n${client.ip ?? ''}`)
+    .update(`${device}\n${client.ip ?? ''}`)
     .digest('hex');
 }

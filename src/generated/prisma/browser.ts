@@ -45,7 +45,7 @@ export type RateLimit = Prisma.RateLimitModel
 export type PasswordResetCode = Prisma.PasswordResetCodeModel
 /**
  * Model KnownDevice
- * User agent + IP pairs an account has signed in from, so a sign-in from a new one can be reported.
+ * Device + IP pairs an account has signed in from, so a sign-in from a new one can be reported.
  */
 export type KnownDevice = Prisma.KnownDeviceModel
 /**

@@ -14,7 +14,7 @@ import type * as Prisma from "../internal/prismaNamespace.js"
 
 /**
  * Model KnownDevice
- * User agent + IP pairs an account has signed in from, so a sign-in from a new one can be reported.
+ * Device + IP pairs an account has signed in from, so a sign-in from a new one can be reported.
  */
 export type KnownDeviceModel = runtime.Types.Result.DefaultSelection<Prisma.$KnownDevicePayload>
 
@@ -467,7 +467,8 @@ export type $KnownDevicePayload<ExtArgs extends runtime.Types.Extensions.Interna
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     userId: string
     /**
-     * SHA-256 of user agent and IP, hex: enough to recognise the pair without keeping a history of IPs.
+     * SHA-256 of the browser and system (no versions) and the IP, hex: enough to recognise the pair
+     * without keeping a history of IPs or user agents.
      */
     fingerprint: string
     firstSeenAt: Date
