@@ -18,6 +18,7 @@ import { useReadiness } from './readiness.js';
 import { useRequestLog, yogaLogger } from './request-log.js';
 import { restRouteMethods, useRestRoutes } from './rest/index.js';
 import { isServedRoute, useServedRoutes } from './routes.js';
+import type { ServerContext } from './server-context.js';
 import { useSessionCookie } from './session-cookie.js';
 import { opensStream, useStreamLifetime } from './stream-lifetime.js';
 import { useVariableErrors } from './variable-errors.js';
@@ -25,11 +26,6 @@ import { useWhoami, WHOAMI_PATH } from './whoami.js';
 
 /** The core's dependencies (database, logger, hasher, cache sync, clock); boot.ts supplies them. */
 export type AppDeps = ServicesDeps;
-
-/** What the Node HTTP adapter passes along with each request. */
-export interface ServerContext {
-  req?: { url?: string | undefined; socket?: { remoteAddress?: string | undefined } };
-}
 
 export interface App {
   yoga: YogaServerInstance<ServerContext, Context>;

@@ -1,11 +1,11 @@
 import type { Plugin } from 'graphql-yoga';
 import { databaseUnavailableReason } from '../db/unavailable.js';
-import { errorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { createContext } from '../schema/context.js';
 import { heldForVerification } from '../schema/email-verification-gate.js';
 import { DATABASE_RETRY_AFTER_SECONDS } from './errors.js';
 import { refusal } from './refusal.js';
+import type { ServerContext } from './server-context.js';
 
 /**
  * GET /whoami, for a proxy's forward-auth (nginx auth_request, Traefik ForwardAuth, Envoy ext_authz):
@@ -17,21 +17,19 @@ import { refusal } from './refusal.js';
 
 export const WHOAMI_PATH = '/whoami';
 
-interface SocketContext {
-  req?: { socket?: { remoteAddress?: string | undefined } };
-}
-
 export interface WhoamiOptions {
   context: ReturnType<typeof createContext>;
   logger: Logger;
 }
 
 const NO_STORE = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+const BEARER = { 'www-authenticate': 'Bearer realm="sessiongraph"' };
+const RETRY_AFTER_DATABASE = { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) };
 
 export function useWhoami({
   context,
   logger,
-}: WhoamiOptions): Plugin<Record<string, unknown>, SocketContext> {
+}: WhoamiOptions): Plugin<Record<string, unknown>, ServerContext> {
   return {
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (url.pathname !== WHOAMI_PATH || (request.method !== 'GET' && request.method !== 'HEAD'))
@@ -42,41 +40,19 @@ export function useWhoami({
       } catch (error) {
         // No session can be read: the proxy answers its client 500 (auth_request turns any status but
         // 2xx, 401 and 403 into one), and the cause is in our log.
-        if (databaseUnavailableReason(error)) {
+        if (databaseUnavailableReason(error))
           return endResponse(
-            refusal(
-              fetchAPI,
-              503,
-              'UNAVAILABLE',
-              undefined,
-              {},
-              {
-                'retry-after': String(DATABASE_RETRY_AFTER_SECONDS),
-              },
-            ),
+            refusal(fetchAPI, 503, 'UNAVAILABLE', undefined, {}, RETRY_AFTER_DATABASE),
           );
-        }
         logger.error({ err: error }, 'unexpected error');
         return endResponse(refusal(fetchAPI, 500, 'INTERNAL_SERVER_ERROR'));
       }
       const { viewer } = built;
-      if (!viewer) {
-        return endResponse(
-          new fetchAPI.Response(errorBody('UNAUTHENTICATED'), {
-            status: 401,
-            headers: { ...NO_STORE, 'www-authenticate': 'Bearer realm="sessiongraph"' },
-          }),
-        );
-      }
+      if (!viewer)
+        return endResponse(refusal(fetchAPI, 401, 'UNAUTHENTICATED', undefined, {}, BEARER));
       // EMAIL_VERIFICATION=required: the upstream would serve someone GraphQL refuses (API.md: 403).
-      if (heldForVerification(built)) {
-        return endResponse(
-          new fetchAPI.Response(errorBody('EMAIL_NOT_VERIFIED'), {
-            status: 403,
-            headers: NO_STORE,
-          }),
-        );
-      }
+      if (heldForVerification(built))
+        return endResponse(refusal(fetchAPI, 403, 'EMAIL_NOT_VERIFIED'));
       const { user, session } = viewer;
       const authTime = session.authenticatedAt;
       endResponse(

@@ -2,6 +2,7 @@ import type { Plugin } from 'graphql-yoga';
 import { AppError, badInput } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { createContext } from '../../schema/context.js';
+import type { ServerContext } from '../server-context.js';
 import { answerForError, type RestAnswer, restShapedRefusal } from './answers.js';
 import { type JsonObject, parseJsonObject } from './body.js';
 import { forgetPassword, resetPassword } from './password-reset.js';
@@ -44,15 +45,11 @@ export interface RestOptions {
   maxBodyBytes: number;
 }
 
-interface SocketContext {
-  req?: { socket?: { remoteAddress?: string | undefined } };
-}
-
 export function useRestRoutes({
   context,
   logger,
   maxBodyBytes,
-}: RestOptions): Plugin<Record<string, unknown>, SocketContext> {
+}: RestOptions): Plugin<Record<string, unknown>, ServerContext> {
   let resetIds: ReturnType<typeof resetRequestIds> | undefined;
   return {
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
