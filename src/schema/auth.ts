@@ -1,7 +1,7 @@
 import type { SignedIn } from '../core/auth/accounts.js';
 import type { Session as SessionRow, User as UserRow } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
-import { type Context, setViewer } from './context.js';
+import { type Context, setViewer, signInClient } from './context.js';
 import { Session } from './session.js';
 import { User } from './user.js';
 
@@ -70,7 +70,7 @@ builder.mutationFields((t) => ({
         context,
         await context.services.accounts.signIn(
           { ...input, keepSignedIn: input.keepSignedIn ?? false },
-          { ...context.client, device: context.cookie.presentedDevice() },
+          signInClient(context),
           context.viewer?.session,
         ),
       ),

@@ -1,5 +1,6 @@
 import { RequestCache } from '@pothos/plugin-scope-auth';
 import { isDisabled } from '../core/auth/account-state.js';
+import type { SignInClient } from '../core/auth/accounts.js';
 import type { Services } from '../core/services.js';
 import type { CookieSettings } from '../core/sessions/cookies.js';
 import { sessionOfRequest } from '../core/sessions/request.js';
@@ -84,6 +85,11 @@ function clientInfo(
     ip: forwarded || socketAddress?.replace(/^::ffff:/, '') || null,
     userAgent: request.headers.get('user-agent'),
   };
+}
+
+/** Who is proving a credential: the client, and the account's device cookie if this browser holds one. */
+export function signInClient(context: Pick<Context, 'client' | 'cookie'>): SignInClient {
+  return { ...context.client, device: context.cookie.presentedDevice() };
 }
 
 /**

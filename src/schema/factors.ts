@@ -1,5 +1,6 @@
 import { AuthPayload, adoptSession } from './auth.js';
 import { builder } from './builder.js';
+import { signInClient } from './context.js';
 import { assertion, PasskeyAssertionInput } from './passkey-assertion.js';
 import { requireRecentAuthentication } from './reauthentication.js';
 
@@ -88,7 +89,7 @@ builder.mutationFields((t) => ({
             recoveryCode: input.recoveryCode,
             passkey: input.passkey ? assertion(input.passkey) : null,
           },
-          { ...context.client, device: context.cookie.presentedDevice() },
+          signInClient(context),
           context.viewer?.session,
         ),
       ),

@@ -1,6 +1,7 @@
 import { deviceName } from '../core/device-name.js';
 import { AuthPayload, adoptSession } from './auth.js';
 import { builder } from './builder.js';
+import { signInClient } from './context.js';
 import { assertion } from './passkey-assertion.js';
 import { requireRecentAuthentication } from './reauthentication.js';
 
@@ -127,7 +128,7 @@ builder.mutationFields((t) => ({
         context,
         await context.services.factors.passkeySignIn(
           { ...assertion(input), keepSignedIn: input.keepSignedIn ?? false },
-          { ...context.client, device: context.cookie.presentedDevice() },
+          signInClient(context),
           context.viewer?.session,
         ),
       ),

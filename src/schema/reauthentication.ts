@@ -1,7 +1,7 @@
 import { requireRecentAuth } from '../core/auth/recent-auth.js';
 import { adoptSession } from './auth.js';
 import { builder } from './builder.js';
-import type { SignedInContext } from './context.js';
+import { type SignedInContext, signInClient } from './context.js';
 import { assertion, PasskeyAssertionInput } from './passkey-assertion.js';
 import { Session } from './session.js';
 
@@ -36,7 +36,7 @@ builder.mutationFields((t) => ({
       const signedIn = await context.services.accounts.reauthenticate(
         context.viewer,
         { ...input, passkey: input.passkey ? assertion(input.passkey) : null },
-        { ...context.client, device: context.cookie.presentedDevice() },
+        signInClient(context),
       );
       const { session, user } = adoptSession(context, signedIn);
       return { ...session, user };

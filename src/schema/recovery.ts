@@ -1,5 +1,6 @@
 import { AuthPayload, adoptSession } from './auth.js';
 import { builder } from './builder.js';
+import { signInClient } from './context.js';
 import { assertion, PasskeyAssertionInput } from './passkey-assertion.js';
 
 const ForgetPasswordInput = builder.inputType('ForgetPasswordInput', {
@@ -44,7 +45,7 @@ builder.mutationFields((t) => ({
             keepSignedIn: input.keepSignedIn ?? false,
             passkey: input.passkey ? assertion(input.passkey) : null,
           },
-          { ...context.client, device: context.cookie.presentedDevice() },
+          signInClient(context),
           context.viewer?.session,
         ),
       ),

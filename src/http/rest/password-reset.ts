@@ -1,5 +1,6 @@
 import { AppError } from '../../errors.js';
 import { adoptSession } from '../../schema/auth.js';
+import { signInClient } from '../../schema/context.js';
 import { optionalBoolean, requiredString } from './body.js';
 import { type RestRoute, sessionJson } from './route.js';
 
@@ -39,7 +40,7 @@ export const resetPassword: RestRoute = {
       await context.services.recovery.resetPassword(
         { email, otp, newPassword, keepSignedIn },
         // As GraphQL's resetPassword: the browser's device cookie goes with the client.
-        { ...context.client, device: context.cookie.presentedDevice() },
+        signInClient(context),
         context.viewer?.session,
       ),
     );

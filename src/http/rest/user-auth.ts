@@ -1,4 +1,5 @@
 import { adoptSession } from '../../schema/auth.js';
+import { signInClient } from '../../schema/context.js';
 import { optionalBoolean, optionalString, requiredString } from './body.js';
 import { type RestRoute, sessionJson } from './route.js';
 
@@ -18,11 +19,7 @@ export const authenticateUser: RestRoute = {
     };
     const { session } = adoptSession(
       context,
-      await context.services.accounts.signIn(
-        input,
-        { ...context.client, device: context.cookie.presentedDevice() },
-        context.viewer?.session,
-      ),
+      await context.services.accounts.signIn(input, signInClient(context), context.viewer?.session),
     );
     return { status: 201, body: sessionJson(session) };
   },
