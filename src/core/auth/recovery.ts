@@ -102,15 +102,16 @@ export class Recovery {
       // Neither path waits for the WAL flush, whose cost varies more than anything else here. A code
       // lost to a crash in the next few hundred milliseconds costs the user one more request.
       await tx.$executeRaw`SET LOCAL synchronous_commit = off`;
+      // The address as it is now, held until commit: a change of address committing meanwhile waits and
+      // then voids this code; one that committed first leaves this address no longer the account's.
+      // Asked for the decoy too (its id matches no row), so that both paths send the same statements.
+      const current = await tx.$queryRaw<unknown[]>`
+        SELECT 1 FROM users WHERE id = ${recipient.id}::uuid AND email_key = ${emailKey} FOR SHARE`;
       if (!user) {
         // Two writes that leave nothing behind: timing must not tell which addresses have accounts.
         await outbox.rehearse(tx, message);
         return;
       }
-      // The address as it is now, held until commit: a change of address committing meanwhile waits and
-      // then voids this code; one that committed first leaves this address no longer the account's.
-      const current = await tx.$queryRaw<unknown[]>`
-        SELECT 1 FROM users WHERE id = ${user.id}::uuid AND email_key = ${emailKey} FOR SHARE`;
       if (current.length === 0) return;
       // One live code per user: a new request overwrites the old one and its attempt count.
       await tx.passwordResetCode.upsert({
