@@ -96,7 +96,9 @@ export class MailOutbox {
     if (version !== SEAL_VERSION || !iv || !tag || data === undefined) return undefined;
     for (const key of this.keys) {
       try {
-        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), {
+          authTagLength: 16,
+        });
         decipher.setAuthTag(Buffer.from(tag, 'base64url'));
         const plain = Buffer.concat([
           decipher.update(Buffer.from(data, 'base64url')),

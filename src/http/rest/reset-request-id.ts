@@ -43,7 +43,7 @@ export function resetRequestIds({ secrets, ttlMs, now }: ResetRequestIdOptions) 
       const tag = raw.subarray(raw.length - TAG_BYTES);
       for (const key of keys) {
         try {
-          const decipher = createDecipheriv('aes-256-gcm', key, iv);
+          const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
           decipher.setAuthTag(tag);
           const payload = Buffer.concat([decipher.update(sealed), decipher.final()]).toString();
           const [issuedAt, email] = JSON.parse(payload) as [number, string];
