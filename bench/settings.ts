@@ -17,7 +17,11 @@ export const settings = {
     (process.env.BENCH_SERVER_ENV ?? '')
       .split(' ')
       .filter(Boolean)
-      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+      .map((pair) => {
+        const at = pair.indexOf('=');
+        if (at < 1) throw new Error(`BENCH_SERVER_ENV: "${pair}" is no NAME=value pair`);
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }),
   ) as Record<string, string>,
 };
 
