@@ -181,6 +181,50 @@ describe.runIf(hasChromium)('the account page on part two', () => {
     await context.close();
   });
 
+  it('loads older activity once per page, however often the button is pressed meanwhile', {
+    timeout: 90_000,
+  }, async () => {
+    const account = newAccount();
+    await signUp(new TestClient(`${origin}/graphql`), account);
+    // 25 sign-ins and the page's own: more than one page of 20.
+    for (let i = 0; i < 25; i++) {
+      clock.advance(SECOND);
+      const signedIn = await signIn(new TestClient(`${origin}/graphql`), {
+        name: account.name,
+        password: account.password,
+      });
+      expect(signedIn.errors).toBeUndefined();
+    }
+    const { page, context, problems } = await openPage(browser, `${origin}/#sign-in`);
+    const form = formNamed(page, 'Sign in');
+    await form.getByLabel('Name or e-mail').fill(account.name);
+    await form.getByLabel('Password', { exact: true }).fill(account.password);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await eventually(() => heading(page).textContent()).toBe('Your account');
+    const activity = page.getByRole('list', { name: 'Security activity' }).getByRole('listitem');
+    await eventually(() => activity.count()).toBe(20);
+    // The older page is held until the button has been pressed three times.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(`${origin}/graphql`, async (route) => {
+      if (route.request().postData()?.includes('"after":"')) await held;
+      await route.continue();
+    });
+    const more = page.getByRole('button', { name: 'Show older activity' });
+    // As a user's clicks arrive: aria-disabled does not stop them (Playwright's click would wait for it).
+    await more.focus();
+    for (let i = 0; i < 3; i++) await more.dispatchEvent('click');
+    release();
+    await eventually(() => activity.count()).toBe(27);
+    expect(await more.isHidden()).toBe(true);
+    // The button went away under the focus, which moved to the section's title.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('activity-title');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('asks to re-authenticate before an e-mail change, refuses a wrong password in the dialog, and confirms the change with the code sent to the new address', {
     timeout: 90_000,
   }, async () => {

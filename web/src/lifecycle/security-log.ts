@@ -54,12 +54,23 @@ export async function securityLogSection(context: AccountContext): Promise<HTMLE
   const list = h('ol', { class: 'events', 'aria-labelledby': 'activity-title' });
   const alert = h('div', { class: 'message error', role: 'alert' });
   const more = h('button', { type: 'button', class: 'button secondary' }, 'Show older activity');
+  const empty = h('p', { class: 'muted' }, 'Nothing yet.');
   let next = first.next;
   const add = (events: SecurityEvent[]) => {
     list.append(...events.map(eventItem));
+    list.hidden = list.childElementCount === 0;
+    empty.hidden = !list.hidden;
+    // Hiding the button that has focus would drop focus to the page: it goes to the section's title.
+    if (!next && document.activeElement === more)
+      document.getElementById('activity-title')?.focus();
     more.hidden = !next;
   };
+  let loading = false;
   more.addEventListener('click', async () => {
+    // A second click while the page loads would fetch the same page again and list it twice.
+    if (loading) return;
+    loading = true;
+    more.setAttribute('aria-disabled', 'true');
     alert.textContent = '';
     try {
       const page = await loadSecurityEvents(next);
@@ -67,12 +78,12 @@ export async function securityLogSection(context: AccountContext): Promise<HTMLE
       add(page.events);
     } catch (error) {
       showError({ error: (message) => (alert.textContent = message) }, error);
+    } finally {
+      loading = false;
+      more.removeAttribute('aria-disabled');
     }
   });
   add(first.events);
-  const empty = h('p', { class: 'muted' }, 'Nothing yet.');
-  empty.hidden = first.events.length > 0;
-  list.hidden = first.events.length === 0;
   // A live event or a resync: the newest page again (older pages load on demand as before).
   context.events.addEventListener('activity', () => {
     loadSecurityEvents(null)
@@ -80,8 +91,6 @@ export async function securityLogSection(context: AccountContext): Promise<HTMLE
         next = page.next;
         list.replaceChildren();
         add(page.events);
-        empty.hidden = page.events.length > 0;
-        list.hidden = page.events.length === 0;
       })
       .catch((error: unknown) =>
         showError({ error: (message) => (alert.textContent = message) }, error),
