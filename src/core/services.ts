@@ -93,7 +93,7 @@ export function createServices({
   schedule = realSchedule(now),
 }: ServicesDeps): { services: Services; close(): void } {
   const feed = new EventFeed(db.prisma, now, listener);
-  const events = new SecurityEvents(now, (tx, event) => feed.publish(tx, event));
+  const events = new SecurityEvents(now, (tx, recorded) => feed.publish(tx, recorded));
   const sessions = new SessionStore(
     db.prisma,
     db.run,

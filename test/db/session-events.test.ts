@@ -6,7 +6,7 @@ import { TestClient } from '../support/client.js';
 import { DAY, HOUR, TestClock } from '../support/clock.js';
 import { createTestDatabase, type TestDatabase, testDatabaseKind } from '../support/database.js';
 import { signIn, signUp, UNLIMITED } from '../support/flows.js';
-import { LOGOUT, REVOKE_SESSION } from '../support/operations.js';
+import { LOGOUT, REVOKE_OTHER_SESSIONS, REVOKE_SESSION } from '../support/operations.js';
 import { type StartOptions, startServer, type TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
 
@@ -385,6 +385,25 @@ describe.runIf(testDatabaseKind === 'postgres')('sessionEvents across two instan
       kind: 'SIGN_IN',
       sessionId: signedIn.data?.signIn.session.id,
     });
+  });
+
+  it('events recorded together on B (one per session revokeOtherSessions ends) all reach the stream on A', async () => {
+    const onA = new TestClient(a);
+    const { account } = await signUp(onA);
+    const others = [];
+    for (let i = 0; i < 3; i++) {
+      const signedIn = await signIn(new TestClient(b), {
+        name: account.name,
+        password: account.password,
+      });
+      others.push(signedIn.data?.signIn.session.id);
+    }
+    const stream = await subscribed(a, onA);
+    const revoked = await on(b, onA).request(REVOKE_OTHER_SESSIONS);
+    expect(revoked.data).toEqual({ revokeOtherSessions: 3 });
+    await until(() => stream.events.length === 3);
+    expect(kinds(stream)).toEqual(['SESSION_REVOKED', 'SESSION_REVOKED', 'SESSION_REVOKED']);
+    expect(new Set(stream.events.map((event) => event.sessionId))).toEqual(new Set(others));
   });
 
   it('revoking on B completes the stream on A within 100 ms of the mutation’s response', async () => {

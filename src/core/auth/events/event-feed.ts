@@ -74,14 +74,19 @@ export class EventFeed {
     });
   }
 
-  /** Announces an event inside the transaction that records it. */
-  async publish(tx: Prisma.TransactionClient, event: SecurityEvent): Promise<void> {
+  /** Announces events inside the transaction that records them, in one statement. */
+  async publish(tx: Prisma.TransactionClient, events: readonly SecurityEvent[]): Promise<void> {
+    if (events.length === 0) return;
     if (this.listener) {
-      const announcement: Announcement = { i: event.id, u: event.userId };
-      await tx.$executeRaw`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(announcement)})`;
+      const announcements = events.map((event) => {
+        const announcement: Announcement = { i: event.id, u: event.userId };
+        return JSON.stringify(announcement);
+      });
+      await tx.$executeRaw`
+        SELECT pg_notify(${EVENTS_CHANNEL}, payload) FROM unnest(${announcements}::text[]) AS payload`;
       return;
     }
-    this.announced(event.userId, event.id);
+    for (const event of events) this.announced(event.userId, event.id);
   }
 
   subscribe(userId: string, subscriber: EventSubscriber): () => void {

@@ -29,18 +29,21 @@ export interface EventPageQuery {
   after?: { at: Date; id: string } | undefined;
 }
 
-/** Announces a recorded event to live streams, inside the same transaction (event-feed.ts). */
-export type PublishEvent = (tx: Prisma.TransactionClient, event: SecurityEvent) => Promise<void>;
+/** Announces recorded events to live streams, inside the same transaction (event-feed.ts). */
+export type PublishEvents = (
+  tx: Prisma.TransactionClient,
+  events: readonly SecurityEvent[],
+) => Promise<void>;
 
 export class SecurityEvents {
   constructor(
     private readonly now: () => Date = () => new Date(),
-    private readonly publish: PublishEvent = async () => {},
+    private readonly publish: PublishEvents = async () => {},
   ) {}
 
   async record(tx: Prisma.TransactionClient, event: SecurityEventInput): Promise<SecurityEvent> {
     const recorded = await tx.securityEvent.create({ data: this.row(event, this.now()) });
-    await this.publish(tx, recorded);
+    await this.publish(tx, [recorded]);
     return recorded;
   }
 
@@ -54,7 +57,8 @@ export class SecurityEvents {
     const recorded = await tx.securityEvent.createManyAndReturn({
       data: events.map((event) => this.row(event, event.at ?? now)),
     });
-    for (const event of recorded) await this.publish(tx, event);
+    // One announcement statement for the lot: a flood of failed sign-ins is written thousands at a time.
+    await this.publish(tx, recorded);
   }
 
   /** One page and whether more follow; `first + 1` rows are read to know. */
