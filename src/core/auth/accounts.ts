@@ -14,6 +14,7 @@ import type { SecurityNotices } from './notices.js';
 import type { PasswordHasher } from './passwords/password.js';
 import {
   checkPassword,
+  conflict,
   nameLookupKey,
   normaliseDisplayName,
   normaliseEmail,
@@ -382,13 +383,3 @@ export async function lockCredential(
  * (changePassword, reauthenticate) spends the same budget as one guessed at sign-in, not one of its own.
  */
 const signInKey = (user: Pick<User, 'nameKey'>) => JSON.stringify({ nameKey: user.nameKey });
-
-function conflict(field: 'name' | 'email') {
-  return new AppError(
-    'CONFLICT',
-    field === 'name' ? 'That name is already taken.' : 'That e-mail is already registered.',
-    {
-      field,
-    },
-  );
-}

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import unhomoglyph from 'unhomoglyph';
 import { z } from 'zod';
-import { badInput } from '../../errors.js';
+import { AppError, badInput } from '../../errors.js';
 import { isCommonPassword } from './passwords/common-passwords.js';
 
 /** Input rules of API.md. Each failure names the field it is about. */
@@ -176,4 +176,15 @@ export function checkPassword(field: string, password: string): string {
   if (isCommonPassword(password))
     throw badInput(field, 'This password is too common; choose another.');
   return password;
+}
+
+/** CONFLICT for a taken name or address: sign-up, and a change of address that lost the race for it. */
+export function conflict(field: 'name' | 'email') {
+  return new AppError(
+    'CONFLICT',
+    field === 'name' ? 'That name is already taken.' : 'That e-mail is already registered.',
+    {
+      field,
+    },
+  );
 }

@@ -1,5 +1,5 @@
 import { uniqueViolation } from '../../../db/errors.js';
-import { AppError, badInput, ERROR_MESSAGES, rateLimited } from '../../../errors.js';
+import { AppError, badInput, rateLimited } from '../../../errors.js';
 import type { Prisma, PrismaClient, Session, User } from '../../../generated/prisma/client.js';
 import type { Limits } from '../../limits/limits.js';
 import type { MailOutbox } from '../../mail/outbox.js';
@@ -12,7 +12,7 @@ import {
 } from '../../mail/templates.js';
 import type { ClientInfo, IssuedSession, SessionStore } from '../../sessions/store.js';
 import type { SecurityEvents } from '../events/security-events.js';
-import { normaliseEmail } from '../validation.js';
+import { conflict, normaliseEmail } from '../validation.js';
 import {
   accountPageLink,
   type EmailCodes,
@@ -120,8 +120,7 @@ export class EmailChange {
         await codes.consume(tx, row);
         const at = now();
         // Another account's undo link may still restore this address: it stays theirs until it expires.
-        if (await heldForRevert(tx, row.emailKey, old.id, at))
-          throw new AppError('CONFLICT', ERROR_MESSAGES.CONFLICT, { field: 'email' });
+        if (await heldForRevert(tx, row.emailKey, old.id, at)) throw conflict('email');
         // A new credential version: a sign-in that checked the password before this commits fails, so
         // no session started under the old address outlives "every other session ends".
         const user = await tx.user.update({
@@ -173,7 +172,7 @@ export class EmailChange {
       if (!uniqueViolation(error)) throw error;
       // Another account took the address first; the code can never succeed now.
       await codes.voidAll(prisma, viewer.user.id, 'CHANGE');
-      throw new AppError('CONFLICT', 'That e-mail is already registered.', { field: 'email' });
+      throw conflict('email');
     }
   }
 
