@@ -8,6 +8,7 @@ import {
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import { z } from 'zod';
+import { uniqueViolation } from '../../../db/errors.js';
 import { AppError, badInput, rateLimited } from '../../../errors.js';
 import type { Passkey, Prisma, PrismaClient } from '../../../generated/prisma/client.js';
 import type { Limits } from '../../limits/limits.js';
@@ -215,24 +216,26 @@ export class Passkeys {
     credential: RegisteredCredential,
     name: string,
   ): Promise<Passkey> {
-    const taken = await tx.passkey.findUnique({
-      where: { credentialId: credential.credentialId },
-      select: { id: true },
-    });
-    if (taken)
-      throw new AppError('CONFLICT', 'That passkey is already registered.', { field: 'response' });
-    return tx.passkey.create({
-      data: {
-        userId,
-        credentialId: credential.credentialId,
-        publicKey: new Uint8Array(credential.publicKey),
-        counter: BigInt(credential.counter),
-        transports: credential.transports,
-        backedUp: credential.backedUp,
-        name,
-        createdAt: this.deps.now(),
-      },
-    });
+    // The unique credential id decides, so two registrations racing with one credential get CONFLICT too.
+    return tx.passkey
+      .create({
+        data: {
+          userId,
+          credentialId: credential.credentialId,
+          publicKey: new Uint8Array(credential.publicKey),
+          counter: BigInt(credential.counter),
+          transports: credential.transports,
+          backedUp: credential.backedUp,
+          name,
+          createdAt: this.deps.now(),
+        },
+      })
+      .catch((error: unknown) => {
+        if (!uniqueViolation(error)) throw error;
+        throw new AppError('CONFLICT', 'That passkey is already registered.', {
+          field: 'response',
+        });
+      });
   }
 
   list(userId: string, query: Pick<Prisma.PasskeyFindManyArgs, 'select' | 'include'> = {}) {
