@@ -363,7 +363,7 @@ export async function openSession(
  * lock: parallel sign-ins of one user then take turns, as MAX_SESSIONS_PER_USER's count needs (two share
  * locks upgrading deadlock).
  */
-export async function lockCredential(
+async function lockCredential(
   tx: Prisma.TransactionClient,
   user: Pick<User, 'id' | 'credentialVersion'>,
   now: Date,

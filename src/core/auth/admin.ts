@@ -25,7 +25,7 @@ export interface DisableUserInput {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const REASON_MAX = 500;
+const REASON_MAX = 500;
 
 export class Admin {
   private readonly now: () => Date;

@@ -86,7 +86,7 @@ export class SecurityNotices {
  * What makes a sign-in's device known: the browser and system without versions (an update is no new
  * device; a user agent bowser does not know counts as written) and the IP.
  */
-export function deviceFingerprint(client: ClientInfo): string {
+function deviceFingerprint(client: ClientInfo): string {
   const device = deviceFamily(client.userAgent) ?? client.userAgent ?? '';
   return createHash('sha256')
     .update(`${device}\n${client.ip ?? ''}`)

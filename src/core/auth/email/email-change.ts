@@ -30,7 +30,7 @@ import {
  */
 
 /** How long the link in the "address changed" notice undoes the change. */
-export const REVERT_LIFETIME_MS = 7 * 24 * 60 * 60_000;
+const REVERT_LIFETIME_MS = 7 * 24 * 60 * 60_000;
 
 /**
  * What a revert does to second factors: those enrolled since the change may be the hijacker's, and are

@@ -12,7 +12,7 @@ import type { Limits } from '../../limits/limits.js';
  * wrong codes per account across every code it is sent, so asking for new codes renews no guesses.
  */
 
-export const EMAIL_CODE_LIFETIME_MS: Record<EmailCodePurpose, number> = {
+const EMAIL_CODE_LIFETIME_MS: Record<EmailCodePurpose, number> = {
   VERIFY: 24 * 60 * 60_000,
   CHANGE: 15 * 60_000,
 };

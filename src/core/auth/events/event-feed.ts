@@ -17,7 +17,7 @@ import type { Prisma, PrismaClient, SecurityEvent } from '../../../generated/pri
  * told to resynchronise (`onResync`): the page refetches and subscribes again.
  */
 
-export const EVENTS_CHANNEL = 'sessiongraph_events';
+const EVENTS_CHANNEL = 'sessiongraph_events';
 
 /** Events recorded this long before the connection dropped are read again, for clock skew and slow commits. */
 const CATCH_UP_MARGIN_MS = 60_000;

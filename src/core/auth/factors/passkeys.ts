@@ -58,7 +58,7 @@ export interface PasskeysDeps {
   now: () => Date;
 }
 
-export const CHALLENGE_TTL_MS = 5 * 60_000;
+const CHALLENGE_TTL_MS = 5 * 60_000;
 const CHALLENGE_BYTES = 32;
 const RP_NAME = 'sessiongraph';
 const NAME_MAX = 100;

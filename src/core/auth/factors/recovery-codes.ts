@@ -9,7 +9,7 @@ import type { Prisma, PrismaClient } from '../../../generated/prisma/client.js';
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
-export const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_CODE_COUNT = 10;
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 const LENGTH = 12;
 const FORMAT = /^[0-9a-hjkmnp-tv-z]{12}$/;
@@ -60,10 +60,6 @@ export class RecoveryCodes {
     // The delete decides: of parallel uses of one code exactly one removes the row.
     const { count } = await db.recoveryCode.deleteMany({ where: { id: match } });
     return count === 1;
-  }
-
-  count(db: Db, userId: string): Promise<number> {
-    return db.recoveryCode.count({ where: { userId } });
   }
 }
 

@@ -54,8 +54,8 @@ export type PasskeyPurpose = 'SIGN_IN' | 'SECOND_FACTOR' | 'REAUTHENTICATE' | 'R
 export type Changed<T> = SignedIn & { result: T };
 
 /** Answers a challenge allows, right or wrong. */
-export const MAX_CHALLENGE_TRIES = 5;
-export const CHALLENGE_TTL_MS = 5 * 60_000;
+const MAX_CHALLENGE_TRIES = 5;
+const CHALLENGE_TTL_MS = 5 * 60_000;
 const CHALLENGE_BYTES = 32;
 
 const NOTICES = {

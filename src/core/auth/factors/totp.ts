@@ -17,7 +17,7 @@ const KEY_BYTES = 20;
 const ISSUER = 'sessiongraph';
 const CODE = /^\d{6}$/;
 /** How long a secret handed out by beginTotpEnrollment waits for its confirming code. */
-export const ENROLMENT_TTL_MS = 15 * 60_000;
+const ENROLMENT_TTL_MS = 15 * 60_000;
 
 export interface TotpEnrollment {
   /** base32, for typing into the app by hand. */
