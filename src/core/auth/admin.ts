@@ -61,7 +61,7 @@ export class Admin {
         },
       });
       // After the UPDATE: sessions that sign-ins committed first end here, on every instance at commit.
-      await sessions.endAllListed(userId, tx);
+      await sessions.endAll(userId, tx);
       await events.record(tx, { userId, kind: 'ACCOUNT_DISABLED', actorId: actor.id, reason });
       return user;
     });
@@ -90,7 +90,7 @@ export class Admin {
     const { prisma, sessions, events } = this.deps;
     return prisma.$transaction(async (tx) => {
       await lockUser(tx, userId);
-      const ended = await sessions.endAllListed(userId, tx);
+      const ended = await sessions.endAll(userId, tx);
       await events.recordMany(
         tx,
         ended.map((sessionId) => ({

@@ -39,7 +39,7 @@ export class OwnSessions {
   revokeOthers(userId: string, keepSessionId: string, client: ClientInfo): Promise<number> {
     const { prisma, sessions, events } = this.deps;
     return prisma.$transaction(async (tx) => {
-      const ended = await sessions.endOthersListed(userId, keepSessionId, tx);
+      const ended = await sessions.endOthers(userId, keepSessionId, tx);
       await events.recordMany(
         tx,
         ended.map((sessionId) => ({ userId, kind: 'SESSION_REVOKED', client, sessionId })),

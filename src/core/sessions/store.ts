@@ -296,24 +296,8 @@ export class SessionStore {
     return count > 0;
   }
 
-  async endOthers(userId: string, keepSessionId: string, db: Db = this.prisma): Promise<number> {
-    const { count } = await this.changing(db, { users: [userId] }, (tx) =>
-      tx.session.deleteMany({
-        where: { userId, id: { not: keepSessionId }, expiresAt: { gt: this.now() } },
-      }),
-    );
-    return count;
-  }
-
-  async endAll(userId: string, db: Db = this.prisma): Promise<number> {
-    const { count } = await this.changing(db, { users: [userId] }, (tx) =>
-      tx.session.deleteMany({ where: { userId } }),
-    );
-    return count;
-  }
-
-  /** endOthers, answering the ids of the sessions it ended (one log entry each). */
-  endOthersListed(userId: string, keepSessionId: string, db: Db = this.prisma): Promise<string[]> {
+  /** Ends the user's other live sessions; the ids of those it ended (one log entry each). */
+  endOthers(userId: string, keepSessionId: string, db: Db = this.prisma): Promise<string[]> {
     return this.changing(db, { users: [userId] }, async (tx) => {
       const rows = await tx.$queryRaw<{ id: string }[]>`
         DELETE FROM sessions
@@ -323,8 +307,8 @@ export class SessionStore {
     });
   }
 
-  /** endAll, answering the ids of the live sessions it ended (expired rows go too, unlisted). */
-  endAllListed(userId: string, db: Db = this.prisma): Promise<string[]> {
+  /** Ends every session of the user; the ids of the live ones it ended (expired rows go too, unlisted). */
+  endAll(userId: string, db: Db = this.prisma): Promise<string[]> {
     return this.changing(db, { users: [userId] }, async (tx) => {
       const rows = await tx.$queryRaw<{ id: string; live: boolean }[]>`
         DELETE FROM sessions WHERE user_id = ${userId}::uuid
