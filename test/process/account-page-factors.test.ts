@@ -248,6 +248,8 @@ describe.runIf(hasChromium)('second factors on the account page', () => {
     await inspectView(page, 'passkey-rename');
     await rename.getByRole('button', { name: 'Save' }).click();
     await eventually(() => passkeys.first().getByText('Work laptop').count()).toBe(1);
+    // The button that opened the dialog was replaced by the reload: focus is on the card's title.
+    await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe('passkeys-title');
 
     // Offered in the login field's autofill: Chromium's virtual authenticator answers a conditional
     // request at once (a person would pick the passkey from the field's suggestions).

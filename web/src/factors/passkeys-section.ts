@@ -135,6 +135,8 @@ export async function passkeysSection(context: AccountContext): Promise<HTMLElem
             await renamePasskey(passkey.id, name);
             await reload();
             modal.close();
+            // The dialog hands focus back to a Rename button the reload replaced: the heading takes it.
+            focusHeading();
             say(`Renamed to ${name}.`);
           },
         });

@@ -1,4 +1,4 @@
-import { h } from '../ui/dom.js';
+import { h, uid } from '../ui/dom.js';
 
 /**
  * The ten recovery codes, shown once: the only moment they exist in clear. Copy and download are
@@ -32,7 +32,7 @@ export function recoveryCodesStep(codes: string[], onSaved: () => void): HTMLEle
   const saved = h('button', { type: 'button', class: 'button primary' }, 'I saved them');
   saved.addEventListener('click', onSaved);
 
-  const headingId = `codes-title-${Math.random().toString(36).slice(2)}`;
+  const headingId = uid('codes-title');
   return h(
     'div',
     { class: 'codes-step', role: 'group', 'aria-labelledby': headingId },
