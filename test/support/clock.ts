@@ -25,6 +25,11 @@ export class TestClock {
     return () => this.timers.delete(timer);
   };
 
+  /** When the timers not yet fired are due, in ms since the epoch: a test can see that one was armed. */
+  pendingTimers(): number[] {
+    return [...this.timers].map((timer) => timer.at);
+  }
+
   /** Moves time forward by `ms`, firing the timers that come due. */
   advance(ms: number): void {
     this.ms += ms;
