@@ -19,6 +19,14 @@ const STREAMS = Number(process.env.BENCH_STREAMS ?? 2_000);
 const SAMPLES = 50;
 const SUBSCRIPTION = 'subscription { sessionEvents { id kind } }';
 
+/** Streams whose reader has not seen the end: the measures below hold only while all are open. */
+let openReaders = 0;
+
+const expectOpen = (count: number, when: string) => {
+  if (openReaders !== count)
+    throw new Error(`streams: ${openReaders} of ${count} streams still open ${when}`);
+};
+
 /** One open `sessionEvents` stream read as an SSE client reads it; `onEvent` gets each event's id. */
 async function openStream(url: string, cookie: string, onEvent?: (id: string) => void) {
   const controller = new AbortController();
@@ -30,11 +38,15 @@ async function openStream(url: string, cookie: string, onEvent?: (id: string) =>
   });
   if (response.status !== 200 || !response.body) throw new Error(`stream: ${response.status}`);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  openReaders++;
   void (async () => {
     let buffer = '';
     for (;;) {
       const { done, value } = await reader.read().catch(() => ({ done: true, value: '' }));
-      if (done) return;
+      if (done) {
+        openReaders--;
+        return;
+      }
       buffer += value;
       for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
         const message = buffer.slice(0, end);
@@ -100,6 +112,7 @@ export const streams: Scenario = {
         opened += batch;
       }
       await sleep(2_000);
+      expectOpen(STREAMS, 'before measuring their memory');
       const after = treeRss(a.pid).server;
       const perStreamKb = ((after - before) * 1024) / STREAMS;
 
@@ -123,6 +136,7 @@ export const streams: Scenario = {
       const response = summary(fromResponse);
       const request = summary(fromRequest);
 
+      expectOpen(STREAMS, 'after the fan-out');
       log(db, 'streams: me on A with the streams open');
       const withStreams: Load = await meLoad(a, cookie);
       const markdown = table(
