@@ -137,7 +137,6 @@ export function createServices({
     sessions,
     limits,
     notices,
-    outbox,
     events,
     totp: new Totp(new SecretBox(config.sessionSecrets, 'totp secret'), now),
     recoveryCodes: new RecoveryCodes(config.sessionSecrets),

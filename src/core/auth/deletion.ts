@@ -2,7 +2,7 @@ import { AppError } from '../../errors.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { Limits } from '../limits/limits.js';
 import type { MailOutbox } from '../mail/outbox.js';
-import { accountDeletedMail } from '../mail/templates.js';
+import { accountDeletedMail, accountEvent } from '../mail/templates.js';
 import type { ClientInfo, SessionStore } from '../sessions/store.js';
 
 /**
@@ -52,14 +52,7 @@ export class AccountDeletion {
       await tx.securityEvent.updateMany({ where: { actorId: userId }, data: { actorId: null } });
       await tx.user.delete({ where: { id: userId } });
       if (user.emailVerifiedAt)
-        await outbox.enqueue(
-          tx,
-          accountDeletedMail(user, {
-            at: this.now(),
-            userAgent: client.userAgent,
-            ip: client.ip,
-          }),
-        );
+        await outbox.enqueue(tx, accountDeletedMail(user, accountEvent(this.now(), client)));
     });
     outbox.wake();
   }

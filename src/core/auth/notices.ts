@@ -3,7 +3,13 @@ import type { Config } from '../../config.js';
 import { deviceFamily } from '../device-name.js';
 import type { Limits } from '../limits/limits.js';
 import type { MailOutbox, OutboxDb } from '../mail/outbox.js';
-import { newSignInMail, passwordChangedMail, type Recipient } from '../mail/templates.js';
+import {
+  accountEvent,
+  newSignInMail,
+  passwordChangedMail,
+  type Recipient,
+  securityNoticeMail,
+} from '../mail/templates.js';
 import type { ClientInfo } from '../sessions/store.js';
 
 /**
@@ -63,6 +69,21 @@ export class SecurityNotices {
   }
 
   /**
+   * A notice in the account's own words (second factors turned on or off, a recovery code used, the
+   * factor step locked), on the same terms as the others; true when it was queued.
+   */
+  async notice(
+    db: OutboxDb,
+    user: NoticeRecipient,
+    content: { subject: string; lead: string; advice: string },
+    client: ClientInfo,
+  ): Promise<boolean> {
+    if (!(await this.mayNotify(db, user))) return false;
+    await this.outbox.enqueue(db, securityNoticeMail(user, content, this.event(client)));
+    return true;
+  }
+
+  /**
    * Anyone can sign up with someone else's address and then trigger notices at will: notices go only to
    * an address the account has proven (API.md), and are capped per address so that they cannot be
    * turned into a mail cannon. Otherwise the notice is dropped without a word.
@@ -78,7 +99,7 @@ export class SecurityNotices {
   }
 
   private event(client: ClientInfo) {
-    return { at: this.now(), userAgent: client.userAgent, ip: client.ip };
+    return accountEvent(this.now(), client);
   }
 }
 

@@ -27,6 +27,14 @@ export interface AccountEvent {
   ip: string | null;
 }
 
+/** The event of a request: now, from this client. */
+export function accountEvent(
+  at: Date,
+  client: { userAgent: string | null; ip: string | null },
+): AccountEvent {
+  return { at, userAgent: client.userAgent, ip: client.ip };
+}
+
 const PRODUCT = 'sessiongraph';
 
 export function resetCodeMail(

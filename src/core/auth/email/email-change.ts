@@ -4,6 +4,7 @@ import type { Prisma, PrismaClient, Session, User } from '../../../generated/pri
 import type { Limits } from '../../limits/limits.js';
 import type { MailOutbox } from '../../mail/outbox.js';
 import {
+  accountEvent,
   emailChangeCodeMail,
   emailChangedMail,
   emailChangeRequestedMail,
@@ -232,7 +233,7 @@ export class EmailChange {
   }
 
   private event(client: ClientInfo) {
-    return { at: this.deps.now(), userAgent: client.userAgent, ip: client.ip };
+    return accountEvent(this.deps.now(), client);
   }
 }
 

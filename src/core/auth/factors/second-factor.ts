@@ -3,8 +3,6 @@ import { AppError, badInput } from '../../../errors.js';
 import type { Prisma, PrismaClient, Session, User } from '../../../generated/prisma/client.js';
 import type { AuthMethod, SecurityEventKind } from '../../../generated/prisma/enums.js';
 import type { Limits } from '../../limits/limits.js';
-import type { MailOutbox } from '../../mail/outbox.js';
-import { securityNoticeMail } from '../../mail/templates.js';
 import type { IssuedSession, SessionStore } from '../../sessions/store.js';
 import { hashToken } from '../../sessions/tokens.js';
 import { assertEnabled } from '../account-state.js';
@@ -38,9 +36,8 @@ export interface Viewer {
 export interface SecondFactorsDeps {
   prisma: PrismaClient;
   sessions: SessionStore;
-  limits: Pick<Limits, 'secondFactor' | 'notice'>;
+  limits: Pick<Limits, 'secondFactor'>;
   notices: SecurityNotices;
-  outbox: MailOutbox;
   events: SecurityEvents;
   totp: Totp;
   recoveryCodes: RecoveryCodes;
@@ -374,7 +371,7 @@ export class SecondFactors implements SecondFactorGate {
     kind: NoticeKind,
     work: (tx: Prisma.TransactionClient) => Promise<T>,
   ): Promise<Changed<T>> {
-    const { prisma, sessions, events, outbox } = this.deps;
+    const { prisma, sessions, events, notices } = this.deps;
     const userId = viewer.user.id;
     const changed = await prisma.$transaction(async (tx) => {
       // First, so the row lock orders this change against sign-ins and other changes.
@@ -399,7 +396,7 @@ export class SecondFactors implements SecondFactorGate {
       await this.notice(tx, user, kind, client);
       return { user, ...issued, result };
     });
-    outbox.wake();
+    notices.wake();
     return changed;
   }
 
@@ -442,28 +439,21 @@ export class SecondFactors implements SecondFactorGate {
       await this.notice(tx, user, 'RECOVERY_CODE_USED', client);
       return true;
     });
-    if (used) this.deps.outbox.wake();
+    if (used) this.deps.notices.wake();
     return used;
   }
 
-  /** Notices go to verified addresses only, within the per-address cap. */
+  /** Notices go to verified addresses only, within the per-address cap (notices.ts). */
   private async notice(tx: Db, user: User, kind: NoticeKind, client: SignInClient) {
-    if (user.emailVerifiedAt === null) return;
-    if (!(await this.deps.limits.notice(tx, user.emailKey))) return;
-    const message = securityNoticeMail(
-      user,
-      { ...NOTICES[kind], advice: ADVICE },
-      event(this.deps.now(), client),
-    );
-    await this.deps.outbox.enqueue(tx, message);
+    await this.deps.notices.notice(tx, user, { ...NOTICES[kind], advice: ADVICE }, client);
   }
 
   /** Too many wrong second steps in a row: whoever tries them knows the password. */
   private async lockedNotice(user: User, client: SignInClient) {
-    if (user.emailVerifiedAt === null) return;
-    await this.deps.prisma.$transaction(async (tx) => {
-      if (!(await this.deps.limits.notice(tx, user.emailKey))) return;
-      const message = securityNoticeMail(
+    const { prisma, notices } = this.deps;
+    const queued = await prisma.$transaction((tx) =>
+      notices.notice(
+        tx,
         user,
         {
           subject: 'Your password is known to someone else',
@@ -471,11 +461,10 @@ export class SecondFactors implements SecondFactorGate {
           advice:
             'Change your password now (or reset it with "Forgot password"), and use a password you use nowhere else.',
         },
-        event(this.deps.now(), client),
-      );
-      await this.deps.outbox.enqueue(tx, message);
-    });
-    this.deps.outbox.wake();
+        client,
+      ),
+    );
+    if (queued) notices.wake();
   }
 
   /** A live challenge of this purpose by its token; INVALID_OTP for anything else. */
@@ -517,9 +506,3 @@ function exactlyOne(factor: FactorInput): GivenFactor {
 function requireVerified(user: User): void {
   if (user.emailVerifiedAt === null) throw new AppError('EMAIL_NOT_VERIFIED');
 }
-
-const event = (at: Date, client: SignInClient) => ({
-  at,
-  userAgent: client.userAgent,
-  ip: client.ip,
-});
