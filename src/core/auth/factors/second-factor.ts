@@ -382,13 +382,7 @@ export class SecondFactors implements SecondFactorGate {
       // Another credential change committed first and ended this session.
       if (!locked) throw new AppError('UNAUTHENTICATED');
       const result = await work(tx);
-      const factors = await this.enrolled(tx, userId);
-      if (factors.length === 0) await this.deps.recoveryCodes.remove(tx, userId);
-      else await this.deps.recoveryCodes.ensure(tx, userId);
-      const user = await tx.user.update({
-        where: { id: userId },
-        data: { secondFactors: factors },
-      });
+      const user = await this.syncFactors(tx, userId);
       await events.record(tx, { userId, kind, client, sessionId: viewer.session.id });
       await sessions.endOthers(userId, viewer.session.id, tx);
       const issued: IssuedSession | null = await sessions.rotate(viewer.session, tx);
@@ -402,7 +396,7 @@ export class SecondFactors implements SecondFactorGate {
 
   /**
    * A reverted e-mail change (email-change.ts): factors enrolled since the change may be the hijacker's,
-   * so they go, in the revert's transaction (which also ends every session and bumps nothing else here).
+   * so they go, in the revert's transaction (which bumps the credential version and ends every session).
    */
   async removeEnrolledSince(
     tx: Prisma.TransactionClient,
@@ -411,12 +405,18 @@ export class SecondFactors implements SecondFactorGate {
   ): Promise<void> {
     await tx.totpCredential.deleteMany({ where: { userId, enabledAt: { gte: since } } });
     await tx.passkey.deleteMany({ where: { userId, createdAt: { gte: since } } });
+    await this.syncFactors(tx, userId);
+  }
+
+  /**
+   * Makes the user's `secondFactors` and recovery codes follow the factor tables: codes exist exactly
+   * while some factor does.
+   */
+  private async syncFactors(tx: Prisma.TransactionClient, userId: string): Promise<User> {
     const factors = await this.enrolled(tx, userId);
     if (factors.length === 0) await this.deps.recoveryCodes.remove(tx, userId);
-    await tx.user.update({
-      where: { id: userId },
-      data: { secondFactors: factors, credentialVersion: { increment: 1 } },
-    });
+    else await this.deps.recoveryCodes.ensure(tx, userId);
+    return tx.user.update({ where: { id: userId }, data: { secondFactors: factors } });
   }
 
   /** The factors the tables hold for the user, in `secondFactors` order. */
