@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { announceEvents } from '../src/core/auth/events/event-feed.js';
 import { SecurityEvents } from '../src/core/auth/events/security-events.js';
 import { normaliseEmail } from '../src/core/auth/validation.js';
 import { notifyChange } from '../src/core/sessions/sync.js';
@@ -67,7 +68,12 @@ try {
     if (found.role === role) return found;
     await tx.user.update({ where: { id: found.id }, data: { role } });
     // In the user's own log, like every change to the account; an operator acted, so no actor or client.
-    await new SecurityEvents().record(tx, { userId: found.id, kind: 'ROLE_CHANGED' });
+    // On PostgreSQL announced too, so the user's open sessionEvents streams on every server see it.
+    const events = new SecurityEvents(
+      () => new Date(),
+      database.kind === 'postgres' ? announceEvents : async () => {},
+    );
+    await events.record(tx, { userId: found.id, kind: 'ROLE_CHANGED' });
     // Servers cache sessions with their user row: announced in this transaction, every instance drops
     // the user's entries the moment the new role is visible.
     if (database.kind === 'postgres') await notifyChange(tx, { users: [found.id] });

@@ -2,6 +2,7 @@ import { createClient } from 'graphql-sse';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LISTENER_APPLICATION_NAME } from '../../src/db/listener.js';
+import { runAdmin } from '../support/admin-script.js';
 import { TestClient } from '../support/client.js';
 import { DAY, HOUR, TestClock } from '../support/clock.js';
 import { createTestDatabase, type TestDatabase, testDatabaseKind } from '../support/database.js';
@@ -387,6 +388,16 @@ describe.runIf(testDatabaseKind === 'postgres')('sessionEvents across two instan
       kind: 'SIGN_IN',
       sessionId: signedIn.data?.signIn.session.id,
     });
+  });
+
+  it('a role changed by `npm run admin` beside the servers reaches the stream on A', async () => {
+    const onA = new TestClient(a);
+    const { account } = await signUp(onA);
+    const stream = await subscribed(a, onA);
+    const run = await runAdmin({ DATABASE_URL: database.url }, 'grant', account.email);
+    expect(run.code, run.stderr).toBe(0);
+    await until(() => stream.events.length === 1, 10_000);
+    expect(kinds(stream)).toEqual(['ROLE_CHANGED']);
   });
 
   it('events recorded together on B (one per session revokeOtherSessions ends) all reach the stream on A', async () => {

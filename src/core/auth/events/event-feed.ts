@@ -77,15 +77,7 @@ export class EventFeed {
   /** Announces events inside the transaction that records them, in one statement. */
   async publish(tx: Prisma.TransactionClient, events: readonly SecurityEvent[]): Promise<void> {
     if (events.length === 0) return;
-    if (this.listener) {
-      const announcements = events.map((event) => {
-        const announcement: Announcement = { i: event.id, u: event.userId };
-        return JSON.stringify(announcement);
-      });
-      await tx.$executeRaw`
-        SELECT pg_notify(${EVENTS_CHANNEL}, payload) FROM unnest(${announcements}::text[]) AS payload`;
-      return;
-    }
+    if (this.listener) return announceEvents(tx, events);
     for (const event of events) this.announced(event.userId, event.id);
   }
 
@@ -152,4 +144,20 @@ export class EventFeed {
       if (this.pending.get(userId) === next) this.pending.delete(userId);
     });
   }
+}
+
+/**
+ * Announces recorded events to every instance's feed over NOTIFY, in the transaction that records them
+ * and in one statement: the servers' own writes, and the admin script's beside running servers.
+ */
+export async function announceEvents(
+  tx: Prisma.TransactionClient,
+  events: readonly SecurityEvent[],
+): Promise<void> {
+  const announcements = events.map((event) => {
+    const announcement: Announcement = { i: event.id, u: event.userId };
+    return JSON.stringify(announcement);
+  });
+  await tx.$executeRaw`
+    SELECT pg_notify(${EVENTS_CHANNEL}, payload) FROM unnest(${announcements}::text[]) AS payload`;
 }
