@@ -119,6 +119,28 @@ describe.runIf(hasChromium)('the account page, live', () => {
     await context.close();
   });
 
+  it('asks the server once when the tab comes back (visibilitychange and focus both fire)', {
+    timeout: 90_000,
+  }, async () => {
+    const { account } = await signUp(client(USER_AGENTS.chromeMac));
+    const { page, context, problems } = await signedInPage(account);
+    let asked = 0;
+    page.on('request', (request) => {
+      if (request.url().endsWith('/graphql') && request.postData()?.includes('query Me')) asked++;
+    });
+    const answered = page.waitForResponse((response) =>
+      Boolean(response.request().postData()?.includes('query Me')),
+    );
+    await page.evaluate(() => {
+      document.dispatchEvent(new Event('visibilitychange'));
+      window.dispatchEvent(new Event('focus'));
+    });
+    await answered;
+    expect(asked).toBe(1);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('subscribes again after the server restarts and catches up on what happened meanwhile', {
     timeout: 120_000,
   }, async () => {

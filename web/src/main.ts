@@ -165,11 +165,24 @@ function sessionEnded() {
   go('sign-in', { notice: SIGNED_OUT_ELSEWHERE });
 }
 
-/** Coming back to the tab is when a revoked device learns it: ask the server, cheaply, once. */
-async function recheck() {
-  if (!me || document.visibilityState !== 'visible') return;
-  const now = await loadMe().catch(() => undefined);
-  if (now === null) sessionEnded();
+/**
+ * Coming back to the tab is when a revoked device learns it: ask the server, cheaply, once. Returning
+ * fires both `visibilitychange` and `focus`; the second joins the question already asked.
+ */
+let rechecking: Promise<void> | undefined;
+function recheck(): Promise<void> {
+  if (!me || document.visibilityState !== 'visible') return Promise.resolve();
+  rechecking ??= loadMe()
+    .then(
+      (now) => {
+        if (now === null) sessionEnded();
+      },
+      () => {},
+    )
+    .finally(() => {
+      rechecking = undefined;
+    });
+  return rechecking;
 }
 
 async function start() {
