@@ -1,3 +1,4 @@
+import { isUuid } from '../db/uuid.js';
 import { badInput } from '../errors.js';
 import { builder } from './builder.js';
 import { prismaFor, setViewer } from './context.js';
@@ -9,8 +10,6 @@ import { User } from './user.js';
  * Admin fields: any user by id, their sessions, and disabling, enabling and signing them out. Every
  * mutation needs recent authentication, checked before anything changes.
  */
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const DisableUserInput = builder.inputType('DisableUserInput', {
   fields: (t) => ({
@@ -34,7 +33,7 @@ builder.queryFields((t) => ({
     resolve: (query, _root, args, context) => {
       const id = String(args.id);
       // Not a UUID is no user; asking the database would only earn a type error.
-      if (!UUID.test(id)) return null;
+      if (!isUuid(id)) return null;
       return prismaFor(context).user.findUnique({ ...query, where: { id } });
     },
   }),
@@ -44,7 +43,7 @@ builder.queryFields((t) => ({
     args: { userId: t.arg.id() },
     resolve: (query, _root, args, { services }) => {
       const userId = String(args.userId);
-      if (!UUID.test(userId)) throw badInput('userId', 'That is not a user id.');
+      if (!isUuid(userId)) throw badInput('userId', 'That is not a user id.');
       return services.sessions.listLive(userId, query);
     },
   }),

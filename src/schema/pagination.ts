@@ -1,3 +1,4 @@
+import { isUuid } from '../db/uuid.js';
 import { badInput } from '../errors.js';
 import { builder } from './builder.js';
 
@@ -27,8 +28,6 @@ export function encodeCursor({ createdAt, id }: KeysetPosition): string {
   return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
 }
 
-// Strict, so a malformed id is refused here instead of failing the uuid cast in the database.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Only the form encodeCursor writes, years 0001-9999: any other date JavaScript accepts (year 0, BC,
 // +275760) would reach the database, which refuses some of them with an error of its own.
 const ISO_DATE = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -36,7 +35,7 @@ const ISO_DATE = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 export function decodeCursor(field: string, cursor: string): KeysetPosition {
   try {
     const [iso, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof iso === 'string' && ISO_DATE.test(iso) && typeof id === 'string' && UUID.test(id)) {
+    if (typeof iso === 'string' && ISO_DATE.test(iso) && typeof id === 'string' && isUuid(id)) {
       const createdAt = new Date(iso);
       // Round-trips only when every part is in range (no 2024-02-30).
       if (!Number.isNaN(createdAt.getTime()) && createdAt.toISOString() === iso)

@@ -1,3 +1,4 @@
+import { isUuid } from '../../db/uuid.js';
 import { AppError, badInput } from '../../errors.js';
 import type { Prisma, PrismaClient, User } from '../../generated/prisma/client.js';
 import type { SessionStore } from '../sessions/store.js';
@@ -24,7 +25,6 @@ export interface DisableUserInput {
   reason?: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REASON_MAX = 500;
 
 export class Admin {
@@ -107,7 +107,7 @@ export class Admin {
 
 function checkUserId(userId: string): string {
   // Not a UUID cannot be a user id; asking the database would only earn a type error.
-  if (!UUID.test(userId)) throw badInput('userId', 'That is not a user id.');
+  if (!isUuid(userId)) throw badInput('userId', 'That is not a user id.');
   return userId;
 }
 

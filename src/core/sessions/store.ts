@@ -1,4 +1,6 @@
+import type { Db } from '../../db/db.js';
 import type { RunStatement } from '../../db/statements.js';
+import { isUuid } from '../../db/uuid.js';
 import type { Prisma, PrismaClient, Session, User } from '../../generated/prisma/client.js';
 import type { AuthMethod } from '../../generated/prisma/enums.js';
 import { type CachedSession, SessionCache, type SessionChange } from './cache.js';
@@ -40,8 +42,6 @@ export interface LiveSession {
   extended: boolean;
 }
 
-type Db = PrismaClient | Prisma.TransactionClient;
-
 /** The per-process side of sessions; by default a cache that only this process invalidates (PGlite). */
 export interface SessionSyncOptions {
   cache?: SessionCache;
@@ -61,8 +61,6 @@ export interface SessionSyncOptions {
 
 /** How long a token rotated away is still recognised as its holder's previous one. */
 const ROTATION_GRACE_MS = 60_000;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class SessionStore {
   readonly cache: SessionCache;
@@ -289,7 +287,7 @@ export class SessionStore {
   /** Ends one of the user's live sessions; false when it is not theirs or not live. */
   async endOwn(userId: string, sessionId: string, db: Db = this.prisma): Promise<boolean> {
     // Not a UUID cannot be a session id; asking the database would only earn a type error.
-    if (!UUID.test(sessionId)) return false;
+    if (!isUuid(sessionId)) return false;
     const { count } = await this.changing(db, { sessions: [sessionId] }, (tx) =>
       tx.session.deleteMany({ where: { id: sessionId, userId, expiresAt: { gt: this.now() } } }),
     );

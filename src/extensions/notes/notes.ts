@@ -1,3 +1,4 @@
+import { isUuid } from '../../db/uuid.js';
 import { AppError, badInput } from '../../errors.js';
 import { builder } from '../../schema/builder.js';
 import { prismaFor } from '../../schema/context.js';
@@ -11,9 +12,6 @@ import { checkPageSize } from '../../schema/pagination.js';
  */
 
 export const NOTE_TEXT_MAX = 1000;
-
-// A note id that is not a UUID cannot name a note; asking the database would only earn a cast error.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const Note = builder.prismaObject('Note', {
   fields: (t) => ({
@@ -64,7 +62,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id() },
     resolve: async (_root, { id }, context) => {
       // Someone else's note answers as a missing one, so ids of other users' notes reveal nothing.
-      const { count } = UUID.test(String(id))
+      const { count } = isUuid(String(id))
         ? await prismaFor(context).note.deleteMany({
             where: { id: String(id), userId: context.viewer.user.id },
           })

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../../../db/db.js';
 import { AppError } from '../../../errors.js';
 import type { EmailCode, Prisma, PrismaClient } from '../../../generated/prisma/client.js';
 import type { EmailCodePurpose } from '../../../generated/prisma/enums.js';
@@ -22,8 +23,6 @@ const CODE_FORMAT = /^\d{8}$/;
 /** 128 random bits in base64url: the revert link's token. */
 const TOKEN_BYTES = 16;
 const TOKEN_FORMAT = /^[A-Za-z0-9_-]{22}$/;
-
-type Db = PrismaClient | Prisma.TransactionClient;
 
 /** What a code is bound to, besides its user: the account's address and the one it went to. */
 export interface CodeBinding {

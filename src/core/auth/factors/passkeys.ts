@@ -8,7 +8,9 @@ import {
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import { z } from 'zod';
+import type { Db } from '../../../db/db.js';
 import { uniqueViolation } from '../../../db/errors.js';
+import { isUuid } from '../../../db/uuid.js';
 import { AppError, badInput, rateLimited } from '../../../errors.js';
 import type { Passkey, Prisma, PrismaClient } from '../../../generated/prisma/client.js';
 import type { Limits } from '../../limits/limits.js';
@@ -19,8 +21,6 @@ import type { Limits } from '../../limits/limits.js';
  * the CSPRNG that is stored here, bound to its purpose and (where there is one) its user, good once and
  * for 5 minutes. Nothing in the client's JSON is trusted beyond what the library verifies.
  */
-
-type Db = PrismaClient | Prisma.TransactionClient;
 
 export type ChallengePurpose =
   | 'REGISTER'
@@ -62,7 +62,6 @@ const CHALLENGE_TTL_MS = 5 * 60_000;
 const CHALLENGE_BYTES = 32;
 const RP_NAME = 'sessiongraph';
 const NAME_MAX = 100;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Only the shape the library needs to start; every value in it is checked by the library itself.
 const credentialShape = z.looseObject({
@@ -248,7 +247,7 @@ export class Passkeys {
 
   async rename(userId: string, id: string, name: string): Promise<Passkey> {
     const checked = checkName(name);
-    if (!UUID.test(id)) throw notFound();
+    if (!isUuid(id)) throw notFound();
     const [renamed] = await this.deps.prisma.passkey.updateManyAndReturn({
       where: { id, userId },
       data: { name: checked },
@@ -259,7 +258,7 @@ export class Passkeys {
 
   /** Deletes one of the user's passkeys in the caller's transaction; NOT_FOUND when it is not theirs. */
   async remove(tx: Db, userId: string, id: string): Promise<void> {
-    if (!UUID.test(id)) throw notFound();
+    if (!isUuid(id)) throw notFound();
     const { count } = await tx.passkey.deleteMany({ where: { id, userId } });
     if (count === 0) throw notFound();
   }
@@ -289,7 +288,7 @@ export class Passkeys {
 
   /** Takes the challenge out of the store (single use); INVALID_OTP when it is unknown, spent or expired. */
   private async spendChallenge(id: string) {
-    if (!UUID.test(id)) throw new AppError('INVALID_OTP');
+    if (!isUuid(id)) throw new AppError('INVALID_OTP');
     const { prisma, now } = this.deps;
     const stored = await prisma.webAuthnChallenge.findUnique({ where: { id } });
     if (!stored) throw new AppError('INVALID_OTP');

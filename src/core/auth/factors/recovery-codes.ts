@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../../../db/db.js';
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client.js';
 
 /**
@@ -6,8 +7,6 @@ import type { Prisma, PrismaClient } from '../../../generated/prisma/client.js';
  * (`abcd-efgh-jkmn`), kept only as HMACs keyed with the server secret, each good once. They exist
  * whenever any second factor does, and stand in for it when the phone or the passkey is lost.
  */
-
-type Db = PrismaClient | Prisma.TransactionClient;
 
 const RECOVERY_CODE_COUNT = 10;
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Db } from '../../../db/db.js';
 import { AppError, badInput } from '../../../errors.js';
 import type { Prisma, PrismaClient, Session, User } from '../../../generated/prisma/client.js';
 import type { AuthMethod, SecurityEventKind } from '../../../generated/prisma/enums.js';
@@ -25,8 +26,6 @@ import type { Totp, TotpEnrollment } from './totp.js';
  * version (a sign-in that checked the old state loses), keeps `User.secondFactors` in step, ends every
  * other session, rotates the one that made it, records its event and sends a notice, in one transaction.
  */
-
-type Db = PrismaClient | Prisma.TransactionClient;
 
 export interface Viewer {
   user: User;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createTOTPKeyURI, verifyHOTP } from '@oslojs/otp';
+import type { Db } from '../../../db/db.js';
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client.js';
 import type { SecretBox } from './secret-box.js';
 
@@ -8,8 +9,6 @@ import type { SecretBox } from './secret-box.js';
  * 160-bit key is sealed at rest. A step once accepted is refused again by a compare-and-set on the
  * stored last step, which holds across instances because the database decides it.
  */
-
-type Db = PrismaClient | Prisma.TransactionClient;
 
 const STEP_SECONDS = 30;
 const DIGITS = 6;
