@@ -125,6 +125,7 @@ export function createServices({
       maxWaitMs: config.limits.passwordHashMaxWaitMs,
       nice: config.limits.passwordHashNice,
       idleClass: config.limits.passwordHashIdleClass,
+      environment: config.limits.passwordHashEnvironment,
     });
   const limits = createLimits(
     config.limits,
@@ -184,6 +185,7 @@ export function createServices({
     limits,
     accounts: new Accounts({
       prisma: db.prisma,
+      run: db.run,
       hasher: passwordHasher,
       sessions,
       limits,

@@ -1,6 +1,7 @@
 import { uniqueViolation } from '../../db/errors.js';
+import type { RunStatement } from '../../db/statements.js';
 import { AppError, badInput } from '../../errors.js';
-import type { Prisma, PrismaClient, Session, User } from '../../generated/prisma/client.js';
+import type { PrismaClient, Session, User } from '../../generated/prisma/client.js';
 import type { AuthMethod } from '../../generated/prisma/enums.js';
 import type { Attempt, Limits } from '../limits/limits.js';
 import type { ClientInfo, IssuedSession, SessionStore } from '../sessions/store.js';
@@ -11,7 +12,9 @@ import type { EmailVerification } from './email/email-verification.js';
 import type { FailedSignIns, SecurityEvents } from './events/security-events.js';
 import type { AssertionInput } from './factors/passkeys.js';
 import type { SecurityNotices } from './notices.js';
+import { lockCredential, openSession } from './open-session.js';
 import type { PasswordHasher } from './passwords/password.js';
+import { userByKey } from './user-by-key.js';
 import {
   checkPassword,
   conflict,
@@ -47,13 +50,10 @@ export interface SignedIn extends IssuedSession {
   user: User;
 }
 
-/** A session opened by openSession; wake the mail worker after commit when `mailQueued`. */
-export interface OpenedSession extends SignedIn {
-  mailQueued: boolean;
-}
-
 export interface AccountDeps {
   prisma: PrismaClient;
+  /** Named statements below the ORM, for the sign-in's read (user-by-key.ts). */
+  run: RunStatement;
   hasher: PasswordHasher;
   sessions: SessionStore;
   limits: Limits;
@@ -162,16 +162,14 @@ export class Accounts {
     if ((name == null) === (email == null)) {
       throw badInput(name == null ? 'name' : 'email', 'Give exactly one of name or e-mail.');
     }
-    const { prisma, hasher } = this.deps;
+    const { run, hasher } = this.deps;
     hasher.admit(client.ip);
     const where =
       name != null
         ? { nameKey: nameLookupKey(name) }
         : { emailKey: (email ?? '').trim().toLowerCase() };
     // PostgreSQL text cannot hold NUL, so no account has one; asking would fail the query instead.
-    const user = Object.values(where)[0]?.includes('\0')
-      ? null
-      : await prisma.user.findUnique({ where });
+    const user = Object.values(where)[0]?.includes('\0') ? null : await userByKey(run, where);
     // Counted before the hash is checked, so parallel guesses cannot all slip in under the limit. Keyed
     // by the identifier as given, known or not: failures by name then say nothing about the e-mail.
     // A device cookie for this very account counts against that browser instead (lockout is no weapon).
@@ -318,64 +316,6 @@ export class Accounts {
     if (!rotated) throw new AppError('UNAUTHENTICATED');
     return { user: viewer.user, ...rotated };
   }
-}
-
-/**
- * The session of a completed sign-in (password, second step or passkey), inside the caller's
- * transaction: the credential lock first (no lock-order deadlock), the replaced session ended, the
- * new-device notice, the session with the methods proven, and its SIGN_IN event.
- */
-export async function openSession(
-  tx: Prisma.TransactionClient,
-  deps: Pick<AccountDeps, 'sessions' | 'notices' | 'events'>,
-  now: Date,
-  args: {
-    user: User;
-    keepSignedIn: boolean;
-    methods: AuthMethod[];
-    client: SignInClient;
-    /** Signing in while signed in replaces the old session rather than leaving it alive. */
-    replacing?: Session | undefined;
-    /** Checked under the credential lock: whether the credential proven is still the user's. */
-    stillHolds?: (tx: Prisma.TransactionClient) => Promise<boolean>;
-  },
-): Promise<OpenedSession> {
-  const { user, client } = args;
-  await lockCredential(tx, user, now);
-  if (args.stillHolds && !(await args.stillHolds(tx))) throw new AppError('INVALID_CREDENTIALS');
-  if (args.replacing) await deps.sessions.end(args.replacing.id, tx);
-  const mailQueued = await deps.notices.signedIn(tx, user, client);
-  const issued = await deps.sessions.start(user.id, args.keepSignedIn, client, args.methods, tx);
-  await deps.events.record(tx, {
-    userId: user.id,
-    kind: 'SIGN_IN',
-    client,
-    sessionId: issued.session.id,
-  });
-  return { user, ...issued, mailQueued };
-}
-
-/**
- * A sign-in checked its password against the user row as it read it; a change, reset or disabling may
- * have committed since. Re-reads the credential version and the disabled state under a row lock held
- * to commit: a change that commits first makes this fail, and one that comes later waits for this
- * transaction and then ends the session it created (its session DELETE follows its UPDATE). Not a share
- * lock: parallel sign-ins of one user then take turns, as MAX_SESSIONS_PER_USER's count needs (two share
- * locks upgrading deadlock).
- */
-async function lockCredential(
-  tx: Prisma.TransactionClient,
-  user: Pick<User, 'id' | 'credentialVersion'>,
-  now: Date,
-) {
-  const [row] = await tx.$queryRaw<
-    { credential_version: number; disabled_at: Date | null; disabled_until: Date | null }[]
-  >`
-    SELECT credential_version, disabled_at, disabled_until FROM users WHERE id = ${user.id}::uuid FOR NO KEY UPDATE`;
-  if (!row) throw new AppError('INVALID_CREDENTIALS');
-  // Before the version: disabling bumps it too, and the right password should hear why it failed.
-  assertEnabled({ disabledAt: row.disabled_at, disabledUntil: row.disabled_until }, now);
-  if (row.credential_version !== user.credentialVersion) throw new AppError('INVALID_CREDENTIALS');
 }
 
 /**

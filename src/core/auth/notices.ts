@@ -35,30 +35,28 @@ export class SecurityNotices {
 
   /** Records the device + IP pair as the account's own; true when it had not been seen before. */
   async rememberDevice(db: OutboxDb, userId: string, client: ClientInfo): Promise<boolean> {
-    const fingerprint = deviceFingerprint(client);
     const now = this.now();
-    // One statement on every sign-in's path, where the ORM needs an insert and then an update. The upsert
-    // decides atomically, so two parallel sign-ins from a new pair send one notice: only the row's
-    // inserter sees xmax = 0 (a conflicting one waits for it, then updates).
+    // The upsert decides atomically, so two parallel sign-ins from a new pair send one notice: only the
+    // row's inserter sees xmax = 0 (a conflicting one waits for it, then updates).
     const [row] = await db.$queryRaw<{ inserted: boolean }[]>`
       INSERT INTO known_devices (user_id, fingerprint, first_seen_at, last_seen_at)
-      VALUES (${userId}::uuid, ${fingerprint}, ${now}, ${now})
+      VALUES (${userId}::uuid, ${deviceFingerprint(client)}, ${now}, ${now})
       ON CONFLICT (user_id, fingerprint) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at
       RETURNING (xmax = 0) AS inserted`;
     return row?.inserted === true;
   }
 
   /**
-   * After a successful sign-in: a notice when the pair is new to the account. True when one was queued:
-   * only then is a mail worker worth waking (a wake is a NOTIFY, and an outbox query on every instance).
+   * After a sign-in from a device + IP pair new to the account (`rememberDevice`, or the sign-in's own
+   * statement): the "new sign-in" notice. True when one was queued: only then is a mail worker worth
+   * waking (a wake is a NOTIFY, and an outbox query on every instance).
    */
-  async signedIn(
+  async newDevice(
     db: OutboxDb,
     user: NoticeRecipient & { id: string },
     client: ClientInfo,
   ): Promise<boolean> {
-    const isNew = await this.rememberDevice(db, user.id, client);
-    if (!(isNew && this.settings.notifyNewSignIn && (await this.mayNotify(db, user)))) return false;
+    if (!(this.settings.notifyNewSignIn && (await this.mayNotify(db, user)))) return false;
     await this.outbox.enqueue(db, newSignInMail(user, this.event(client)));
     return true;
   }
@@ -107,7 +105,7 @@ export class SecurityNotices {
  * What makes a sign-in's device known: the browser and system without versions (an update is no new
  * device; a user agent bowser does not know counts as written) and the IP.
  */
-function deviceFingerprint(client: ClientInfo): string {
+export function deviceFingerprint(client: ClientInfo): string {
   const device = deviceFamily(client.userAgent) ?? client.userAgent ?? '';
   return createHash('sha256')
     .update(`${device}\n${client.ip ?? ''}`)

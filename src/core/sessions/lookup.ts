@@ -27,7 +27,7 @@ const SESSION_COLUMNS: Record<keyof Session, string> = {
   rotatedAt: 'rotated_at',
 };
 
-const USER_COLUMNS: Record<keyof User, string> = {
+export const USER_COLUMNS: Record<keyof User, string> = {
   id: 'id',
   name: 'name',
   nameKey: 'name_key',
@@ -46,7 +46,7 @@ const USER_COLUMNS: Record<keyof User, string> = {
   updatedAt: 'updated_at',
 };
 
-const selected = (alias: string, columns: Record<string, string>) =>
+export const selected = (alias: string, columns: Record<string, string>) =>
   Object.entries(columns).map(([field, column]) => `${alias}.${column} AS "${alias}.${field}"`);
 
 const SESSION_WITH_USER: Statement = {
@@ -57,9 +57,9 @@ const SESSION_WITH_USER: Statement = {
 };
 
 const SESSION_FIELDS = Object.keys(SESSION_COLUMNS) as (keyof Session)[];
-const USER_FIELDS = Object.keys(USER_COLUMNS) as (keyof User)[];
+export const USER_FIELDS = Object.keys(USER_COLUMNS) as (keyof User)[];
 
-function pick<T>(row: Record<string, unknown>, alias: string, fields: (keyof T)[]): T {
+export function pick<T>(row: Record<string, unknown>, alias: string, fields: (keyof T)[]): T {
   const picked: Partial<Record<keyof T, unknown>> = {};
   for (const field of fields) picked[field] = row[`${alias}.${String(field)}`];
   return picked as T;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/db.js';
 import type { RunStatement } from '../../db/statements.js';
 import { isUuid } from '../../db/uuid.js';
@@ -138,41 +139,61 @@ export class SessionStore {
     methods: AuthMethod[],
     db: Db = this.prisma,
   ): Promise<IssuedSession> {
-    const max = this.policy.maxPerUser ?? 0;
-    if (max > 0) {
-      // The limit is read and enforced under one lock, so it needs a transaction of its own if none is given.
-      if (db === this.prisma)
-        return this.prisma.$transaction((tx) =>
-          this.start(userId, keepSignedIn, client, methods, tx),
-        );
-      await this.makeRoom(userId, max, client, db);
-    }
-    const now = this.now();
-    const absoluteExpiresAt = new Date(now.getTime() + this.policy.absoluteTtlMs);
-    const token = newToken();
-    const session = await db.session.create({
-      data: {
-        userId,
-        tokenHash: hashToken(token),
-        keepSignedIn,
-        createdAt: now,
-        lastSeenAt: now,
-        expiresAt: this.nextExpiry(keepSignedIn, absoluteExpiresAt, now),
-        absoluteExpiresAt,
-        userAgent: client.userAgent?.slice(0, 512) ?? null,
-        ip: client.ip?.slice(0, 64) ?? null,
-        authenticatedAt: now,
-        methods,
-      },
-    });
-    return { token, session };
+    // The limit is read and enforced under one lock, so it needs a transaction of its own if none is given.
+    if (this.limitsSessions && db === this.prisma)
+      return this.prisma.$transaction((tx) =>
+        this.start(userId, keepSignedIn, client, methods, tx),
+      );
+    await this.makeRoom(userId, client, db);
+    const issued = this.issue(userId, keepSignedIn, client, methods);
+    await db.session.create({ data: issued.session });
+    return issued;
   }
 
   /**
-   * Ends the user's least recently seen live sessions so that one more fits within `max`. The user row
-   * is locked first: parallel sign-ins of one user count one after another, so none overshoots.
+   * A new session's token and row, not yet written: `start` writes it, and a sign-in writes it in its
+   * own statement (open-session.ts), after `makeRoom` in the same transaction.
    */
-  private async makeRoom(userId: string, max: number, client: ClientInfo, db: Db): Promise<void> {
+  issue(
+    userId: string,
+    keepSignedIn: boolean,
+    client: ClientInfo,
+    methods: AuthMethod[],
+  ): IssuedSession {
+    const now = this.now();
+    const absoluteExpiresAt = new Date(now.getTime() + this.policy.absoluteTtlMs);
+    const token = newToken();
+    const session: Session = {
+      id: randomUUID(),
+      userId,
+      tokenHash: hashToken(token),
+      keepSignedIn,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: this.nextExpiry(keepSignedIn, absoluteExpiresAt, now),
+      absoluteExpiresAt,
+      userAgent: client.userAgent?.slice(0, 512) ?? null,
+      ip: client.ip?.slice(0, 64) ?? null,
+      authenticatedAt: now,
+      methods,
+      previousTokenHash: null,
+      rotatedAt: null,
+    };
+    return { token, session };
+  }
+
+  private get limitsSessions(): boolean {
+    return (this.policy.maxPerUser ?? 0) > 0;
+  }
+
+  /**
+   * With `maxPerUser`, ends the user's least recently seen live sessions so that one more fits. The user
+   * row is locked first: parallel sign-ins of one user count one after another, so none overshoots.
+   * Call it in the transaction that then writes the new session.
+   */
+  async makeRoom(userId: string, client: ClientInfo, db: Db): Promise<void> {
+    const max = this.policy.maxPerUser ?? 0;
+    if (max <= 0) return;
     await db.$queryRaw`SELECT id FROM users WHERE id = ${userId}::uuid FOR NO KEY UPDATE`;
     const live = await db.session.findMany({
       where: { userId, expiresAt: { gt: this.now() } },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Prisma, PrismaClient, SecurityEvent } from '../../../generated/prisma/client.js';
 import type { SecurityEventKind } from '../../../generated/prisma/enums.js';
 import type { ClientInfo } from '../../sessions/store.js';
@@ -42,9 +43,22 @@ export class SecurityEvents {
   ) {}
 
   async record(tx: Prisma.TransactionClient, event: SecurityEventInput): Promise<SecurityEvent> {
-    const recorded = await tx.securityEvent.create({ data: this.row(event, this.now()) });
+    const recorded = await tx.securityEvent.create({ data: this.draft(event) });
     await this.publish(tx, [recorded]);
     return recorded;
+  }
+
+  /**
+   * An event's row, not yet written: a sign-in writes it in its own statement (open-session.ts) and
+   * then hands it to `announce`.
+   */
+  draft(event: SecurityEventInput): SecurityEvent {
+    return { id: randomUUID(), ...this.row(event, this.now()) };
+  }
+
+  /** Announces events written elsewhere in this transaction to live streams, as `record` does. */
+  announce(tx: Prisma.TransactionClient, events: readonly SecurityEvent[]): Promise<void> {
+    return this.publish(tx, events);
   }
 
   /** Several events in one statement (one per session a revocation ended); each at now unless it says. */
@@ -79,7 +93,7 @@ export class SecurityEvents {
     return { rows: rows.slice(0, first), hasMore: rows.length > first };
   }
 
-  private row(event: SecurityEventInput, at: Date): Prisma.SecurityEventCreateManyInput {
+  private row(event: SecurityEventInput, at: Date): Omit<SecurityEvent, 'id'> {
     return {
       userId: event.userId,
       kind: event.kind,

@@ -1,6 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../../db/db.js';
-import type { Prisma, PrismaClient } from '../../../generated/prisma/client.js';
 
 /**
  * Recovery codes: ten per account, each 60 random bits written as 12 characters of Crockford's base32

@@ -7,15 +7,10 @@ import type { Limits } from '../../limits/limits.js';
 import type { IssuedSession, SessionStore } from '../../sessions/store.js';
 import { hashToken } from '../../sessions/tokens.js';
 import { assertEnabled } from '../account-state.js';
-import {
-  type FactorInput,
-  openSession,
-  type SecondFactorGate,
-  type SignedIn,
-  type SignInClient,
-} from '../accounts.js';
+import type { FactorInput, SecondFactorGate, SignedIn, SignInClient } from '../accounts.js';
 import type { SecurityEvents } from '../events/security-events.js';
 import type { SecurityNotices } from '../notices.js';
+import { openSession } from '../open-session.js';
 import { type AssertionInput, checkName, type Passkeys, type WebAuthnOptions } from './passkeys.js';
 import type { RecoveryCodes } from './recovery-codes.js';
 import type { Totp, TotpEnrollment } from './totp.js';

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createTOTPKeyURI, verifyHOTP } from '@oslojs/otp';
 import type { Db } from '../../../db/db.js';
-import type { Prisma, PrismaClient } from '../../../generated/prisma/client.js';
 import type { SecretBox } from './secret-box.js';
 
 /**

@@ -36,6 +36,8 @@ export interface HashProcessPriority {
    * share and the rest of its time slice (bench: sign-in storm, where reads keep more of their speed).
    */
   idleClass: boolean;
+  /** Its environment; the server's when not given. */
+  environment?: Record<string, string> | undefined;
 }
 
 /** util-linux's chrt sets the class before node starts, so every thread of the child inherits it. */
@@ -107,8 +109,9 @@ export class HashProcess {
     // What fork() does, with chrt in front: node finds the IPC channel that chrt passed on.
     const child = spawn(command, args, {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      // The environment is inherited: `npm start` fixes glibc's mmap threshold there, so each hash's
-      // 19 MiB block is mapped and unmapped and the process gives memory back between bursts.
+      // `npm start` fixes glibc's mmap threshold, so each hash's 19 MiB block is mapped and unmapped and
+      // the process gives memory back between bursts; config.ts adds huge pages for those blocks.
+      env: this.priority.environment,
       serialization: 'advanced',
     });
     const worker: Worker = {

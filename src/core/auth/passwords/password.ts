@@ -44,6 +44,8 @@ export interface HasherLimits {
   nice: number;
   /** With nice above 0, on Linux: the hash process runs in the idle scheduling class (SCHED_IDLE). */
   idleClass?: boolean;
+  /** The hash process's environment (config.ts adds glibc's huge pages to the server's). */
+  environment?: Record<string, string>;
 }
 
 /** Where argon2 runs: libuv's pool in this process, or a niced child process. */
@@ -63,7 +65,11 @@ export function createArgon2Hasher(params: Argon2Params, limits: HasherLimits): 
   const options: HashOptions = { type: argon2id as HashOptions['type'], ...params };
   const runner: Argon2Runner =
     limits.nice > 0
-      ? new HashProcess({ nice: limits.nice, idleClass: limits.idleClass ?? false })
+      ? new HashProcess({
+          nice: limits.nice,
+          idleClass: limits.idleClass ?? false,
+          environment: limits.environment,
+        })
       : inProcess;
   const work = new PQueue({ concurrency: limits.concurrency });
   // A moving average of one hash, as it runs here and now (a niced hash slows down when the CPU is busy).
