@@ -46,10 +46,10 @@ export function loadConfig(env: Env = process.env): Config {
     const name = issue?.path.join('.') ?? 'environment';
     throw new ConfigError(`Invalid ${name}: ${issue?.message ?? 'invalid value'}`);
   }
-  return configFrom(parsed.data, cleaned);
+  return configFrom(parsed.data);
 }
 
-function configFrom(e: Environment, env: Record<string, string>) {
+function configFrom(e: Environment) {
   const production = e.NODE_ENV === 'production';
   const dataDir = resolve(e.DATA_DIR);
   const host = e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1');
@@ -159,9 +159,7 @@ function configFrom(e: Environment, env: Record<string, string>) {
       passwordHashQueue: e.PASSWORD_HASH_QUEUE,
       passwordHashPerClient: e.PASSWORD_HASH_PER_CLIENT,
       passwordHashMaxWaitMs: e.PASSWORD_HASH_MAX_WAIT,
-      passwordHashNice: e.PASSWORD_HASH_NICE,
       passwordHashIdleClass: e.PASSWORD_HASH_IDLE_CLASS,
-      passwordHashEnvironment: hashProcessEnvironment(env),
     },
     /** Switches only the benchmark flips (see their `internal` reasons in config/options.ts). */
     internal: {
@@ -281,25 +279,11 @@ function devSecret(dataDir: string): string {
   return secret;
 }
 
-/**
- * The hash process's environment: the server's, plus glibc's `hugetlb` tunable. `npm start` has malloc
- * map every large block afresh, so each hash's 19 MiB block is given back after it; in 4 KiB pages
- * that is about 5,000 page faults per hash, a fifth of its CPU. Huge pages (where the kernel offers them
- * on request) make it a dozen, and the memory still goes back. The server itself keeps small pages: the
- * tunable would round its own large blocks up to 2 MiB.
- */
-function hashProcessEnvironment(env: Record<string, string>): Record<string, string> {
-  const tunables = [env.GLIBC_TUNABLES, 'glibc.malloc.hugetlb=1'].filter(Boolean).join(':');
-  return { ...env, GLIBC_TUNABLES: tunables };
-}
-
 function hashConcurrency(e: Environment): number {
   const cores = availableParallelism();
-  // In the child process, hashes run at idle priority on its own pool: every core may hash, since the
-  // event loop still comes first.
-  if (e.PASSWORD_HASH_NICE > 0) return e.PASSWORD_HASH_CONCURRENCY ?? cores;
-  // In-process, argon2 shares libuv's pool: one thread stays free so file and DNS work never queue behind
-  // hashes, and one core stays with the event loop.
-  const wanted = e.PASSWORD_HASH_CONCURRENCY ?? cores - 1;
+  // In the idle class, hashes take only what requests leave: every core may hash. Otherwise one core
+  // stays with the event loop.
+  const wanted = e.PASSWORD_HASH_CONCURRENCY ?? (e.PASSWORD_HASH_IDLE_CLASS ? cores : cores - 1);
+  // argon2 shares libuv's pool: one thread stays free, so file and DNS work never queue behind hashes.
   return Math.max(1, Math.min(wanted, e.UV_THREADPOOL_SIZE - 1));
 }

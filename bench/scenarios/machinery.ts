@@ -40,11 +40,11 @@ const ON_ME: readonly Piece[] = [
   },
 ];
 
-const HASH_PROCESS: Piece = {
-  label: 'argon2 in a child process in the idle class',
+const IDLE_POOL: Piece = {
+  label: "libuv's pool threads (argon2) in the idle class",
   without:
-    "`PASSWORD_HASH_NICE=0` (argon2 in-process on libuv's pool, same queue and wait); `me` during the sign-in storm",
-  env: { PASSWORD_HASH_NICE: '0' },
+    '`PASSWORD_HASH_IDLE_CLASS=false` (the pool at normal priority, one hash fewer at once, same queue and wait); `me` during the sign-in storm',
+  env: { PASSWORD_HASH_IDLE_CLASS: 'false' },
 };
 
 interface Measured {
@@ -88,7 +88,7 @@ async function onMe(beds: readonly Bed[]): Promise<Measured[]> {
  * A-B on PostgreSQL, B-A on PGlite, so that neither side always runs first.
  */
 async function onStorm(db: Db, beds: readonly Bed[]): Promise<Measured> {
-  const sides = [sideOn(beds[0] as Bed), sideOn(beds[1] ?? (beds[0] as Bed), HASH_PROCESS)];
+  const sides = [sideOn(beds[0] as Bed), sideOn(beds[1] ?? (beds[0] as Bed), IDLE_POOL)];
   const runs: [Storm[], Storm[]] = [[], []];
   for (const index of db === 'PostgreSQL' ? ([0, 1] as const) : ([1, 0] as const)) {
     const side = sides[index] as Side;
@@ -162,15 +162,15 @@ export const machinery: Scenario = {
           const m = results[index];
           if (m) record(piece, db, m);
         });
-        log(db, `machinery: ${HASH_PROCESS.label}`);
-        record(HASH_PROCESS, db, await onStorm(db, beds));
+        log(db, `machinery: ${IDLE_POOL.label}`);
+        record(IDLE_POOL, db, await onStorm(db, beds));
       } finally {
         for (const bed of beds) await bed.remove();
       }
     }
     const rows: string[][] = [];
     const verdicts: Verdict[] = [];
-    for (const piece of [...ON_ME, HASH_PROCESS]) {
+    for (const piece of [...ON_ME, IDLE_POOL]) {
       const results = measured.get(piece.label) ?? [];
       for (const [db, m] of results) {
         rows.push([

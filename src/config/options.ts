@@ -409,10 +409,10 @@ export const OPTIONS = {
     doc: 'unanswered, unexpired passkey challenges kept at once; past it new ones get `RATE_LIMITED`',
   },
   PASSWORD_HASH_CONCURRENCY: {
-    // Settled in ../config.ts: every core when hashes run in the idle-class child (they only take the CPU
-    // the event loop leaves), cores − 1 in-process (one core stays with the event loop).
+    // Settled in ../config.ts: every core when hashes run in the idle class (they only take the CPU the
+    // event loop leaves), cores − 1 otherwise; below UV_THREADPOOL_SIZE either way.
     schema: z.coerce.number().int().positive().optional(),
-    default: 'cores (cores − 1 when hashing in-process)',
+    default: 'cores (cores − 1 without the idle class), below `UV_THREADPOOL_SIZE`',
     doc: 'argon2 hashes at once',
   },
   PASSWORD_HASH_QUEUE: {
@@ -428,18 +428,11 @@ export const OPTIONS = {
     ...duration('1s'),
     doc: 'a sign-in, sign-up, change or reset whose hash could not start within this is refused with `RATE_LIMITED` at once, before any query',
   },
-  PASSWORD_HASH_NICE: {
-    schema: z.coerce.number().int().min(0).max(19).default(10),
-    default: code(10),
-    doc: 'argon2 runs in a child process this much nicer than the server (`0`: in-process)',
-    internal:
-      'the switch between in-process and child-process hashing that the benchmark and the fault tests flip; operators size sign-in work with the concurrency, queue and wait above',
-  },
   PASSWORD_HASH_IDLE_CLASS: {
     ...flag(true),
-    doc: "Linux: the hash process runs in the idle scheduling class (`SCHED_IDLE`, by util-linux's `chrt`)",
+    doc: "Linux: libuv's pool threads, where argon2 runs, go to the idle scheduling class (`SCHED_IDLE`, by util-linux's `chrt`; without it, nice 19)",
     internal:
-      'only tests turn it off, to assert the normal class or to keep fault tests independent of chrt; without chrt it falls back to nice on its own',
+      'tests turn it off, so that their own process keeps its pool at normal priority on a busy machine, and the benchmark to measure what it buys',
   },
   INTERNAL_VERIFY_MEMO: {
     ...flag(true),

@@ -123,9 +123,7 @@ export function createServices({
       queue: config.limits.passwordHashQueue,
       perClient: config.limits.passwordHashPerClient,
       maxWaitMs: config.limits.passwordHashMaxWaitMs,
-      nice: config.limits.passwordHashNice,
       idleClass: config.limits.passwordHashIdleClass,
-      environment: config.limits.passwordHashEnvironment,
     });
   const limits = createLimits(
     config.limits,
@@ -228,7 +226,6 @@ export function createServices({
     services,
     close: () => {
       streams.close();
-      passwordHasher.close();
     },
   };
 }

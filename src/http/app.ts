@@ -30,7 +30,7 @@ export type AppDeps = ServicesDeps;
 export interface App {
   yoga: YogaServerInstance<ServerContext, Context>;
   services: Services;
-  /** Stops what the app started itself (the hash process). */
+  /** Stops what the app started itself (open event streams). */
   close(): void;
 }
 

@@ -279,7 +279,7 @@ describe.runIf(testDatabaseKind === 'postgres')(
         env: { TRUST_PROXY: 'true' },
         hasher: createArgon2Hasher(
           { memoryCost: 1024, timeCost: 1, parallelism: 1 },
-          { concurrency: 1, queue: 1_000, perClient: 1_000, maxWaitMs: 0, nice: 0 },
+          { concurrency: 1, queue: 1_000, perClient: 1_000, maxWaitMs: 0, idleClass: false },
         ),
       });
       try {

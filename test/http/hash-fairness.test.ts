@@ -18,7 +18,7 @@ beforeAll(async () => {
       queue: 8,
       perClient: 2,
       maxWaitMs: 600_000,
-      nice: 0,
+      idleClass: false,
     }),
   });
 });

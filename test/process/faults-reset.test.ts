@@ -73,7 +73,6 @@ const serverEnv = (database: TestDatabase, smtp: TestSmtp) => ({
   // On a busy machine the idle scheduling class would give the hashes no CPU at all (by design): this
   // test is about a crash, not about who gets the CPU, so its hashes take their fair share.
   PASSWORD_HASH_IDLE_CLASS: 'false',
-  PASSWORD_HASH_NICE: '0',
 });
 
 /** The outbox row id a delivered mail came from (the worker uses it as the Message-ID). */

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { getPriority } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCode, TestClient } from '../support/client.js';
 import { newAccount, SIGN_IN, SIGN_UP, signUp, UNLIMITED } from '../support/flows.js';
 import { CHANGE_PASSWORD, RESET_PASSWORD } from '../support/recovery.js';
 import { startServer, type TestServer } from '../support/server.js';
+import { spawnServer } from '../support/server-process.js';
 import { until } from '../support/wait.js';
 
 /**
@@ -85,8 +85,6 @@ describe('argon2 work is bounded (real OWASP hasher, 1 at a time, 2 waiting)', (
         PASSWORD_HASH_QUEUE: '2',
         RATE_LIMIT_SIGNIN_IP: '1000',
         PASSWORD_HASH_PER_CLIENT: '1000',
-        // About the queue, not the priority: in the idle class a busy machine would run no hash at all.
-        PASSWORD_HASH_IDLE_CLASS: 'false',
       },
     });
   });
@@ -123,36 +121,31 @@ describe('argon2 work is bounded (real OWASP hasher, 1 at a time, 2 waiting)', (
   });
 });
 
-/** The hash processes this test process started (in-process test servers fork them from here). */
-function hashWorkers(): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        return (
-          ppid === process.pid &&
-          readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('hash-worker')
-        );
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-/** A field of /proc/<pid>/task/<tid>/stat (numbered as proc(5) numbers them) for each thread of a process. */
-function threadStat(pid: number, field: number): number[] {
+/** A field of /proc/<pid>/task/<tid>/stat (numbered as proc(5) numbers them) per thread, by thread name. */
+function threadStat(pid: number, field: number): { name: string; value: number }[] {
   return readdirSync(`/proc/${pid}/task`).map((tid) => {
     const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[field - 3]);
+    return {
+      name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+      value: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[field - 3]),
+    };
   });
 }
-const threadNices = (pid: number) => threadStat(pid, 19);
 const SCHED_OTHER = 0;
 const SCHED_IDLE = 5;
-const threadPolicies = (pid: number) => threadStat(pid, 41);
+/** The scheduling policy of each of libuv's pool threads (where argon2 runs), and of the event loop. */
+function policies(pid: number): { pool: number[]; eventLoop: number } {
+  const threads = threadStat(pid, 41);
+  return {
+    pool: threads.filter(({ name }) => name === 'libuv-worker').map(({ value }) => value),
+    eventLoop: threads[0]?.value ?? -1,
+  };
+}
+/** Minor page faults of the whole process so far (proc(5) field 10). */
+function pageFaults(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
+}
 
 function transparentHugePages(): string {
   try {
@@ -163,133 +156,92 @@ function transparentHugePages(): string {
 }
 
 describe.runIf(process.platform === 'linux')(
-  'argon2 runs in a child process at low priority',
+  "argon2 runs on libuv's pool, in the idle scheduling class (the server as `npm start` runs it)",
   () => {
-    let server: TestServer;
-    beforeAll(async () => {
-      server = await startServer({
-        realHasher: true,
-        env: {
-          PASSWORD_HASH_NICE: '7',
-          PASSWORD_HASH_MAX_WAIT: '150ms',
-          // As `npm start` sets it: every large block is mapped afresh, and given back after each hash.
-          MALLOC_MMAP_THRESHOLD_: '131072',
-          // The tests of this server need hashes to finish on a machine busy with other test files,
-          // which the idle class would not allow; the first test checks the class on a server of its own.
-          PASSWORD_HASH_IDLE_CLASS: 'false',
-          ...UNLIMITED,
-          LOG_LEVEL: 'error',
-        },
-      });
-    });
-    afterAll(() => server.close());
-    const client = () => new TestClient(server);
-
-    it('hashes in a child process at the configured lower priority, in the idle scheduling class', async () => {
-      const idle = await startServer({
-        realHasher: true,
-        env: { PASSWORD_HASH_NICE: '7', ...UNLIMITED, LOG_LEVEL: 'error' },
-      });
-      const before = hashWorkers();
-      let started: number[] = [];
+    it("puts the pool's threads in the idle class before the first hash, and leaves the event loop in the normal one", async () => {
+      const server = await spawnServer({ ...UNLIMITED });
       try {
-        // Only the hash process's start is awaited: the hash itself runs when no other work wants a
-        // core, which on a machine busy with other test files may be long after (that is the class).
-        void signUp(new TestClient(idle)).catch(() => {});
+        const pid = server.child.pid as number;
+        // Only the class is awaited: the hash itself runs when no other work wants a core, which on a
+        // machine busy with other test files may be much later (that is the class).
+        void signUp(new TestClient(server)).catch(() => {});
         await until(() => {
-          started = hashWorkers().filter((pid) => !before.includes(pid));
-          return started.length === 1;
+          const { pool } = policies(pid);
+          return pool.length > 0 && pool.every((policy) => policy === SCHED_IDLE);
         }, 25_000);
-        const pid = started[0] as number;
-        // Set by chrt before node starts, so every thread has it from its first instruction.
-        expect(new Set(threadPolicies(pid))).toEqual(new Set([SCHED_IDLE]));
-        // Every thread, not just the main one (argon2 runs on libuv's pool threads): the child renices
-        // them itself as it starts.
-        const niced = getPriority(process.pid) + 7;
-        await until(() => threadNices(pid).every((nice) => nice === niced), 25_000);
-        expect(new Set(threadNices(pid))).toEqual(new Set([niced]));
+        expect(policies(pid).eventLoop).toBe(SCHED_OTHER);
       } finally {
-        await idle.close();
-        await until(() => started.every((pid) => !hashWorkers().includes(pid)));
+        await server.stop('SIGKILL');
       }
     }, 60_000);
 
     it('keeps the normal class with PASSWORD_HASH_IDLE_CLASS=false', async () => {
-      const plain = await startServer({
-        realHasher: true,
-        env: {
-          PASSWORD_HASH_NICE: '7',
-          PASSWORD_HASH_IDLE_CLASS: 'false',
-          ...UNLIMITED,
-          LOG_LEVEL: 'error',
-        },
-      });
-      const before = hashWorkers();
-      const started: number[] = [];
+      const server = await spawnServer({ ...UNLIMITED, PASSWORD_HASH_IDLE_CLASS: 'false' });
       try {
-        await signUp(new TestClient(plain));
-        started.push(...hashWorkers().filter((pid) => !before.includes(pid)));
-        expect(started).toHaveLength(1);
-        expect(new Set(threadPolicies(started[0] as number))).toEqual(new Set([SCHED_OTHER]));
-        expect(new Set(threadNices(started[0] as number))).toEqual(
-          new Set([getPriority(process.pid) + 7]),
-        );
+        await signUp(new TestClient(server));
+        const { pool } = policies(server.child.pid as number);
+        expect(pool.length).toBeGreaterThan(0);
+        expect(new Set(pool)).toEqual(new Set([SCHED_OTHER]));
       } finally {
-        await plain.close();
-        // Gone before the tests below count this server's hash processes.
-        await until(() => started.every((pid) => !hashWorkers().includes(pid)), 20_000);
+        await server.stop('SIGKILL');
       }
-    });
-
-    it('refuses hashes that could not start within PASSWORD_HASH_MAX_WAIT, at once and without a query', async () => {
-      const { account } = await signUp(client());
-      // One hash takes tens of milliseconds: of 12 at once, the later ones cannot start within 150 ms.
-      const flood = await Promise.all(
-        Array.from({ length: 12 }, () =>
-          client().request(SIGN_IN, { input: { name: account.name, password: 'wrong-1-a' } }),
-        ),
-      );
-      const codes = flood.map(errorCode);
-      expect(codes.filter((code) => code === 'RATE_LIMITED').length).toBeGreaterThan(0);
-      expect(codes.filter((code) => code === 'INVALID_CREDENTIALS').length).toBeGreaterThan(0);
-      expect(codes.every((code) => code === 'RATE_LIMITED' || code === 'INVALID_CREDENTIALS')).toBe(
-        true,
-      );
-    });
+    }, 60_000);
 
     // Where the kernel hands out huge pages on request (the default on Debian).
     it.runIf(/\[(always|madvise)\]/.test(transparentHugePages()))(
-      "maps each hash's 19 MiB block in huge pages: a sign-in costs the hash process hundreds of page faults, not thousands",
+      "maps each hash's 19 MiB block in huge pages: a sign-in costs hundreds of page faults, not thousands",
       async () => {
-        const { account } = await signUp(client());
-        const [pid] = hashWorkers();
-        const faults = () => {
-          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]); // minflt
-        };
-        const before = faults();
-        for (let i = 0; i < 4; i++) {
-          const response = await client().request(SIGN_IN, {
-            input: { name: account.name, password: account.password },
-          });
-          expect(response.errors).toBeUndefined();
+        // The normal class, so that the hashes finish on a busy machine; the pages are the same.
+        const server = await spawnServer({ ...UNLIMITED, PASSWORD_HASH_IDLE_CLASS: 'false' });
+        try {
+          const pid = server.child.pid as number;
+          const client = new TestClient(server);
+          const { account } = await signUp(client);
+          const signIn = async () => {
+            const response = await client.request(SIGN_IN, {
+              input: { name: account.name, password: account.password },
+            });
+            expect(response.errors).toBeUndefined();
+          };
+          await signIn();
+          const before = pageFaults(pid);
+          for (let i = 0; i < 4; i++) await signIn();
+          // `npm start` has malloc map every large block afresh, so that memory goes back after each
+          // hash; in 4 KiB pages a block is about 4,900 faults.
+          expect((pageFaults(pid) - before) / 4).toBeLessThan(2_000);
+        } finally {
+          await server.stop('SIGKILL');
         }
-        // In 4 KiB pages a block is about 4,900 faults (measured: 5,000 a hash under `npm start`).
-        expect((faults() - before) / 4).toBeLessThan(2_000);
       },
+      60_000,
     );
-
-    it('survives the hash process being killed: the next sign-in starts a new one', async () => {
-      const { account } = await signUp(client());
-      const [pid] = hashWorkers();
-      expect(pid).toBeDefined();
-      process.kill(pid as number, 'SIGKILL');
-      await until(() => !hashWorkers().includes(pid as number));
-      const response = await client().request(SIGN_IN, {
-        input: { name: account.name, password: account.password },
-      });
-      expect(response.errors).toBeUndefined();
-      expect(hashWorkers()).toHaveLength(1);
-    });
   },
 );
+
+describe('argon2 sheds what cannot start in time', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({
+      realHasher: true,
+      env: { PASSWORD_HASH_MAX_WAIT: '150ms', ...UNLIMITED, LOG_LEVEL: 'error' },
+    });
+  });
+  afterAll(() => server.close());
+  const client = () => new TestClient(server);
+
+  it('refuses hashes that could not start within PASSWORD_HASH_MAX_WAIT, at once and without a query', async () => {
+    const { account } = await signUp(client());
+    // One hash takes tens of milliseconds: of 12 at once, the later ones cannot start within 150 ms.
+    const flood = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        client().request(SIGN_IN, { input: { name: account.name, password: 'wrong-1-a' } }),
+      ),
+    );
+    const codes = flood.map(errorCode);
+    expect(codes.filter((code) => code === 'RATE_LIMITED').length).toBeGreaterThan(0);
+    expect(codes.filter((code) => code === 'INVALID_CREDENTIALS').length).toBeGreaterThan(0);
+    expect(codes.every((code) => code === 'RATE_LIMITED' || code === 'INVALID_CREDENTIALS')).toBe(
+      true,
+    );
+  });
+});

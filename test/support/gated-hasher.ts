@@ -40,7 +40,4 @@ export class GatedHasher implements PasswordHasher {
   verifyDummy(password: string, client: string | null): Promise<false> {
     return this.inner.verifyDummy(password, client);
   }
-  close(): void {
-    this.inner.close();
-  }
 }

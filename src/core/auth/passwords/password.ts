@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hash as argon2Hash, argon2id, verify as argon2Verify, type HashOptions } from 'argon2';
 import PQueue from 'p-queue';
 import { rateLimited } from '../../../errors.js';
-import { HashProcess } from './hash-process.js';
+import { idlePoolThreads } from './pool-priority.js';
 
 /**
  * `client` (the caller's IP, null when unknown) is who a hash is for: no client may hold more than its
@@ -19,7 +19,6 @@ export interface PasswordHasher {
   verify(hash: string, password: string, client: string | null): Promise<boolean>;
   /** Spends the same time as a real verify, for accounts that do not exist. */
   verifyDummy(password: string, client: string | null): Promise<false>;
-  close(): void;
 }
 
 export interface Argon2Params {
@@ -40,39 +39,37 @@ export interface HasherLimits {
   perClient: number;
   /** A hash that would start later than this is refused (RATE_LIMITED) rather than left to queue. */
   maxWaitMs: number;
-  /** How much lower than the server argon2 runs (nice, 0-19); 0 hashes in-process on libuv's pool. */
-  nice: number;
-  /** With nice above 0, on Linux: the hash process runs in the idle scheduling class (SCHED_IDLE). */
-  idleClass?: boolean;
-  /** The hash process's environment (config.ts adds glibc's huge pages to the server's). */
-  environment?: Record<string, string>;
+  /**
+   * Linux: libuv's pool threads, where argon2 runs, go to the idle scheduling class before the first
+   * hash (pool-priority.ts), so hashes take only the CPU that requests leave.
+   */
+  idleClass: boolean;
 }
 
-/** Where argon2 runs: libuv's pool in this process, or a niced child process. */
-interface Argon2Runner {
-  hash(password: string, options: HashOptions): Promise<string>;
-  verify(hash: string, password: string): Promise<boolean>;
-  close(): void;
+/** argon2 on libuv's pool; with `idleClass`, once the pool's threads are in the idle class. */
+function argon2Runner(idleClass: boolean) {
+  let ready: Promise<unknown> | undefined;
+  const prepared = () => {
+    if (idleClass) ready ??= idlePoolThreads();
+    return ready;
+  };
+  return {
+    async hash(password: string, options: HashOptions): Promise<string> {
+      await prepared();
+      return argon2Hash(password, options);
+    },
+    async verify(hash: string, password: string): Promise<boolean> {
+      await prepared();
+      return argon2Verify(hash, password).catch(() => false);
+    },
+  };
 }
-
-const inProcess: Argon2Runner = {
-  hash: (password, options) => argon2Hash(password, options),
-  verify: (hash, password) => argon2Verify(hash, password).catch(() => false),
-  close: () => {},
-};
 
 export function createArgon2Hasher(params: Argon2Params, limits: HasherLimits): PasswordHasher {
   const options: HashOptions = { type: argon2id as HashOptions['type'], ...params };
-  const runner: Argon2Runner =
-    limits.nice > 0
-      ? new HashProcess({
-          nice: limits.nice,
-          idleClass: limits.idleClass ?? false,
-          environment: limits.environment,
-        })
-      : inProcess;
+  const runner = argon2Runner(limits.idleClass);
   const work = new PQueue({ concurrency: limits.concurrency });
-  // A moving average of one hash, as it runs here and now (a niced hash slows down when the CPU is busy).
+  // A moving average of one hash, as it runs here and now (an idle-class hash slows down when the CPU is busy).
   let averageMs = 0;
   const expectedWaitMs = () => ((work.size + work.pending) / limits.concurrency) * averageMs;
 
@@ -122,6 +119,5 @@ export function createArgon2Hasher(params: Argon2Params, limits: HasherLimits): 
       await verify(await dummy, password, client);
       return false;
     },
-    close: () => runner.close(),
   };
 }
