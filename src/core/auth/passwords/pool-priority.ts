@@ -14,7 +14,8 @@ const CHRT = ['/usr/bin/chrt', '/bin/chrt'].find((path) => existsSync(path));
  * on a core that nothing else wants, and a request waking up takes the core from it at once (bench:
  * storm, machinery). On Linux a scheduling class and a nice value belong to a thread, so the event loop
  * and V8's threads keep theirs. Without chrt the threads get nice 19 instead, which leaves a hash a
- * small share. Elsewhere nothing changes, and hashes run at normal priority.
+ * small share. The pool's threads are known by the name libuv 1.50 gives them (Node 24, and Node 22
+ * since early 2025); elsewhere, or with an older libuv, nothing changes and hashes run at normal priority.
  *
  * The pool's other work (file system, DNS lookups of a database host) runs in the same class. The
  * server does none of it per request; a connection opened while every core is busy waits its turn.
