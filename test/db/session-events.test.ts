@@ -1,6 +1,7 @@
 import { createClient } from 'graphql-sse';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EVENTS_CHANNEL } from '../../src/core/auth/events/event-feed.js';
 import { LISTENER_APPLICATION_NAME } from '../../src/db/listener.js';
 import { runAdmin } from '../support/admin-script.js';
 import { TestClient } from '../support/client.js';
@@ -439,6 +440,39 @@ describe.runIf(testDatabaseKind === 'postgres')('sessionEvents across two instan
     await on(b, onA).request(LOGOUT);
     const respondedAt = performance.now();
     expect((await stream.completed) - respondedAt).toBeLessThan(100);
+  });
+
+  it('an announcement heard late, of an event recorded before the stream opened, is not delivered', async () => {
+    const onA = new TestClient(a);
+    const { account } = await signUp(onA);
+    const stream = await subscribed(a, onA);
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ id: string; userId: string }>(
+        `SELECT e.id::text AS id, e.user_id::text AS "userId" FROM security_events e
+           JOIN users u ON u.id = e.user_id WHERE u.name = $1`,
+        [account.name],
+      );
+      expect(rows).toHaveLength(1);
+      const [signedUp] = rows;
+      // The arrangement: the sign-up's announcement once more, now that the stream is open, as a listener
+      // busy under load hears one late.
+      await admin.query('SELECT pg_notify($1, $2)', [
+        EVENTS_CHANNEL,
+        JSON.stringify({ i: signedUp?.id, u: signedUp?.userId }),
+      ]);
+    } finally {
+      await admin.end();
+    }
+    // A sign-in after the stream opened: announced after the late one, so heard after it.
+    const { data } = await signIn(new TestClient(b), {
+      name: account.name,
+      password: account.password,
+    });
+    const sessionId = data?.signIn.session.id;
+    await until(() => stream.events.some((event) => event.sessionId === sessionId));
+    expect(stream.events.map((event) => event.sessionId)).toEqual([sessionId]);
   });
 
   it('a stream on A survives a LISTEN reconnect and gets the event committed while A was not listening', async () => {

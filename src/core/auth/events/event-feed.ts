@@ -17,7 +17,7 @@ import type { Prisma, PrismaClient, SecurityEvent } from '../../../generated/pri
  * told to resynchronise (`onResync`): the page refetches and subscribes again.
  */
 
-const EVENTS_CHANNEL = 'sessiongraph_events';
+export const EVENTS_CHANNEL = 'sessiongraph_events';
 
 /** Events recorded this long before the connection dropped are read again, for clock skew and slow commits. */
 const CATCH_UP_MARGIN_MS = 60_000;
@@ -116,7 +116,7 @@ export class EventFeed {
         },
         orderBy: { at: 'asc' },
       });
-      for (const event of events) this.deliver(event, true);
+      for (const event of events) this.deliver(event);
     } catch {
       this.resync(users);
     }
@@ -127,12 +127,13 @@ export class EventFeed {
       for (const { subscriber } of [...(this.subscribers.get(userId) ?? [])]) subscriber.onResync();
   }
 
-  private deliver(event: SecurityEvent, readBack = false): void {
+  private deliver(event: SecurityEvent): void {
     if (this.delivered.has(event.id)) return;
     this.delivered.set(event.id, true);
     for (const { subscriber, since } of [...(this.subscribers.get(event.userId) ?? [])]) {
-      // An announcement is heard only by those subscribed when it came; a read-back must say so itself.
-      if (readBack && event.at <= since) continue;
+      // A stream yields what was recorded after it opened. An announcement can arrive late (a busy
+      // listener, a reconnect's read-back), so its arrival says nothing: the event's own time decides.
+      if (event.at <= since) continue;
       subscriber.onEvent(event);
     }
   }
