@@ -4,7 +4,7 @@ import { errorCode, TestClient } from '../support/client.js';
 import { signIn, signUp, UNLIMITED } from '../support/flows.js';
 import { startServer, type TestServer } from '../support/server.js';
 
-// The hasher as production builds it (in-process here: nice 0), one hash at a time with eight waiting,
+// The hasher as production builds it (normal priority here), one hash at a time with eight waiting,
 // and the default share of two hashes per client: a flood of correct sign-ins from one address fills
 // the queue unless its share stops it. The wait limit is out of the way, so timing decides nothing.
 let server: TestServer;
@@ -64,5 +64,42 @@ describe('the password hasher is shared fairly between client addresses', () => 
     expect(
       await signIn(victim, { email: account.email, password: account.password }),
     ).toMatchObject({ errors: undefined });
+  });
+
+  it("a flood from many addresses fills the queue for strangers, not for the account's own browser", async () => {
+    const owner = new TestClient(server.graphqlUrl);
+    // The owner's browser gets its device cookie here.
+    const { account } = await signUp(owner);
+
+    let flooding = true;
+    let next = 0;
+    // Forty addresses, two hashes each at most: far more than the queue of eight holds.
+    const flood = Array.from({ length: 40 }, async (_, worker) => {
+      const codes: unknown[] = [];
+      while (flooding) {
+        const response = await new TestClient(server.graphqlUrl).request(
+          'mutation ($input: SignInInput!) { signIn(input: $input) { user { id } } }',
+          { input: { name: account.name, password: `wrong-${next++}-a` } },
+          from(`198.18.${worker}.1`),
+        );
+        codes.push(errorCode(response));
+      }
+      return codes;
+    });
+    const ownerCodes: unknown[] = [];
+    for (let i = 0; i < 5; i++) {
+      const response = await owner.request(
+        'mutation ($input: SignInInput!) { signIn(input: $input) { user { id } } }',
+        { input: { name: account.name, password: account.password } },
+        from('203.0.113.10'),
+      );
+      ownerCodes.push(errorCode(response));
+    }
+    flooding = false;
+    const floodCodes = (await Promise.all(flood)).flat();
+
+    expect(ownerCodes).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    // The flood was real: the queue was full for it again and again.
+    expect(floodCodes.filter((code) => code === 'RATE_LIMITED').length).toBeGreaterThan(40);
   });
 });

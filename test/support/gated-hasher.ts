@@ -21,13 +21,18 @@ export class GatedHasher implements PasswordHasher {
     for (const go of this.held.splice(0)) go();
   }
 
-  admit(client: string | null): void {
-    this.inner.admit(client);
+  admit(client: string | null, owner?: boolean): void {
+    this.inner.admit(client, owner);
   }
   hash(password: string, client: string | null): Promise<string> {
     return this.inner.hash(password, client);
   }
-  async verify(hash: string, password: string, client: string | null): Promise<boolean> {
+  async verify(
+    hash: string,
+    password: string,
+    client: string | null,
+    owner?: boolean,
+  ): Promise<boolean> {
     if (this.toHold > 0) {
       this.toHold--;
       await new Promise<void>((resolve) => {
@@ -35,7 +40,7 @@ export class GatedHasher implements PasswordHasher {
         if (this.toHold === 0) this.full?.();
       });
     }
-    return this.inner.verify(hash, password, client);
+    return this.inner.verify(hash, password, client, owner);
   }
   verifyDummy(password: string, client: string | null): Promise<false> {
     return this.inner.verifyDummy(password, client);

@@ -163,19 +163,28 @@ export class Accounts {
       throw badInput(name == null ? 'name' : 'email', 'Give exactly one of name or e-mail.');
     }
     const { run, hasher } = this.deps;
-    hasher.admit(client.ip);
+    // Without a device cookie, a sign-in the hash queue cannot take is refused before any query. With
+    // one, the account is read first: its own browser goes ahead of the queue (lockout is no weapon).
+    if (!client.device) hasher.admit(client.ip);
     const where =
       name != null
         ? { nameKey: nameLookupKey(name) }
         : { emailKey: (email ?? '').trim().toLowerCase() };
     // PostgreSQL text cannot hold NUL, so no account has one; asking would fail the query instead.
     const user = Object.values(where)[0]?.includes('\0') ? null : await userByKey(run, where);
+    const device = user && client.device?.userId === user.id ? client.device.nonce : undefined;
+    if (client.device) hasher.admit(client.ip, device !== undefined);
     // Counted before the hash is checked, so parallel guesses cannot all slip in under the limit. Keyed
     // by the identifier as given, known or not: failures by name then say nothing about the e-mail.
-    // A device cookie for this very account counts against that browser instead (lockout is no weapon).
-    const device = user && client.device?.userId === user.id ? client.device.nonce : undefined;
+    // A device cookie for this very account counts against that browser instead.
     const attempt = await this.deps.limits.signIn(JSON.stringify(where), client.ip, device);
-    const ok = await this.checkPassword(attempt, user, input.password, client.ip);
+    const ok = await this.checkPassword(
+      attempt,
+      user,
+      input.password,
+      client.ip,
+      device !== undefined,
+    );
     // Queued in memory and written later, so an existing account's failure costs what an unknown one's does.
     if (user && !ok)
       this.deps.failedSignIns.add(user.id, { ip: client.ip, userAgent: client.userAgent });
@@ -189,12 +198,13 @@ export class Accounts {
     user: User | null,
     password: string,
     client: string | null,
+    owner = false,
   ): Promise<boolean> {
     const { hasher } = this.deps;
     try {
       // Unknown accounts still pay for a hash, so timing does not reveal which names exist.
       return user
-        ? await hasher.verify(user.passwordHash, password, client)
+        ? await hasher.verify(user.passwordHash, password, client, owner)
         : await hasher.verifyDummy(password, client);
     } catch (error) {
       // Shed by the hash queue: no password was checked, so it is no failure.

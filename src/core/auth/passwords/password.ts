@@ -11,12 +11,16 @@ import { idlePoolThreads } from './pool-priority.js';
 export interface PasswordHasher {
   /**
    * Throws RATE_LIMITED at once when a hash could not start in time, or when this client already has
-   * its share waiting or running; callers check before other work.
+   * its share waiting or running; callers check before other work. `owner`: see `verify`.
    */
-  admit(client: string | null): void;
+  admit(client: string | null, owner?: boolean): void;
   hash(password: string, client: string | null): Promise<string>;
-  /** False for a wrong password; never throws for a malformed stored hash. */
-  verify(hash: string, password: string, client: string | null): Promise<boolean>;
+  /**
+   * False for a wrong password; never throws for a malformed stored hash. `owner`: the account's own
+   * browser (a device cookie of this account) goes ahead of everyone else's hashes, so that a flood of
+   * sign-ins from many addresses, which fills the queue for strangers, does not refuse its owner.
+   */
+  verify(hash: string, password: string, client: string | null, owner?: boolean): Promise<boolean>;
   /** Spends the same time as a real verify, for accounts that do not exist. */
   verifyDummy(password: string, client: string | null): Promise<false>;
 }
@@ -75,27 +79,41 @@ export function createArgon2Hasher(params: Argon2Params, limits: HasherLimits): 
 
   // Waiting and running hashes per client; a client leaves the map with its last hash.
   const held = new Map<string, number>();
-  const admit = (client: string | null) => {
-    if (work.size >= limits.queue || expectedWaitMs() > limits.maxWaitMs) throw rateLimited(1);
+  // Owners' hashes waiting: they skip the queue, so they have a bound of their own.
+  let ownersWaiting = 0;
+  const admit = (client: string | null, owner = false) => {
+    const full = owner
+      ? ownersWaiting >= limits.queue
+      : work.size >= limits.queue || expectedWaitMs() > limits.maxWaitMs;
+    if (full) throw rateLimited(1);
     if ((held.get(client ?? '') ?? 0) >= limits.perClient) throw rateLimited(1);
   };
-  const bounded = async <T>(client: string | null, task: () => Promise<T>): Promise<T> => {
-    admit(client);
+  const bounded = async <T>(
+    client: string | null,
+    task: () => Promise<T>,
+    owner = false,
+  ): Promise<T> => {
+    admit(client, owner);
     const key = client ?? '';
     held.set(key, (held.get(key) ?? 0) + 1);
     const queuedAt = performance.now();
+    if (owner) ownersWaiting++;
     try {
-      return await work.add(async () => {
-        // The estimate can be wrong (a burst of slow hashes): nobody waits much past the limit anyway.
-        if (performance.now() - queuedAt > limits.maxWaitMs) throw rateLimited(1);
-        const started = performance.now();
-        try {
-          return await task();
-        } finally {
-          const took = performance.now() - started;
-          averageMs = averageMs === 0 ? took : averageMs * 0.8 + took * 0.2;
-        }
-      });
+      return await work.add(
+        async () => {
+          if (owner) ownersWaiting--;
+          // The estimate can be wrong (a burst of slow hashes): nobody waits much past the limit anyway.
+          if (performance.now() - queuedAt > limits.maxWaitMs) throw rateLimited(1);
+          const started = performance.now();
+          try {
+            return await task();
+          } finally {
+            const took = performance.now() - started;
+            averageMs = averageMs === 0 ? took : averageMs * 0.8 + took * 0.2;
+          }
+        },
+        { priority: owner ? 1 : 0 },
+      );
     } finally {
       const left = (held.get(key) ?? 1) - 1;
       if (left > 0) held.set(key, left);
@@ -103,8 +121,8 @@ export function createArgon2Hasher(params: Argon2Params, limits: HasherLimits): 
     }
   };
   let dummy: Promise<string> | undefined;
-  const verify = (hash: string, password: string, client: string | null) =>
-    bounded(client, () => runner.verify(hash, password));
+  const verify = (hash: string, password: string, client: string | null, owner = false) =>
+    bounded(client, () => runner.verify(hash, password), owner);
 
   return {
     admit,
