@@ -54,7 +54,8 @@ export interface HasherLimits {
 function argon2Runner(idleClass: boolean) {
   let ready: Promise<unknown> | undefined;
   const prepared = () => {
-    if (idleClass) ready ??= idlePoolThreads();
+    // Best effort: a pool that could not be moved hashes at normal priority, never not at all.
+    if (idleClass) ready ??= idlePoolThreads().catch(() => {});
     return ready;
   };
   return {
