@@ -176,7 +176,7 @@ function descendants(pid: number): number[] {
 export interface TreeRss {
   /** The server process. */
   server: number;
-  /** Every process it started (the argon2 process), summed. */
+  /** Every process it started, summed (none today: kept so that a helper process could not hide). */
   helpers: number;
   total: number;
 }

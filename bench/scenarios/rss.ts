@@ -54,7 +54,7 @@ export const rss: Scenario = {
   title: 'Memory: RSS under each load',
   goal: [
     'Peak resident memory, sampled every 100 ms, of everything `npm start` runs: the server process and every',
-    `process it started (the argon2 process), summed. Goal: ≤ ${CEILING_MB} MB under each load. On PGlite the server`,
+    `process it started, summed (none since argon2 runs on the server's own threads). Goal: ≤ ${CEILING_MB} MB under each load. On PGlite the server`,
     `process holds the whole PostgreSQL engine too (WebAssembly memory). Then ${fmt(DOCUMENTS)} distinct valid documents`,
     'near the limits (the shapes of test/memory.test.ts), four at a time: RSS must stay bounded, that is the second',
     "half of the documents grows it by at most a quarter of the first half's growth (or 16 MB), as caches fill and stop.",

@@ -265,7 +265,7 @@ describe.runIf(postgresAvailable)('kill -9 during password resets', () => {
       stop = true;
       expect(await killed).toBe('SIGKILL');
       await holder.query('ROLLBACK');
-      // Nothing the server started outlives it (the argon2 process, when hashing runs in one).
+      // Nothing the server started outlives it (it starts no helper today; one added later must not).
       await until(() => helpers.every(ended), 10_000, 50);
       const outcomes = await Promise.all(resets);
       const tallies = await Promise.all(requesting);
