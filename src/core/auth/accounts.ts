@@ -163,9 +163,16 @@ export class Accounts {
       throw badInput(name == null ? 'name' : 'email', 'Give exactly one of name or e-mail.');
     }
     const { run, hasher } = this.deps;
-    // Without a device cookie, a sign-in the hash queue cannot take is refused before any query. With
-    // one, the account is read first: its own browser goes ahead of the queue (lockout is no weapon).
-    if (!client.device) hasher.admit(client.ip);
+    // A sign-in the hash queue cannot take is refused before any query, unless it carries a device
+    // cookie: then the account is read, and its own browser goes ahead of the queue that a flood from
+    // many addresses fills (lockout is no weapon).
+    let shed: unknown;
+    try {
+      hasher.admit(client.ip);
+    } catch (error) {
+      if (!client.device) throw error;
+      shed = error;
+    }
     const where =
       name != null
         ? { nameKey: nameLookupKey(name) }
@@ -173,7 +180,10 @@ export class Accounts {
     // PostgreSQL text cannot hold NUL, so no account has one; asking would fail the query instead.
     const user = Object.values(where)[0]?.includes('\0') ? null : await userByKey(run, where);
     const device = user && client.device?.userId === user.id ? client.device.nonce : undefined;
-    if (client.device) hasher.admit(client.ip, device !== undefined);
+    if (shed !== undefined) {
+      if (device === undefined) throw shed;
+      hasher.admit(client.ip, true);
+    }
     // Counted before the hash is checked, so parallel guesses cannot all slip in under the limit. Keyed
     // by the identifier as given, known or not: failures by name then say nothing about the e-mail.
     // A device cookie for this very account counts against that browser instead.
