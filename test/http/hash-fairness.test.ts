@@ -24,7 +24,19 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
+/** One sign-in from `ip` (behind the trusted proxy), by `client` or a fresh browser; its error code. */
+async function signInFrom(
+  ip: string,
+  input: { name?: string; email?: string; password: string },
+  client = new TestClient(server.graphqlUrl),
+): Promise<unknown> {
+  const response = await client.request(
+    'mutation ($input: SignInInput!) { signIn(input: $input) { user { id } } }',
+    { input },
+    { headers: { 'x-forwarded-for': ip } },
+  );
+  return errorCode(response);
+}
 
 describe('the password hasher is shared fairly between client addresses', () => {
   it('one address flooding correct sign-ins cannot queue out another address signing in', async () => {
@@ -37,23 +49,15 @@ describe('the password hasher is shared fairly between client addresses', () => 
     const flood = Array.from({ length: 40 }, async () => {
       const codes: unknown[] = [];
       while (flooding) {
-        const response = await new TestClient(server.graphqlUrl).request(
-          'mutation ($input: SignInInput!) { signIn(input: $input) { user { id } } }',
-          { input: { email: own.email, password: own.password } },
-          from('198.51.100.7'),
-        );
-        codes.push(errorCode(response));
+        codes.push(await signInFrom('198.51.100.7', { email: own.email, password: own.password }));
       }
       return codes;
     });
     const victimCodes: unknown[] = [];
     for (let i = 0; i < 5; i++) {
-      const response = await new TestClient(server.graphqlUrl).request(
-        'mutation ($input: SignInInput!) { signIn(input: $input) { user { id } } }',
-        { input: { email: account.email, password: account.password } },
-        from('203.0.113.9'),
+      victimCodes.push(
+        await signInFrom('203.0.113.9', { email: account.email, password: account.password }),
       );
-      victimCodes.push(errorCode(response));
     }
     flooding = false;
     const floodCodes = (await Promise.all(flood)).flat();
@@ -77,23 +81,20 @@ describe('the password hasher is shared fairly between client addresses', () => 
     const flood = Array.from({ length: 40 }, async (_, worker) => {
       const codes: unknown[] = [];
       while (flooding) {
-        const response = await new TestClient(server.graphqlUrl).request(
-          'mutation ($input: SignInInput!) { signIn(input: $input) { user { id } } }',
-          { input: { name: account.name, password: `wrong-${next++}-a` } },
-          from(`198.18.${worker}.1`),
+        codes.push(
+          await signInFrom(`198.18.${worker}.1`, {
+            name: account.name,
+            password: `wrong-${next++}-a`,
+          }),
         );
-        codes.push(errorCode(response));
       }
       return codes;
     });
     const ownerCodes: unknown[] = [];
     for (let i = 0; i < 5; i++) {
-      const response = await owner.request(
-        'mutation ($input: SignInInput!) { signIn(input: $input) { user { id } } }',
-        { input: { name: account.name, password: account.password } },
-        from('203.0.113.10'),
+      ownerCodes.push(
+        await signInFrom('203.0.113.10', { name: account.name, password: account.password }, owner),
       );
-      ownerCodes.push(errorCode(response));
     }
     flooding = false;
     const floodCodes = (await Promise.all(flood)).flat();
