@@ -457,6 +457,8 @@ class Topology {
       '-e',
       'stderr',
     ]);
+    // nginx's master pid, from its pid file (as root the child is runuser). nginx listens before it
+    // writes the file, so a read can find it empty: signalling pid 0 would hang up the whole test run.
     let pid = 0;
     await until(
       async () => {
@@ -466,6 +468,7 @@ class Topology {
         } catch {
           return false;
         }
+        if (!Number.isInteger(pid) || pid <= 0) return false;
         const health = await connectionPerRequest(`${this.nginxUrl}/health`).catch(() => undefined);
         return health?.status === 200;
       },
