@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../../config.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import { deviceFamily } from '../device-name.js';
 import type { Limits } from '../limits/limits.js';
 import type { MailOutbox, OutboxDb } from '../mail/outbox.js';
@@ -35,15 +36,10 @@ export class SecurityNotices {
 
   /** Records the device + IP pair as the account's own; true when it had not been seen before. */
   async rememberDevice(db: OutboxDb, userId: string, client: ClientInfo): Promise<boolean> {
-    const now = this.now();
-    // The upsert decides atomically, so two parallel sign-ins from a new pair send one notice: only the
-    // row's inserter sees xmax = 0 (a conflicting one waits for it, then updates).
-    const [row] = await db.$queryRaw<{ inserted: boolean }[]>`
-      INSERT INTO known_devices (user_id, fingerprint, first_seen_at, last_seen_at)
-      VALUES (${userId}::uuid, ${deviceFingerprint(client)}, ${now}, ${now})
-      ON CONFLICT (user_id, fingerprint) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at
-      RETURNING (xmax = 0) AS inserted`;
-    return row?.inserted === true;
+    const [row] = await db.$queryRaw<{ is_new: boolean }[]>(
+      rememberDeviceSql(userId, deviceFingerprint(client), this.now()),
+    );
+    return row?.is_new === true;
   }
 
   /**
@@ -99,6 +95,24 @@ export class SecurityNotices {
   private event(client: ClientInfo) {
     return accountEvent(this.now(), client);
   }
+}
+
+/**
+ * The upsert that records a device + IP pair, as one statement or (with `from`, a CTE of the caller's that
+ * yields one row or none) as part of one. It decides atomically, so two parallel sign-ins from a new pair
+ * send one notice: only the row's inserter sees xmax = 0 (a conflicting one waits for it, then updates).
+ */
+export function rememberDeviceSql(
+  userId: string,
+  fingerprint: string,
+  now: Date,
+  from: Prisma.Sql = Prisma.empty,
+): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO known_devices (user_id, fingerprint, first_seen_at, last_seen_at)
+    SELECT ${userId}::uuid, ${fingerprint}, ${now}, ${now} ${from}
+    ON CONFLICT (user_id, fingerprint) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at
+    RETURNING (xmax = 0) AS is_new`;
 }
 
 /**

@@ -1,10 +1,10 @@
 import { AppError } from '../../errors.js';
-import type { Prisma, Session, User } from '../../generated/prisma/client.js';
+import { Prisma, type Session, type User } from '../../generated/prisma/client.js';
 import type { AuthMethod } from '../../generated/prisma/enums.js';
 import type { ClientInfo, IssuedSession, SessionStore } from '../sessions/store.js';
 import { assertEnabled } from './account-state.js';
 import type { SecurityEvents } from './events/security-events.js';
-import { deviceFingerprint, type SecurityNotices } from './notices.js';
+import { deviceFingerprint, rememberDeviceSql, type SecurityNotices } from './notices.js';
 
 /** A session opened by openSession; wake the mail worker after commit when `mailQueued`. */
 export interface OpenedSession extends IssuedSession {
@@ -67,8 +67,7 @@ export async function openSession(
  * user row and re-reads the credential version and the disabled state under that lock, held to commit:
  * a password change, reset or disabling that committed since the password was checked makes it write
  * nothing, and one that comes later waits for this transaction and then ends the session it created.
- * The known-device upsert tells its inserter by `xmax = 0`, so two parallel sign-ins from a new pair
- * send one notice.
+ * The known-device upsert is notices.ts's own (rememberDeviceSql).
  */
 async function writeSignIn(
   tx: Prisma.TransactionClient,
@@ -93,11 +92,7 @@ async function writeSignIn(
       SELECT FROM account
        WHERE credential_version = ${user.credentialVersion}
          AND (disabled_at IS NULL OR disabled_until <= ${now})
-    ), device AS (
-      INSERT INTO known_devices (user_id, fingerprint, first_seen_at, last_seen_at)
-      SELECT ${user.id}::uuid, ${fingerprint}, ${now}, ${now} FROM admitted
-      ON CONFLICT (user_id, fingerprint) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at
-      RETURNING (xmax = 0) AS is_new
+    ), device AS (${rememberDeviceSql(user.id, fingerprint, now, Prisma.sql`FROM admitted`)}
     ), session AS (
       INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at,
                             absolute_expires_at, keep_signed_in, user_agent, ip, authenticated_at, methods)
