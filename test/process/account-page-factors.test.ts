@@ -1,21 +1,16 @@
-import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { accountPageBed, formNamed, heading } from '../support/account-page-bed.js';
 import {
   addVirtualAuthenticator,
   eventually,
   hasChromium,
   inspectView,
-  launchChromium,
   openPage,
 } from '../support/browser.js';
-import { TestClient } from '../support/client.js';
-import { MINUTE, TestClock } from '../support/clock.js';
+import { MINUTE } from '../support/clock.js';
 import { TOTP_STEP_MS, totpCode, verifyAddress } from '../support/factors.js';
-import { newAccount, signUp, UNLIMITED } from '../support/flows.js';
-import { freePort } from '../support/ports.js';
-import { mailEnv } from '../support/recovery.js';
-import { startServer, type TestServer } from '../support/server.js';
-import { TestSmtp } from '../support/smtp.js';
+import { newAccount, signUp } from '../support/flows.js';
 
 /**
  * The account page's second factors (API.md part two, issue 15) in Chromium: the authenticator app
@@ -23,45 +18,18 @@ import { TestSmtp } from '../support/smtp.js';
  * and passkeys through Chromium's virtual authenticator at PUBLIC_URL (http://localhost:<port>).
  */
 
-const clock = new TestClock();
-let smtp: TestSmtp;
-let server: TestServer;
-let browser: Browser;
-let origin: string;
-beforeAll(async () => {
-  smtp = await TestSmtp.start();
-  const port = await freePort();
-  origin = `http://localhost:${port}`;
-  server = await startServer({
-    listen: true,
-    port,
-    now: clock.now,
-    env: {
-      ...mailEnv(smtp),
-      ...UNLIMITED,
-      PUBLIC_URL: origin,
-      // Every view of sign-in asks for a passkey challenge (autofill), all from one test address.
-      RATE_LIMIT_PASSKEY_CHALLENGES_IP: '100000',
-    },
-  });
-  if (hasChromium) browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await smtp?.stop();
+const bed = accountPageBed({
+  // Every view of sign-in asks for a passkey challenge (autofill), all from one test address.
+  RATE_LIMIT_PASSKEY_CHALLENGES_IP: '100000',
 });
 
-const heading = (page: Page) => page.getByRole('heading', { level: 1 });
-const formNamed = (page: Page, name: string) => page.getByRole('form', { name });
-const client = () => new TestClient(`${origin}/graphql`);
 /** Past REAUTH_WINDOW (10 minutes by default): the next sensitive mutation asks again. */
-const outlastReauthWindow = () => clock.advance(11 * MINUTE);
+const outlastReauthWindow = () => bed.clock.advance(11 * MINUTE);
 
 /** A signed-up account with a verified address (enrolling factors needs one). */
 async function verifiedAccount() {
-  const signedUp = await signUp(client(), newAccount());
-  await verifyAddress(server, signedUp.user.id);
+  const signedUp = await signUp(bed.client(), newAccount());
+  await verifyAddress(bed.server, signedUp.user.id);
   return signedUp.account;
 }
 
@@ -94,7 +62,7 @@ describe.runIf(hasChromium)('second factors on the account page', () => {
     timeout: 120_000,
   }, async () => {
     const account = await verifiedAccount();
-    const { page, context, problems } = await openPage(browser, `${origin}/#sign-in`);
+    const { page, context, problems } = await openPage(bed.browser, `${bed.origin}/#sign-in`);
     await signInWithPassword(page, account);
     await eventually(() => heading(page).textContent()).toBe('Your account');
     const card = page.getByRole('region', { name: 'Authenticator app' });
@@ -105,10 +73,10 @@ describe.runIf(hasChromium)('second factors on the account page', () => {
     await inspectView(page, 'totp-enrol');
 
     const confirm = formNamed(page, 'Confirm the authenticator app');
-    await confirm.getByLabel('Code from the app').fill(totpCode(secret, clock.now(), 5));
+    await confirm.getByLabel('Code from the app').fill(totpCode(secret, bed.clock.now(), 5));
     await confirm.getByRole('button', { name: 'Turn on' }).click();
     await eventually(() => confirm.getByRole('alert').textContent()).toMatch(/not right/);
-    await confirm.getByLabel('Code from the app').fill(totpCode(secret, clock.now()));
+    await confirm.getByLabel('Code from the app').fill(totpCode(secret, bed.clock.now()));
     await confirm.getByRole('button', { name: 'Turn on' }).click();
     const codesList = card.getByRole('list', { name: 'Recovery codes' });
     await eventually(() => codesList.getByRole('listitem').count()).toBe(10);
@@ -127,7 +95,7 @@ describe.runIf(hasChromium)('second factors on the account page', () => {
     await inspectView(page, 'totp-on');
 
     // The second step with the app.
-    clock.advance(TOTP_STEP_MS);
+    bed.clock.advance(TOTP_STEP_MS);
     await signOut(page);
     await signInWithPassword(page, account);
     await eventually(() => heading(page).textContent()).toBe('Two-step sign-in');
@@ -136,7 +104,7 @@ describe.runIf(hasChromium)('second factors on the account page', () => {
     await step.getByLabel('Authenticator code').fill('000000');
     await step.getByRole('button', { name: 'Verify' }).click();
     await eventually(() => step.getByRole('alert').textContent()).toMatch(/not right/);
-    await step.getByLabel('Authenticator code').fill(totpCode(secret, clock.now()));
+    await step.getByLabel('Authenticator code').fill(totpCode(secret, bed.clock.now()));
     await step.getByRole('button', { name: 'Verify' }).click();
     await eventually(() => heading(page).textContent()).toBe('Your account');
     expect(await pageMethods(page)).toEqual(['PASSWORD', 'TOTP']);
@@ -174,7 +142,7 @@ describe.runIf(hasChromium)('second factors on the account page', () => {
     timeout: 120_000,
   }, async () => {
     const account = await verifiedAccount();
-    const { page, context, problems } = await openPage(browser, `${origin}/#sign-in`);
+    const { page, context, problems } = await openPage(bed.browser, `${bed.origin}/#sign-in`);
     await signInWithPassword(page, account);
     await eventually(() => heading(page).textContent()).toBe('Your account');
     const card = page.getByRole('region', { name: 'Authenticator app' });
@@ -182,10 +150,10 @@ describe.runIf(hasChromium)('second factors on the account page', () => {
     await eventually(() => card.locator('#totp-secret').count()).toBe(1);
     const secret = ((await card.locator('#totp-secret').textContent()) ?? '').replaceAll(' ', '');
     const confirm = formNamed(page, 'Confirm the authenticator app');
-    await confirm.getByLabel('Code from the app').fill(totpCode(secret, clock.now()));
+    await confirm.getByLabel('Code from the app').fill(totpCode(secret, bed.clock.now()));
     await confirm.getByRole('button', { name: 'Turn on' }).click();
     await card.getByRole('button', { name: 'I saved them' }).click();
-    clock.advance(TOTP_STEP_MS);
+    bed.clock.advance(TOTP_STEP_MS);
 
     outlastReauthWindow();
     const recovery = page.getByRole('region', { name: 'Recovery codes' });
@@ -194,7 +162,9 @@ describe.runIf(hasChromium)('second factors on the account page', () => {
     const dialog = page.getByRole('dialog', { name: 'Confirm it’s you' });
     await eventually(() => dialog.isVisible()).toBe(true);
     await dialog.getByLabel('Password').fill(account.password);
-    await dialog.getByLabel('Authenticator or recovery code').fill(totpCode(secret, clock.now()));
+    await dialog
+      .getByLabel('Authenticator or recovery code')
+      .fill(totpCode(secret, bed.clock.now()));
     await inspectView(page, 'reauthenticate-with-code');
     await dialog.getByRole('button', { name: 'Confirm' }).click();
     const codes = recovery.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
@@ -220,7 +190,7 @@ describe.runIf(hasChromium)('second factors on the account page', () => {
     timeout: 150_000,
   }, async () => {
     const account = await verifiedAccount();
-    const { page, context, problems } = await openPage(browser, `${origin}/#sign-in`);
+    const { page, context, problems } = await openPage(bed.browser, `${bed.origin}/#sign-in`);
     await addVirtualAuthenticator(page);
     await signInWithPassword(page, account);
     await eventually(() => heading(page).textContent()).toBe('Your account');

@@ -1,19 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  eventually,
-  hasChromium,
-  inspectView,
-  launchChromium,
-  openPage,
-} from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { accountPageBed, formNamed, heading } from '../support/account-page-bed.js';
+import { eventually, hasChromium, inspectView, openPage } from '../support/browser.js';
 import { TestClient } from '../support/client.js';
-import { MINUTE, SECOND, TestClock } from '../support/clock.js';
-import { newAccount, signIn, signUp, UNLIMITED } from '../support/flows.js';
-import { freePort } from '../support/ports.js';
-import { mailEnv } from '../support/recovery.js';
-import { startServer, type TestServer } from '../support/server.js';
-import { type ReceivedMail, TestSmtp } from '../support/smtp.js';
+import { MINUTE, SECOND } from '../support/clock.js';
+import { newAccount, signIn, signUp } from '../support/flows.js';
+import type { ReceivedMail } from '../support/smtp.js';
 
 /**
  * The account page's part-two screens (API.md "Schema, part two") in Chromium: verify the address,
@@ -32,34 +24,10 @@ const hasCode = (digits: number | string) => (mail: ReceivedMail) =>
 // Both codes are 8 digits (src/core/auth/email/email-codes.ts).
 const CHANGE_CODE = 8;
 
-const clock = new TestClock();
-let smtp: TestSmtp;
-let server: TestServer;
-let browser: Browser;
-/** PUBLIC_URL, which mailed links name: the page is opened there. */
-let origin: string;
-beforeAll(async () => {
-  smtp = await TestSmtp.start();
-  const port = await freePort();
-  origin = `http://localhost:${port}`;
-  server = await startServer({
-    listen: true,
-    port,
-    now: clock.now,
-    env: { ...mailEnv(smtp), ...UNLIMITED, PUBLIC_URL: origin },
-  });
-  if (hasChromium) browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await smtp?.stop();
-});
+const bed = accountPageBed();
 
-const heading = (page: Page) => page.getByRole('heading', { level: 1 });
-const formNamed = (page: Page, name: string) => page.getByRole('form', { name });
 /** Past REAUTH_WINDOW (10 minutes by default): the next sensitive mutation asks for the password. */
-const outlastReauthWindow = () => clock.advance(11 * MINUTE);
+const outlastReauthWindow = () => bed.clock.advance(11 * MINUTE);
 
 async function signUpThrough(page: Page, account: ReturnType<typeof newAccount>) {
   await page.getByRole('link', { name: 'Create an account' }).click();
@@ -83,13 +51,13 @@ describe.runIf(hasChromium)('the account page on part two', () => {
     timeout: 90_000,
   }, async () => {
     const account = newAccount();
-    const after = smtp.mark();
-    const { page, context, problems } = await openPage(browser, `${origin}/`);
+    const after = bed.smtp.mark();
+    const { page, context, problems } = await openPage(bed.browser, `${bed.origin}/`);
     await signUpThrough(page, account);
     await eventually(() => heading(page).textContent()).toBe('Verify your e-mail address');
     expect(await page.getByRole('status').first().textContent()).toContain(account.email);
     await inspectView(page, 'verify');
-    const mail = await smtp.waitFor((m) => m.to.includes(account.email) && hasCode(8)(m), {
+    const mail = await bed.smtp.waitFor((m) => m.to.includes(account.email) && hasCode(8)(m), {
       after,
     });
 
@@ -117,14 +85,14 @@ describe.runIf(hasChromium)('the account page on part two', () => {
     timeout: 90_000,
   }, async () => {
     const account = newAccount();
-    const after = smtp.mark();
-    await signUp(new TestClient(`${origin}/graphql`), account);
-    const mail = await smtp.waitFor((m) => m.to.includes(account.email) && hasCode(8)(m), {
+    const after = bed.smtp.mark();
+    await signUp(new TestClient(`${bed.origin}/graphql`), account);
+    const mail = await bed.smtp.waitFor((m) => m.to.includes(account.email) && hasCode(8)(m), {
       after,
     });
     const { page, context, problems } = await openPage(
-      browser,
-      `${origin}/#verify?code=${codeOf(mail, 8)}`,
+      bed.browser,
+      `${bed.origin}/#verify?code=${codeOf(mail, 8)}`,
     );
     await eventually(() => heading(page).textContent()).toBe('Verify your e-mail address');
     // The code is a credential until spent: it leaves the address bar at once.
@@ -148,16 +116,16 @@ describe.runIf(hasChromium)('the account page on part two', () => {
     timeout: 90_000,
   }, async () => {
     const account = newAccount();
-    await signUp(new TestClient(`${origin}/graphql`), account);
-    clock.advance(SECOND);
-    const { page, context, problems } = await openPage(browser, `${origin}/#sign-in`);
+    await signUp(new TestClient(`${bed.origin}/graphql`), account);
+    bed.clock.advance(SECOND);
+    const { page, context, problems } = await openPage(bed.browser, `${bed.origin}/#sign-in`);
     const form = formNamed(page, 'Sign in');
     await form.getByLabel('Name or e-mail').fill(account.name);
     await form.getByLabel('Password', { exact: true }).fill(account.password);
     await form.getByRole('button', { name: 'Sign in' }).click();
     await eventually(() => heading(page).textContent()).toBe('Your account');
-    clock.advance(SECOND);
-    await signIn(new TestClient(`${origin}/graphql`), {
+    bed.clock.advance(SECOND);
+    await signIn(new TestClient(`${bed.origin}/graphql`), {
       name: account.name,
       password: 'not-the-password',
     });
@@ -185,17 +153,17 @@ describe.runIf(hasChromium)('the account page on part two', () => {
     timeout: 90_000,
   }, async () => {
     const account = newAccount();
-    await signUp(new TestClient(`${origin}/graphql`), account);
+    await signUp(new TestClient(`${bed.origin}/graphql`), account);
     // 25 sign-ins and the page's own: more than one page of 20.
     for (let i = 0; i < 25; i++) {
-      clock.advance(SECOND);
-      const signedIn = await signIn(new TestClient(`${origin}/graphql`), {
+      bed.clock.advance(SECOND);
+      const signedIn = await signIn(new TestClient(`${bed.origin}/graphql`), {
         name: account.name,
         password: account.password,
       });
       expect(signedIn.errors).toBeUndefined();
     }
-    const { page, context, problems } = await openPage(browser, `${origin}/#sign-in`);
+    const { page, context, problems } = await openPage(bed.browser, `${bed.origin}/#sign-in`);
     const form = formNamed(page, 'Sign in');
     await form.getByLabel('Name or e-mail').fill(account.name);
     await form.getByLabel('Password', { exact: true }).fill(account.password);
@@ -208,7 +176,7 @@ describe.runIf(hasChromium)('the account page on part two', () => {
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    await page.route(`${origin}/graphql`, async (route) => {
+    await page.route(`${bed.origin}/graphql`, async (route) => {
       if (route.request().postData()?.includes('"after":"')) await held;
       await route.continue();
     });
@@ -229,8 +197,8 @@ describe.runIf(hasChromium)('the account page on part two', () => {
     timeout: 90_000,
   }, async () => {
     const account = newAccount();
-    await signUp(new TestClient(`${origin}/graphql`), account);
-    const { page, context, problems } = await openPage(browser, `${origin}/#sign-in`);
+    await signUp(new TestClient(`${bed.origin}/graphql`), account);
+    const { page, context, problems } = await openPage(bed.browser, `${bed.origin}/#sign-in`);
     const signInForm = formNamed(page, 'Sign in');
     await signInForm.getByLabel('Name or e-mail').fill(account.name);
     await signInForm.getByLabel('Password', { exact: true }).fill(account.password);
@@ -251,12 +219,12 @@ describe.runIf(hasChromium)('the account page on part two', () => {
     );
     await inspectView(page, 'reauthenticate');
 
-    const after = smtp.mark();
+    const after = bed.smtp.mark();
     await confirmItsMe(page, account.password);
     const confirm = formNamed(page, 'Confirm the new address');
     await eventually(() => confirm.isVisible()).toBe(true);
     expect(await confirm.getByText(`We sent it to ${newEmail}.`).count()).toBe(1);
-    const mail = await smtp.waitFor((m) => m.to.includes(newEmail) && hasCode(CHANGE_CODE)(m), {
+    const mail = await bed.smtp.waitFor((m) => m.to.includes(newEmail) && hasCode(CHANGE_CODE)(m), {
       after,
     });
     await inspectView(page, 'email-change-code');
@@ -275,23 +243,23 @@ describe.runIf(hasChromium)('the account page on part two', () => {
   it('confirms an e-mail change from the link mailed to the new address, after signing in', {
     timeout: 90_000,
   }, async () => {
-    const client = new TestClient(`${origin}/graphql`);
+    const client = new TestClient(`${bed.origin}/graphql`);
     const { account } = await signUp(client, newAccount());
     const newEmail = newAccount().email;
-    const after = smtp.mark();
+    const after = bed.smtp.mark();
     const requested = await client.request(
       'mutation ($e: String!) { requestEmailChange(input: { newEmail: $e }) }',
       { e: newEmail },
     );
     expect(requested.errors).toBeUndefined();
-    const mail = await smtp.waitFor((m) => m.to.includes(newEmail) && hasCode(CHANGE_CODE)(m), {
+    const mail = await bed.smtp.waitFor((m) => m.to.includes(newEmail) && hasCode(CHANGE_CODE)(m), {
       after,
     });
     // The link exactly as mailed: PUBLIC_URL's page with the view and the code in the fragment.
     const href = /(http\S*#confirm-email\?code=\d{8})/.exec(mail.text)?.[1];
-    expect(href).toBe(`${origin}/#confirm-email?code=${codeOf(mail, CHANGE_CODE)}`);
+    expect(href).toBe(`${bed.origin}/#confirm-email?code=${codeOf(mail, CHANGE_CODE)}`);
 
-    const { page, context, problems } = await openPage(browser, String(href));
+    const { page, context, problems } = await openPage(bed.browser, String(href));
     await eventually(() => heading(page).textContent()).toBe('Confirm your new e-mail address');
     expect(page.url()).not.toContain(codeOf(mail, CHANGE_CODE));
     await inspectView(page, 'confirm-email-signed-out');
@@ -321,36 +289,39 @@ describe.runIf(hasChromium)('the account page on part two', () => {
   it('undoes an e-mail change from the link mailed to the old address, which signs every device out', {
     timeout: 90_000,
   }, async () => {
-    const client = new TestClient(`${origin}/graphql`);
-    let after = smtp.mark();
+    const client = new TestClient(`${bed.origin}/graphql`);
+    let after = bed.smtp.mark();
     const { account } = await signUp(client, newAccount());
     // Verified first: mail beyond verification itself goes only to verified addresses.
-    const verification = await smtp.waitFor((m) => m.to.includes(account.email) && hasCode(8)(m), {
-      after,
-    });
+    const verification = await bed.smtp.waitFor(
+      (m) => m.to.includes(account.email) && hasCode(8)(m),
+      {
+        after,
+      },
+    );
     const verified = await client.request(
       'mutation ($c: String!) { verifyEmail(input: { code: $c }) { id } }',
       { c: codeOf(verification, 8) },
     );
     expect(verified.errors).toBeUndefined();
     const newEmail = newAccount().email;
-    after = smtp.mark();
+    after = bed.smtp.mark();
     const requested = await client.request(
       'mutation ($e: String!) { requestEmailChange(input: { newEmail: $e }) }',
       { e: newEmail },
     );
     expect(requested.errors).toBeUndefined();
     const code = codeOf(
-      await smtp.waitFor((m) => m.to.includes(newEmail) && hasCode(CHANGE_CODE)(m), { after }),
+      await bed.smtp.waitFor((m) => m.to.includes(newEmail) && hasCode(CHANGE_CODE)(m), { after }),
       CHANGE_CODE,
     );
-    after = smtp.mark();
+    after = bed.smtp.mark();
     const confirmed = await client.request(
       'mutation ($c: String!) { confirmEmailChange(input: { code: $c }) { email } }',
       { c: code },
     );
     expect(confirmed.errors).toBeUndefined();
-    const notice = await smtp.waitFor(
+    const notice = await bed.smtp.waitFor(
       (m) => m.to.includes(account.email) && /token=/.test(m.text),
       {
         after,
@@ -360,8 +331,8 @@ describe.runIf(hasChromium)('the account page on part two', () => {
     expect(token).toBeTruthy();
 
     const { page, context, problems } = await openPage(
-      browser,
-      `${origin}/#revert-email?token=${token}`,
+      bed.browser,
+      `${bed.origin}/#revert-email?token=${token}`,
     );
     await eventually(() => heading(page).textContent()).toBe('Undo the e-mail change');
     expect(page.url()).not.toContain(String(token));
@@ -379,8 +350,8 @@ describe.runIf(hasChromium)('the account page on part two', () => {
     timeout: 90_000,
   }, async () => {
     const account = newAccount();
-    await signUp(new TestClient(`${origin}/graphql`), account);
-    const { page, context, problems } = await openPage(browser, `${origin}/#sign-in`);
+    await signUp(new TestClient(`${bed.origin}/graphql`), account);
+    const { page, context, problems } = await openPage(bed.browser, `${bed.origin}/#sign-in`);
     const signInForm = formNamed(page, 'Sign in');
     await signInForm.getByLabel('Name or e-mail').fill(account.name);
     await signInForm.getByLabel('Password', { exact: true }).fill(account.password);
@@ -396,7 +367,7 @@ describe.runIf(hasChromium)('the account page on part two', () => {
     await confirmItsMe(page, account.password);
     await eventually(() => heading(page).textContent()).toBe('Sign in');
     expect(await page.getByRole('status').first().textContent()).toMatch(/account was deleted/);
-    const again = await signIn(new TestClient(`${origin}/graphql`), {
+    const again = await signIn(new TestClient(`${bed.origin}/graphql`), {
       name: account.name,
       password: account.password,
     });

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { heading } from '../support/account-page-bed.js';
 import {
   eventually,
   hasChromium,
@@ -52,7 +53,6 @@ afterAll(async () => {
   await storage?.remove();
 });
 
-const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 const devices = (page: Page) =>
   page.getByRole('list', { name: 'Your devices' }).getByRole('listitem');
 const by = (account: { name: string; password: string }) => ({

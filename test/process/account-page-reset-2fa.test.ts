@@ -1,21 +1,16 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { accountPageBed, formNamed, heading } from '../support/account-page-bed.js';
 import {
   addVirtualAuthenticator,
   eventually,
   hasChromium,
   inspectView,
-  launchChromium,
   openPage,
 } from '../support/browser.js';
-import { TestClient } from '../support/client.js';
-import { TestClock } from '../support/clock.js';
 import { enableTotp, SIGN_IN_STEP, totpCode, verifyAddress } from '../support/factors.js';
-import { newAccount, signUp, UNLIMITED } from '../support/flows.js';
-import { freePort } from '../support/ports.js';
-import { FORGET_PASSWORD, mailEnv, RESET_SUBJECT } from '../support/recovery.js';
-import { startServer, type TestServer } from '../support/server.js';
-import { TestSmtp } from '../support/smtp.js';
+import { newAccount, signUp } from '../support/flows.js';
+import { FORGET_PASSWORD, RESET_SUBJECT } from '../support/recovery.js';
 
 /**
  * A password reset on the account page for an account with a second factor (API.md "Reset with a
@@ -23,54 +18,26 @@ import { TestSmtp } from '../support/smtp.js';
  * page asks for the factor without losing the token or the new password, and the factor signs in.
  */
 
-const clock = new TestClock();
-let smtp: TestSmtp;
-let server: TestServer;
-let browser: Browser;
-let origin: string;
-beforeAll(async () => {
-  smtp = await TestSmtp.start();
-  const port = await freePort();
-  // A localhost name at PUBLIC_URL, so WebAuthn speaks for the page.
-  origin = `http://localhost:${port}`;
-  server = await startServer({
-    listen: true,
-    port,
-    now: clock.now,
-    env: {
-      ...mailEnv(smtp),
-      ...UNLIMITED,
-      PUBLIC_URL: origin,
-      RATE_LIMIT_PASSKEY_CHALLENGES_IP: '100000',
-    },
-  });
-  if (hasChromium) browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await smtp?.stop();
-});
-
-const heading = (page: Page) => page.getByRole('heading', { level: 1 });
-const formNamed = (page: Page, name: string) => page.getByRole('form', { name });
-const client = () => new TestClient(`${origin}/graphql`);
+const bed = accountPageBed({ RATE_LIMIT_PASSKEY_CHALLENGES_IP: '100000' });
 
 /** A signed-up account with a verified address (enrolling factors needs one), and its client. */
 async function verifiedAccount() {
-  const api = client();
+  const api = bed.client();
   const signedUp = await signUp(api, newAccount());
-  await verifyAddress(server, signedUp.user.id);
+  await verifyAddress(bed.server, signedUp.user.id);
   return { account: signedUp.account, api };
 }
 
 /** The reset link's fragment (`#reset?email=…&token=…`) from the mail forgetPassword sends. */
 async function mailedResetLink(email: string): Promise<string> {
-  const after = smtp.mark();
-  await client().request(FORGET_PASSWORD, { input: { email } });
-  const mail = await smtp.waitFor((m) => m.to.includes(email) && RESET_SUBJECT.test(m.subject), {
-    after,
-  });
+  const after = bed.smtp.mark();
+  await bed.client().request(FORGET_PASSWORD, { input: { email } });
+  const mail = await bed.smtp.waitFor(
+    (m) => m.to.includes(email) && RESET_SUBJECT.test(m.subject),
+    {
+      after,
+    },
+  );
   const fragment = /https?:\/\/\S*?(#reset\?[^\s"<>]+)/.exec(mail.text)?.[1] ?? '';
   expect(fragment).toMatch(/token=/);
   return fragment;
@@ -99,10 +66,10 @@ describe.runIf(hasChromium)('password reset with a second factor on the account 
     timeout: 120_000,
   }, async () => {
     const { account, api } = await verifiedAccount();
-    const { secret } = await enableTotp(api, clock);
+    const { secret } = await enableTotp(api, bed.clock);
     const fragment = await mailedResetLink(account.email);
 
-    const { page, context, problems } = await openPage(browser, `${origin}/${fragment}`);
+    const { page, context, problems } = await openPage(bed.browser, `${bed.origin}/${fragment}`);
     await eventually(() => heading(page).textContent()).toBe('Choose a new password');
     await submitNewPassword(page, 'a-new-password-after-2fa');
     await eventually(() => heading(page).textContent()).toBe('Confirm it’s you');
@@ -111,28 +78,28 @@ describe.runIf(hasChromium)('password reset with a second factor on the account 
     await inspectView(page, 'reset-second-factor');
 
     const step = formNamed(page, 'Code from your authenticator app');
-    const wrong = totpCode(secret, clock.now()) === '000000' ? '111111' : '000000';
+    const wrong = totpCode(secret, bed.clock.now()) === '000000' ? '111111' : '000000';
     await step.getByLabel('Authenticator code').fill(wrong);
     await step.getByRole('button', { name: 'Verify' }).click();
     await eventually(() => step.getByRole('alert').textContent()).toMatch(/not right/);
     expect(await step.getByLabel('Authenticator code').getAttribute('aria-invalid')).toBe('true');
     await inspectView(page, 'reset-second-factor-refused');
     // Refused: the password is unchanged.
-    const before = await client().request(SIGN_IN_STEP, {
+    const before = await bed.client().request(SIGN_IN_STEP, {
       input: { email: account.email, password: account.password },
     });
     expect(before.errors?.[0]?.extensions?.code).toBe('SECOND_FACTOR_REQUIRED');
 
-    await step.getByLabel('Authenticator code').fill(totpCode(secret, clock.now()));
+    await step.getByLabel('Authenticator code').fill(totpCode(secret, bed.clock.now()));
     await step.getByRole('button', { name: 'Verify' }).click();
     await eventually(() => heading(page).textContent()).toBe('Your account');
     expect(await page.getByRole('status').first().textContent()).toMatch(/Password changed/);
     expect(await pageMethods(page)).toEqual(['EMAIL_CODE', 'TOTP']);
-    const after = await client().request(SIGN_IN_STEP, {
+    const after = await bed.client().request(SIGN_IN_STEP, {
       input: { email: account.email, password: 'a-new-password-after-2fa' },
     });
     expect(after.errors?.[0]?.extensions?.code).toBe('SECOND_FACTOR_REQUIRED');
-    const old = await client().request(SIGN_IN_STEP, {
+    const old = await bed.client().request(SIGN_IN_STEP, {
       input: { email: account.email, password: account.password },
     });
     expect(old.errors?.[0]?.extensions?.code).toBe('INVALID_CREDENTIALS');
@@ -144,7 +111,7 @@ describe.runIf(hasChromium)('password reset with a second factor on the account 
     timeout: 150_000,
   }, async () => {
     const { account } = await verifiedAccount();
-    const { page, context, problems } = await openPage(browser, `${origin}/#sign-in`);
+    const { page, context, problems } = await openPage(bed.browser, `${bed.origin}/#sign-in`);
     await addVirtualAuthenticator(page);
     const signIn = formNamed(page, 'Sign in');
     await signIn.getByLabel('Name or e-mail').fill(account.name);
@@ -159,7 +126,7 @@ describe.runIf(hasChromium)('password reset with a second factor on the account 
     await eventually(() => card.getByRole('list', { name: 'Passkeys' }).count()).toBe(1);
 
     const fragment = await mailedResetLink(account.email);
-    await page.goto(`${origin}/${fragment}`);
+    await page.goto(`${bed.origin}/${fragment}`);
     await eventually(() => heading(page).textContent()).toBe('Choose a new password');
     await submitNewPassword(page, 'a-new-password-by-passkey');
     await eventually(() => heading(page).textContent()).toBe('Confirm it’s you');

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formNamed, heading } from '../support/account-page-bed.js';
 import {
   eventually,
   hasChromium,
@@ -33,10 +34,8 @@ afterAll(async () => {
   await smtp?.stop();
 });
 
-const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 const devices = (page: Page) =>
   page.getByRole('list', { name: 'Your devices' }).getByRole('listitem');
-const formNamed = (page: Page, name: string) => page.getByRole('form', { name });
 
 async function signInThrough(page: Page, login: string, password: string, keep = false) {
   const form = formNamed(page, 'Sign in');
