@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCode, TestClient } from '../support/client.js';
-import { MINUTE, TestClock } from '../support/clock.js';
+import { describe, expect, it } from 'vitest';
+import { errorCode, type TestClient } from '../support/client.js';
+import { MINUTE } from '../support/clock.js';
 import {
   BEGIN_PASSKEY_ASSERTION,
   BEGIN_PASSKEY_REGISTRATION,
@@ -17,53 +17,24 @@ import {
   VERIFY_SECOND_FACTOR,
   verifyAddress,
 } from '../support/factors.js';
-import { signUp, UNLIMITED } from '../support/flows.js';
-import { freePort } from '../support/ports.js';
-import { mailEnv, requestCode } from '../support/recovery.js';
-import { startServer, type TestServer } from '../support/server.js';
-import { TestSmtp } from '../support/smtp.js';
+import { signUp } from '../support/flows.js';
+import { localhostBed } from '../support/localhost-bed.js';
+import { requestCode } from '../support/recovery.js';
 import { hasChromium, PasskeyBrowser } from '../support/webauthn.js';
 
 if (!hasChromium) console.warn('passkey tests skipped: /usr/bin/chromium not found');
 
-const clock = new TestClock();
-let smtp: TestSmtp;
-let server: TestServer;
-let browser: PasskeyBrowser;
-/** WebAuthn's origin must be PUBLIC_URL's: a loopback name browsers treat as a secure context. */
-let origin: string;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  smtp = await TestSmtp.start();
-  const port = await freePort();
-  origin = `http://localhost:${port}`;
-  server = await startServer({
-    listen: true,
-    port,
-    env: { ...UNLIMITED, ...mailEnv(smtp), PUBLIC_URL: origin },
-    now: clock.now,
-  });
-  browser = await PasskeyBrowser.open(origin);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await smtp?.stop();
-});
-
-/** A client speaking real HTTP to the server at PUBLIC_URL. */
-const client = () => new TestClient(`${origin}/graphql`);
+const bed = localhostBed((origin) => PasskeyBrowser.open(origin));
 
 /** A verified account on a fresh authenticator, with one passkey registered through the browser. */
 async function accountWithPasskey(name = 'Laptop') {
-  await browser.newAuthenticator();
-  const c = client();
+  await bed.browser.newAuthenticator();
+  const c = bed.client();
   const signedUp = await signUp(c);
-  await verifyAddress(server, signedUp.user.id);
+  await verifyAddress(bed.server, signedUp.user.id);
   const begun = await c.request(BEGIN_PASSKEY_REGISTRATION);
   const { id, options } = begun.data!.beginPasskeyRegistration;
-  const response = await browser.create(options);
+  const response = await bed.browser.create(options);
   const finished = await c.request(FINISH_PASSKEY_REGISTRATION, {
     input: { challengeId: id, response, name },
   });
@@ -84,23 +55,23 @@ async function assertion(
   const { id, options } = begun.data!.beginPasskeyAssertion;
   return {
     challengeId: id,
-    response: await browser.get(tamper(options as Record<string, unknown>)),
+    response: await bed.browser.get(tamper(options as Record<string, unknown>)),
   };
 }
 
 describe.skipIf(!hasChromium)('passkeys in Chromium', () => {
   it('registration needs a verified address', async () => {
-    const c = client();
+    const c = bed.client();
     await signUp(c);
     expect(errorCode(await c.request(BEGIN_PASSKEY_REGISTRATION))).toBe('EMAIL_NOT_VERIFIED');
   });
 
   it('registers a passkey: listed, two-step on, recovery codes made, other sessions ended, event written', async () => {
-    await browser.newAuthenticator();
-    const c = client();
+    await bed.browser.newAuthenticator();
+    const c = bed.client();
     const { account, user } = await signUp(c);
-    await verifyAddress(server, user.id);
-    const other = client();
+    await verifyAddress(bed.server, user.id);
+    const other = bed.client();
     expect((await passwordStep(other, account)).response.errors).toBeUndefined();
     const { id, options } = (await c.request(BEGIN_PASSKEY_REGISTRATION)).data!
       .beginPasskeyRegistration;
@@ -116,7 +87,7 @@ describe.skipIf(!hasChromium)('passkeys in Chromium', () => {
       residentKey: 'required',
       userVerification: 'required',
     });
-    const response = await browser.create(options);
+    const response = await bed.browser.create(options);
     const finished = await c.request(FINISH_PASSKEY_REGISTRATION, {
       input: { challengeId: id, response, name: 'Work laptop' },
     });
@@ -128,7 +99,7 @@ describe.skipIf(!hasChromium)('passkeys in Chromium', () => {
     expect(listed.data?.passkeys.map((p) => p.name)).toEqual(['Work laptop']);
     expect(listed.data?.me?.twoFactorEnabled).toBe(true);
     expect((await other.request(FACTOR_STATE)).data?.session).toBeNull();
-    const { prisma } = server.booted.db;
+    const { prisma } = bed.server.booted.db;
     expect(await prisma.recoveryCode.count({ where: { userId: user.id } })).toBe(10);
     expect(
       await prisma.securityEvent.count({ where: { userId: user.id, kind: 'PASSKEY_ADDED' } }),
@@ -142,9 +113,9 @@ describe.skipIf(!hasChromium)('passkeys in Chromium', () => {
 
   it('signs in with the passkey alone, as [PASSKEY]', async () => {
     const { user } = await accountWithPasskey();
-    const c = client();
+    const c = bed.client();
     const { id, options } = (await c.request(BEGIN_PASSKEY_SIGN_IN)).data!.beginPasskeySignIn;
-    const response = await browser.get(options);
+    const response = await bed.browser.get(options);
     const res = await c.request(FINISH_PASSKEY_SIGN_IN, { input: { challengeId: id, response } });
     expect(res.errors).toBeUndefined();
     expect(res.data?.finishPasskeySignIn).toMatchObject({
@@ -156,13 +127,13 @@ describe.skipIf(!hasChromium)('passkeys in Chromium', () => {
 
   it('a challenge cannot be answered twice', async () => {
     await accountWithPasskey();
-    const c = client();
+    const c = bed.client();
     const { id, options } = (await c.request(BEGIN_PASSKEY_SIGN_IN)).data!.beginPasskeySignIn;
-    const response = await browser.get(options);
+    const response = await bed.browser.get(options);
     expect(
       (await c.request(FINISH_PASSKEY_SIGN_IN, { input: { challengeId: id, response } })).errors,
     ).toBeUndefined();
-    const replay = await client().request(FINISH_PASSKEY_SIGN_IN, {
+    const replay = await bed.client().request(FINISH_PASSKEY_SIGN_IN, {
       input: { challengeId: id, response },
     });
     expect(errorCode(replay)).toBe('INVALID_OTP');
@@ -170,7 +141,7 @@ describe.skipIf(!hasChromium)('passkeys in Chromium', () => {
 
   it('serves as the second step after a password, as [PASSWORD, PASSKEY]', async () => {
     const { account } = await accountWithPasskey();
-    const c = client();
+    const c = bed.client();
     const step = await passwordStep(c, account);
     expect(step.code).toBe('SECOND_FACTOR_REQUIRED');
     expect(step.methods).toEqual(['PASSKEY', 'RECOVERY_CODE']);
@@ -184,7 +155,7 @@ describe.skipIf(!hasChromium)('passkeys in Chromium', () => {
 
   it('an assertion counts only for its purpose: a sign-in answer is no second step', async () => {
     const { account } = await accountWithPasskey();
-    const c = client();
+    const c = bed.client();
     const step = await passwordStep(c, account);
     const passkey = await assertion(c, 'SIGN_IN');
     const res = await c.request(VERIFY_SECOND_FACTOR, {
@@ -196,16 +167,16 @@ describe.skipIf(!hasChromium)('passkeys in Chromium', () => {
 
   it("re-authenticates with the session user's passkey, and refuses another user's", async () => {
     const victim = await accountWithPasskey('Victim key');
-    clock.advance(11 * MINUTE);
+    bed.clock.advance(11 * MINUTE);
     const own = await assertion(victim.client, 'REAUTHENTICATE');
     const ok = await victim.client.request(REAUTHENTICATE, { input: { passkey: own } });
     expect(ok.data?.reauthenticate).toMatchObject({
       methods: ['PASSKEY'],
-      authenticatedAt: clock.now().toISOString(),
+      authenticatedAt: bed.clock.now().toISOString(),
     });
 
     // A thief holding the victim's cookie, answering with a passkey of their own account.
-    clock.advance(11 * MINUTE);
+    bed.clock.advance(11 * MINUTE);
     await accountWithPasskey('Thief key');
     const thief = victim.client.clone();
     const theirs = await assertion(thief, 'REAUTHENTICATE', undefined, (o) => ({
@@ -220,7 +191,7 @@ describe.skipIf(!hasChromium)('passkeys in Chromium', () => {
     const { client: c, passkey, user, account } = await accountWithPasskey();
     const renamed = await c.request(RENAME_PASSKEY, { id: passkey.id, name: '  Phone  ' });
     expect(renamed.data?.renamePasskey.name).toBe('Phone');
-    clock.advance(11 * MINUTE);
+    bed.clock.advance(11 * MINUTE);
     expect(errorCode(await c.request(REMOVE_PASSKEY, { id: passkey.id }))).toBe(
       'REAUTHENTICATION_REQUIRED',
     );
@@ -230,19 +201,19 @@ describe.skipIf(!hasChromium)('passkeys in Chromium', () => {
     const listed = await c.request(PASSKEYS);
     expect(listed.data?.passkeys).toEqual([]);
     expect(listed.data?.me?.twoFactorEnabled).toBe(false);
-    const { prisma } = server.booted.db;
+    const { prisma } = bed.server.booted.db;
     expect(await prisma.recoveryCode.count({ where: { userId: user.id } })).toBe(0);
     expect(
       await prisma.securityEvent.count({ where: { userId: user.id, kind: 'PASSKEY_REMOVED' } }),
     ).toBe(1);
-    expect((await passwordStep(client(), account)).response.errors).toBeUndefined();
+    expect((await passwordStep(bed.client(), account)).response.errors).toBeUndefined();
     expect(errorCode(await c.request(REMOVE_PASSKEY, { id: passkey.id }))).toBe('NOT_FOUND');
   });
 
   it('resets the password with the passkey as the second factor', async () => {
     const { account } = await accountWithPasskey();
-    const c = client();
-    const otp = await requestCode(c, smtp, account.email);
+    const c = bed.client();
+    const otp = await requestCode(c, bed.smtp, account.email);
     const newPassword = 'reset-by-passkey-123';
     const bare = await c.request(RESET_WITH_FACTOR, {
       input: { email: account.email, otp, newPassword },

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { graphql } from '../generated/index.js';
-import { errorCode, TestClient } from '../support/client.js';
-import { SECOND, TestClock } from '../support/clock.js';
+import { errorCode, type TestClient } from '../support/client.js';
+import { SECOND } from '../support/clock.js';
 import {
   CHANGE_CODE_SUBJECT,
   CONFIRM_EMAIL_CHANGE,
@@ -20,12 +20,10 @@ import {
   REMOVE_PASSKEY,
   VERIFY_SECOND_FACTOR,
 } from '../support/factors.js';
-import { newAccount, signIn, signUp, UNLIMITED } from '../support/flows.js';
+import { newAccount, signIn, signUp } from '../support/flows.js';
+import { localhostBed } from '../support/localhost-bed.js';
 import { CHANGE_PASSWORD, LOGOUT, REVOKE_SESSION } from '../support/operations.js';
-import { freePort } from '../support/ports.js';
-import { mailEnv, RESET_PASSWORD, requestCode } from '../support/recovery.js';
-import { startServer, type TestServer } from '../support/server.js';
-import { TestSmtp } from '../support/smtp.js';
+import { RESET_PASSWORD, requestCode } from '../support/recovery.js';
 import { hasChromium, PasskeyBrowser } from '../support/webauthn.js';
 
 /**
@@ -51,65 +49,43 @@ const SESSION_ID = graphql(`
 
 if (!hasChromium) console.warn('security log walk skipped: /usr/bin/chromium not found');
 
-const clock = new TestClock();
-let smtp: TestSmtp;
-let server: TestServer;
-let browser: PasskeyBrowser;
-let origin: string;
+const bed = localhostBed((origin) => PasskeyBrowser.open(origin));
 
-beforeAll(async () => {
-  if (!hasChromium) return;
-  smtp = await TestSmtp.start();
-  const port = await freePort();
-  // WebAuthn's origin must be PUBLIC_URL's, on a loopback name browsers treat as secure.
-  origin = `http://localhost:${port}`;
-  server = await startServer({
-    listen: true,
-    port,
-    env: { ...UNLIMITED, ...mailEnv(smtp), PUBLIC_URL: origin },
-    now: clock.now,
-  });
-  browser = await PasskeyBrowser.open(origin);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await smtp?.stop();
-});
-
-const client = () => new TestClient(`${origin}/graphql`);
 /** Each step a second after the last, so the log's order (newest first, by time) is the walk's. */
-const step = () => clock.advance(SECOND);
+const step = () => bed.clock.advance(SECOND);
 
 const sessionIdOf = async (c: TestClient) => (await c.request(SESSION_ID)).data?.session?.id;
 
 describe.skipIf(!hasChromium)('the security log of one account, walked end to end', () => {
   it('records each change once, in the order they happened; a revocation names the session it ended', async () => {
-    const owner = client();
-    const { account, user } = await signUpVerified(owner, smtp);
+    const owner = bed.client();
+    const { account, user } = await signUpVerified(owner, bed.smtp);
     // One group per step: a step's events carry one time (the test clock stands still within it).
     const expected: string[][] = [['SIGN_IN', 'EMAIL_VERIFIED']];
 
     step();
-    const laptop = client();
+    const laptop = bed.client();
     expect(
       (await signIn(laptop, { email: account.email, password: account.password })).errors,
     ).toBeUndefined();
     expected.push(['SIGN_IN']);
 
     step();
-    const wrong = await signIn(client(), { email: account.email, password: 'not the password' });
+    const wrong = await signIn(bed.client(), {
+      email: account.email,
+      password: 'not the password',
+    });
     expect(errorCode(wrong)).toBe('INVALID_CREDENTIALS');
     // Written off the request's path; written now rather than at the next batch.
-    await server.booted.app.services.failedSignIns.flush();
+    await bed.server.booted.app.services.failedSignIns.flush();
     expected.push(['SIGN_IN_FAILED']);
 
     step();
-    const { codes } = await enableTotp(owner, clock);
+    const { codes } = await enableTotp(owner, bed.clock);
     expected.push(['TWO_FACTOR_ENABLED']);
 
     step();
-    const phone = client();
+    const phone = bed.client();
     const { challenge } = await passwordStep(phone, account);
     const second = await phone.request(VERIFY_SECOND_FACTOR, {
       input: { challenge, recoveryCode: codes[0] ?? '' },
@@ -118,13 +94,13 @@ describe.skipIf(!hasChromium)('the security log of one account, walked end to en
     expected.push(['RECOVERY_CODE_USED', 'SIGN_IN']);
 
     step();
-    await browser.newAuthenticator();
+    await bed.browser.newAuthenticator();
     const begun = await owner.request(BEGIN_PASSKEY_REGISTRATION);
     const registration = begun.data?.beginPasskeyRegistration;
     const added = await owner.request(FINISH_PASSKEY_REGISTRATION, {
       input: {
         challengeId: registration?.id ?? '',
-        response: await browser.create(registration?.options),
+        response: await bed.browser.create(registration?.options),
         name: 'Laptop',
       },
     });
@@ -142,11 +118,11 @@ describe.skipIf(!hasChromium)('the security log of one account, walked end to en
 
     step();
     const newEmail = newAccount().email;
-    const asked = smtp.mark();
+    const asked = bed.smtp.mark();
     expect(
       (await owner.request(REQUEST_EMAIL_CHANGE, { input: { newEmail } })).data?.requestEmailChange,
     ).toBe(true);
-    const code = emailCodeIn(await mailTo(smtp, newEmail, CHANGE_CODE_SUBJECT, asked));
+    const code = emailCodeIn(await mailTo(bed.smtp, newEmail, CHANGE_CODE_SUBJECT, asked));
     expect((await owner.request(CONFIRM_EMAIL_CHANGE, { input: { code } })).errors).toBeUndefined();
     expected.push(['EMAIL_CHANGED']);
 
@@ -163,9 +139,9 @@ describe.skipIf(!hasChromium)('the security log of one account, walked end to en
     expected.push(['TWO_FACTOR_DISABLED']);
 
     step();
-    const admin = client();
-    const { account: adminAccount, user: adminUser } = await signUp(client());
-    await server.booted.db.prisma.user.update({
+    const admin = bed.client();
+    const { account: adminAccount, user: adminUser } = await signUp(bed.client());
+    await bed.server.booted.db.prisma.user.update({
       where: { id: adminUser.id },
       data: { role: 'ADMIN' },
     });
@@ -177,11 +153,11 @@ describe.skipIf(!hasChromium)('the security log of one account, walked end to en
     expected.push(['ACCOUNT_ENABLED']);
 
     step();
-    const back = client();
+    const back = bed.client();
     expect((await signIn(back, { email: newEmail, password: newPassword })).errors).toBeUndefined();
     expected.push(['SIGN_IN']);
     step();
-    const tablet = client();
+    const tablet = bed.client();
     expect(
       (await signIn(tablet, { email: newEmail, password: newPassword })).errors,
     ).toBeUndefined();
@@ -198,8 +174,8 @@ describe.skipIf(!hasChromium)('the security log of one account, walked end to en
     expected.push(['SIGN_OUT']);
 
     step();
-    const otp = await requestCode(client(), smtp, newEmail);
-    const resetter = client();
+    const otp = await requestCode(bed.client(), bed.smtp, newEmail);
+    const resetter = bed.client();
     const reset = await resetter.request(RESET_PASSWORD, {
       input: { email: newEmail, otp, newPassword: 'a reset password for the walk' },
     });

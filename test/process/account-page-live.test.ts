@@ -1,6 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { heading } from '../support/account-page-bed.js';
 import {
   eventually,
   hasChromium,
@@ -12,6 +11,7 @@ import {
 import { TestClient } from '../support/client.js';
 import { sharedStorage } from '../support/database.js';
 import { signIn, signUp, UNLIMITED } from '../support/flows.js';
+import { heading } from '../support/localhost-bed.js';
 import { freePort } from '../support/ports.js';
 import { startServer, type TestServer } from '../support/server.js';
 

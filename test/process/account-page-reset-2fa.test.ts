@@ -1,6 +1,5 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { accountPageBed, formNamed, heading } from '../support/account-page-bed.js';
 import {
   addVirtualAuthenticator,
   eventually,
@@ -10,6 +9,7 @@ import {
 } from '../support/browser.js';
 import { enableTotp, SIGN_IN_STEP, totpCode, verifyAddress } from '../support/factors.js';
 import { newAccount, signUp } from '../support/flows.js';
+import { accountPageBed, formNamed, heading } from '../support/localhost-bed.js';
 import { FORGET_PASSWORD, RESET_SUBJECT } from '../support/recovery.js';
 
 /**

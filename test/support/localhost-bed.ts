@@ -9,29 +9,33 @@ import { mailEnv } from './recovery.js';
 import { startServer, type TestServer } from './server.js';
 import { TestSmtp } from './smtp.js';
 
-/** What an account-page test file drives: filled in before its first test, closed after its last. */
-export interface AccountPageBed {
+/** What a browser test file drives: filled in before its first test, closed after its last. */
+export interface LocalhostBed<B> {
   clock: TestClock;
   smtp: TestSmtp;
   server: TestServer;
-  /** Unset without Chromium (the browser tests are skipped then). */
-  browser: Browser;
+  browser: B;
   /** PUBLIC_URL, http://localhost:<port>: mailed links name it, and WebAuthn needs a name, not an IP. */
   origin: string;
-  /** A GraphQL client of the page's origin, outside the browser. */
+  /** A GraphQL client of that origin, outside the browser. */
   client(userAgent?: string): TestClient;
 }
 
 /**
- * The account page's test bed for one file: an SMTP receiver, a server on a moved clock listening at
- * PUBLIC_URL (with `env` on top of the mail and unlimited settings), and Chromium.
+ * One test file's bed for browser tests: an SMTP receiver, a server on a moved clock listening at a
+ * localhost PUBLIC_URL (with `env` on top of the mail and unlimited settings), and the browser `open`
+ * gives for that origin. Without Chromium nothing starts: the file's tests are skipped then.
  */
-export function accountPageBed(env: Record<string, string> = {}): AccountPageBed {
+export function localhostBed<B extends { close(): Promise<void> }>(
+  open: (origin: string) => Promise<B>,
+  env: Record<string, string> = {},
+): LocalhostBed<B> {
   const bed = {
     clock: new TestClock(),
     client: (userAgent?: string) => new TestClient(`${bed.origin}/graphql`, userAgent),
-  } as AccountPageBed;
+  } as LocalhostBed<B>;
   beforeAll(async () => {
+    if (!hasChromium) return;
     bed.smtp = await TestSmtp.start();
     const port = await freePort();
     bed.origin = `http://localhost:${port}`;
@@ -41,7 +45,7 @@ export function accountPageBed(env: Record<string, string> = {}): AccountPageBed
       now: bed.clock.now,
       env: { ...mailEnv(bed.smtp), ...UNLIMITED, PUBLIC_URL: bed.origin, ...env },
     });
-    if (hasChromium) bed.browser = await launchChromium();
+    bed.browser = await open(bed.origin);
   });
   afterAll(async () => {
     await bed.browser?.close();
@@ -50,6 +54,10 @@ export function accountPageBed(env: Record<string, string> = {}): AccountPageBed
   });
   return bed;
 }
+
+/** The account page's bed: Chromium, whose pages the tests open themselves. */
+export const accountPageBed = (env: Record<string, string> = {}): LocalhostBed<Browser> =>
+  localhostBed(() => launchChromium(), env);
 
 /** The view's title. */
 export const heading = (page: Page) => page.getByRole('heading', { level: 1 });
