@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mailServerBed } from '../support/beds.js';
 import { errorCode, TestClient } from '../support/client.js';
 import { signIn, signUp, UNLIMITED } from '../support/flows.js';
 import { GatedHasher } from '../support/gated-hasher.js';
-import { CHANGE_PASSWORD, mailEnv, requestCode, resetPassword } from '../support/recovery.js';
-import { startServer, type TestServer } from '../support/server.js';
-import { TestSmtp } from '../support/smtp.js';
+import { CHANGE_PASSWORD, requestCode, resetPassword } from '../support/recovery.js';
 
 /**
  * API.md, "Changes to part one": once a password change or reset has answered, no session
@@ -15,24 +14,16 @@ import { TestSmtp } from '../support/smtp.js';
 
 const SIGN_INS = 4;
 
-let smtp: TestSmtp;
-let server: TestServer;
 const gate = new GatedHasher();
-beforeAll(async () => {
-  smtp = await TestSmtp.start();
-  server = await startServer({ hasher: gate, env: { ...UNLIMITED, ...mailEnv(smtp) } });
-});
-afterAll(async () => {
-  gate.release();
-  await server?.close();
-  await smtp?.stop();
-});
+const bed = mailServerBed(UNLIMITED, { hasher: gate });
+// Registered after the bed's, so it runs first: a held verify must not keep the server from closing.
+afterAll(() => gate.release());
 
-const client = () => new TestClient(server);
+const client = () => new TestClient(bed.server);
 const sessionIds = async (userId: string) =>
-  (await server.booted.db.prisma.session.findMany({ where: { userId }, select: { id: true } })).map(
-    (s) => s.id,
-  );
+  (
+    await bed.server.booted.db.prisma.session.findMany({ where: { userId }, select: { id: true } })
+  ).map((s) => s.id);
 
 /** Starts SIGN_INS sign-ins with `password` and resolves once every one is inside its hash check. */
 async function signInsHeldInVerify(email: string, password: string) {
@@ -62,7 +53,7 @@ describe('a sign-in racing a credential change', () => {
 
   it('sign-ins whose check of the old password began before resetPassword answered all fail, and leave no session', async () => {
     const { account, user } = await signUp(client());
-    const code = await requestCode(client(), smtp, account.email);
+    const code = await requestCode(client(), bed.smtp, account.email);
     const signIns = await signInsHeldInVerify(account.email, account.password);
 
     const reset = await resetPassword(client(), {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mailServerBed } from '../support/beds.js';
 import { errorCode, TestClient } from '../support/client.js';
 import { DAY, MINUTE, SECOND, TestClock } from '../support/clock.js';
 import {
@@ -19,30 +20,19 @@ import {
   signUpWithCode,
   TAKEN_SUBJECT,
 } from '../support/email.js';
-import { newAccount, signIn } from '../support/flows.js';
+import { newAccount, signIn, UNLIMITED } from '../support/flows.js';
 import { SESSIONS } from '../support/operations.js';
 import { outboxSettled, requestCode, resetPassword } from '../support/recovery.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { TestSmtp } from '../support/smtp.js';
 
-let smtp: TestSmtp;
-let server: TestServer;
 const clock = new TestClock();
+const bed = mailServerBed(
+  { ...UNLIMITED, RATE_LIMIT_EMAIL_MAIL: '1000', REAUTH_WINDOW: '10m' },
+  { now: clock.now },
+);
 
-beforeAll(async () => {
-  smtp = await TestSmtp.start();
-  server = await startServer({
-    env: emailEnv(smtp, { RATE_LIMIT_EMAIL_MAIL: '1000', REAUTH_WINDOW: '10m' }),
-    now: clock.now,
-  });
-});
-afterAll(async () => {
-  await server?.close();
-  await smtp?.stop();
-});
-
-const client = () => new TestClient(server);
-const prisma = () => server.booted.db.prisma;
+const client = () => new TestClient(bed.server);
+const prisma = () => bed.server.booted.db.prisma;
 const freshEmail = () => newAccount().email;
 const otherCode = (code: string) => ((Number(code) + 1) % 100_000_000).toString().padStart(8, '0');
 const requestChange = (c: TestClient, newEmail: string) =>
@@ -54,12 +44,12 @@ const revert = (c: TestClient, token: string) =>
 
 /** A verified account that asked to move to a new address, with the code mailed there. */
 async function pendingChange(c: TestClient, newEmail = freshEmail()) {
-  const account = await signUpVerified(c, smtp);
-  const after = smtp.mark();
+  const account = await signUpVerified(c, bed.smtp);
+  const after = bed.smtp.mark();
   const response = await requestChange(c, newEmail);
   if (response.data?.requestEmailChange !== true)
     throw new Error(`requestEmailChange failed: ${JSON.stringify(response.errors)}`);
-  const code = emailCodeIn(await mailTo(smtp, newEmail, CHANGE_CODE_SUBJECT, after));
+  const code = emailCodeIn(await mailTo(bed.smtp, newEmail, CHANGE_CODE_SUBJECT, after));
   return { ...account, newEmail, code, after };
 }
 
@@ -68,7 +58,7 @@ async function confirmedChange(c: TestClient) {
   const pending = await pendingChange(c);
   const confirmed = await confirmChange(c, pending.code);
   if (confirmed.errors) throw new Error(`confirm failed: ${JSON.stringify(confirmed.errors)}`);
-  const mail = await mailTo(smtp, pending.account.email, CHANGED_SUBJECT, pending.after);
+  const mail = await mailTo(bed.smtp, pending.account.email, CHANGED_SUBJECT, pending.after);
   const token = fragmentParams(linkIn(mail, 'revert-email')).get('token') ?? '';
   return { ...pending, mail, token };
 }
@@ -77,10 +67,10 @@ describe('requestEmailChange', () => {
   it('mails an 8-digit code valid 15 minutes to the new address and a notice to the old one', async () => {
     const c = client();
     const { account, newEmail, code, after } = await pendingChange(c);
-    const codeMail = await mailTo(smtp, newEmail, CHANGE_CODE_SUBJECT, after);
+    const codeMail = await mailTo(bed.smtp, newEmail, CHANGE_CODE_SUBJECT, after);
     expect(codeMail.text).toMatch(/expires in 15 minutes/);
     expect(fragmentParams(linkIn(codeMail, 'confirm-email')).get('code')).toBe(code);
-    const notice = await mailTo(smtp, account.email, CHANGE_REQUESTED_SUBJECT, after);
+    const notice = await mailTo(bed.smtp, account.email, CHANGE_REQUESTED_SUBJECT, after);
     expect(notice.text).toContain(newEmail.split('@')[0]);
     // Nothing changes until the code comes back.
     expect((await c.request(ME_EMAIL)).data?.me).toMatchObject({
@@ -91,7 +81,7 @@ describe('requestEmailChange', () => {
 
   it('needs recent authentication: REAUTHENTICATION_REQUIRED with the methods, and nothing is sent', async () => {
     const c = client();
-    const { user } = await signUpVerified(c, smtp);
+    const { user } = await signUpVerified(c, bed.smtp);
     clock.advance(10 * MINUTE + SECOND);
     const target = freshEmail();
     const response = await requestChange(c, target);
@@ -104,7 +94,7 @@ describe('requestEmailChange', () => {
 
   it('answers BAD_USER_INPUT for a malformed address or the current one, and writes nothing', async () => {
     const c = client();
-    const { account, user } = await signUpVerified(c, smtp);
+    const { account, user } = await signUpVerified(c, bed.smtp);
     const malformed = await requestChange(c, 'not an address');
     expect(errorCode(malformed)).toBe('BAD_USER_INPUT');
     expect(malformed.errors?.[0]?.extensions?.field).toBe('newEmail');
@@ -114,19 +104,19 @@ describe('requestEmailChange', () => {
 
   it('a taken address answers true, gets a mail saying so and no code, and the old address its notice', async () => {
     const owner = client();
-    const taken = await signUpVerified(owner, smtp);
+    const taken = await signUpVerified(owner, bed.smtp);
     const c = client();
-    const { account } = await signUpVerified(c, smtp);
-    const after = smtp.mark();
+    const { account } = await signUpVerified(c, bed.smtp);
+    const after = bed.smtp.mark();
     const response = await requestChange(c, taken.account.email);
     expect(response.errors).toBeUndefined();
     expect(response.data?.requestEmailChange).toBe(true);
-    const mail = await mailTo(smtp, taken.account.email, TAKEN_SUBJECT, after);
+    const mail = await mailTo(bed.smtp, taken.account.email, TAKEN_SUBJECT, after);
     expect(mail.text).toMatch(/already has an account/);
     expect(mail.text).not.toMatch(/^\d{8}$/m);
-    await mailTo(smtp, account.email, CHANGE_REQUESTED_SUBJECT, after);
-    await outboxSettled(server);
-    expect(smtp.to(taken.account.email, after).map((m) => m.subject)).toEqual([mail.subject]);
+    await mailTo(bed.smtp, account.email, CHANGE_REQUESTED_SUBJECT, after);
+    await outboxSettled(bed.server);
+    expect(bed.smtp.to(taken.account.email, after).map((m) => m.subject)).toEqual([mail.subject]);
     expect((await c.request(ME_EMAIL)).data?.me?.email).toBe(account.email);
   });
 });
@@ -150,7 +140,7 @@ describe('confirmEmailChange', () => {
     expect((await c.request(SESSIONS)).data?.sessions).toHaveLength(1);
     expect((await other.request(ME_EMAIL)).data?.me).toBeNull();
 
-    const mail = await mailTo(smtp, account.email, CHANGED_SUBJECT, pending.after);
+    const mail = await mailTo(bed.smtp, account.email, CHANGED_SUBJECT, pending.after);
     const token = fragmentParams(linkIn(mail, 'revert-email')).get('token');
     expect(token).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(mail.text).toMatch(/within 7 days/);
@@ -222,24 +212,24 @@ describe('confirmEmailChange', () => {
 describe('codes die with their address', () => {
   it('a verification code for the old address fails once the address changed', async () => {
     const c = client();
-    const { account, user, code: verifyCode } = await signUpWithCode(c, smtp);
-    const after = smtp.mark();
+    const { account, user, code: verifyCode } = await signUpWithCode(c, bed.smtp);
+    const after = bed.smtp.mark();
     const newEmail = freshEmail();
     await requestChange(c, newEmail);
-    const code = emailCodeIn(await mailTo(smtp, newEmail, CHANGE_CODE_SUBJECT, after));
+    const code = emailCodeIn(await mailTo(bed.smtp, newEmail, CHANGE_CODE_SUBJECT, after));
     // An unverified old address gets no notice: it may be a stranger's.
     expect((await confirmChange(c, code)).data?.confirmEmailChange.emailVerified).toBe(true);
     expect(verifyCode).toMatch(/^\d{8}$/);
     expect(await prisma().emailCode.count({ where: { userId: user.id } })).toBe(0);
-    await outboxSettled(server);
-    expect(smtp.to(account.email, after)).toHaveLength(0);
+    await outboxSettled(bed.server);
+    expect(bed.smtp.to(account.email, after)).toHaveLength(0);
     expect(await prisma().emailCode.count({ where: { emailKey: account.email } })).toBe(0);
   });
 
   it('a confirmed change cancels a pending reset code', async () => {
     const c = client();
     const pending = await pendingChange(c);
-    const resetCode = await requestCode(client(), smtp, pending.account.email);
+    const resetCode = await requestCode(client(), bed.smtp, pending.account.email);
     expect(errorCode(await confirmChange(c, pending.code))).toBeUndefined();
     const reset = await resetPassword(client(), {
       email: pending.newEmail,
@@ -252,7 +242,7 @@ describe('codes die with their address', () => {
   it('a reset cancels a pending change', async () => {
     const c = client();
     const pending = await pendingChange(c);
-    const resetCode = await requestCode(client(), smtp, pending.account.email);
+    const resetCode = await requestCode(client(), bed.smtp, pending.account.email);
     const reset = await resetPassword(c, {
       email: pending.account.email,
       otp: resetCode,
@@ -268,7 +258,7 @@ describe('revertEmailChange', () => {
   it('restores the old address without a session, ends every session, and works once', async () => {
     const c = client();
     const changed = await confirmedChange(c);
-    const after = smtp.mark();
+    const after = bed.smtp.mark();
     const stranger = client();
     const response = await revert(stranger, changed.token);
     expect(response.errors).toBeUndefined();
@@ -278,7 +268,7 @@ describe('revertEmailChange', () => {
     const user = await prisma().user.findUniqueOrThrow({ where: { id: changed.user.id } });
     expect(user.email).toBe(changed.account.email);
     expect(user.emailVerifiedAt).not.toBeNull();
-    await mailTo(smtp, changed.account.email, RESTORED_SUBJECT, after);
+    await mailTo(bed.smtp, changed.account.email, RESTORED_SUBJECT, after);
     expect(errorCode(await revert(stranger, changed.token))).toBe('INVALID_OTP');
     // The abandoned address is free again.
     expect(await prisma().user.count({ where: { emailKey: changed.newEmail } })).toBe(0);
@@ -290,11 +280,11 @@ describe('revertEmailChange', () => {
     // The hijacker moves the account on once more; the undo link of that change reaches their inbox.
     clock.advance(MINUTE);
     const third = freshEmail();
-    const after = smtp.mark();
+    const after = bed.smtp.mark();
     expect((await requestChange(c, third)).data?.requestEmailChange).toBe(true);
-    const code = emailCodeIn(await mailTo(smtp, third, CHANGE_CODE_SUBJECT, after));
+    const code = emailCodeIn(await mailTo(bed.smtp, third, CHANGE_CODE_SUBJECT, after));
     expect((await confirmChange(c, code)).errors).toBeUndefined();
-    const theirs = await mailTo(smtp, first.newEmail, CHANGED_SUBJECT, after);
+    const theirs = await mailTo(bed.smtp, first.newEmail, CHANGED_SUBJECT, after);
     const theirToken = fragmentParams(linkIn(theirs, 'revert-email')).get('token') ?? '';
     expect((await revert(client(), theirToken)).data?.revertEmailChange).toBe(true);
     // The owner's link, from before, still restores the owner's address.
@@ -314,10 +304,10 @@ describe('revertEmailChange', () => {
     expect(signUpTaken.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'email' });
     // Another account asking for it is told, like for any taken address, and gets no code.
     const other = client();
-    await signUpVerified(other, smtp);
-    const after = smtp.mark();
+    await signUpVerified(other, bed.smtp);
+    const after = bed.smtp.mark();
     expect((await requestChange(other, changed.account.email)).data?.requestEmailChange).toBe(true);
-    await mailTo(smtp, changed.account.email, TAKEN_SUBJECT, after);
+    await mailTo(bed.smtp, changed.account.email, TAKEN_SUBJECT, after);
     expect((await revert(client(), changed.token)).data?.revertEmailChange).toBe(true);
     const user = await prisma().user.findUniqueOrThrow({ where: { id: changed.user.id } });
     expect(user.email).toBe(changed.account.email);
@@ -346,13 +336,13 @@ describe('revertEmailChange', () => {
 describe('limits', () => {
   let limited: TestServer;
   beforeAll(async () => {
-    limited = await startServer({ env: emailEnv(smtp) });
+    limited = await startServer({ env: emailEnv(bed.smtp) });
   });
   afterAll(() => limited?.close());
 
   it('change mails: 3 an hour per account, then RATE_LIMITED', async () => {
     const c = new TestClient(limited);
-    const signedUp = await signUpWithCode(c, smtp);
+    const signedUp = await signUpWithCode(c, bed.smtp);
     // The sign-up mail was the first of the account's three.
     expect((await requestChange(c, freshEmail())).errors).toBeUndefined();
     expect((await requestChange(c, freshEmail())).errors).toBeUndefined();
@@ -366,11 +356,11 @@ describe('limits', () => {
     const target = freshEmail();
     for (let i = 0; i < 3; i++) {
       const c = new TestClient(limited);
-      await signUpWithCode(c, smtp);
+      await signUpWithCode(c, bed.smtp);
       expect((await requestChange(c, target)).errors).toBeUndefined();
     }
     const c = new TestClient(limited);
-    await signUpWithCode(c, smtp);
+    await signUpWithCode(c, bed.smtp);
     expect(errorCode(await requestChange(c, target))).toBe('RATE_LIMITED');
   });
 });

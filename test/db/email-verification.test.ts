@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mailServerBed } from '../support/beds.js';
 import { errorCode, TestClient } from '../support/client.js';
 import { DAY, SECOND, TestClock } from '../support/clock.js';
 import {
@@ -15,7 +16,7 @@ import {
   VERIFY_EMAIL,
   VERIFY_SUBJECT,
 } from '../support/email.js';
-import { signIn, signUp } from '../support/flows.js';
+import { signIn, signUp, UNLIMITED } from '../support/flows.js';
 import { REFRESH_SESSION, REVOKE_OTHER_SESSIONS, SESSIONS } from '../support/operations.js';
 import {
   CHANGE_PASSWORD,
@@ -25,26 +26,15 @@ import {
   resetPassword,
 } from '../support/recovery.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { TestSmtp } from '../support/smtp.js';
 
-let smtp: TestSmtp;
-let server: TestServer;
 const clock = new TestClock();
+const bed = mailServerBed(
+  { ...UNLIMITED, RATE_LIMIT_EMAIL_MAIL: '1000', PUBLIC_URL: 'https://auth.example.test' },
+  { now: clock.now },
+);
 
-beforeAll(async () => {
-  smtp = await TestSmtp.start();
-  server = await startServer({
-    env: emailEnv(smtp, { RATE_LIMIT_EMAIL_MAIL: '1000', PUBLIC_URL: 'https://auth.example.test' }),
-    now: clock.now,
-  });
-});
-afterAll(async () => {
-  await server?.close();
-  await smtp?.stop();
-});
-
-const client = () => new TestClient(server);
-const prisma = () => server.booted.db.prisma;
+const client = () => new TestClient(bed.server);
+const prisma = () => bed.server.booted.db.prisma;
 const otherCode = (code: string) => ((Number(code) + 1) % 100_000_000).toString().padStart(8, '0');
 const verifyEmail = (c: TestClient, code: string) => c.request(VERIFY_EMAIL, { input: { code } });
 const verified = async (c: TestClient) => (await c.request(ME_EMAIL)).data?.me?.emailVerified;
@@ -52,7 +42,7 @@ const verified = async (c: TestClient) => (await c.request(ME_EMAIL)).data?.me?.
 describe('sign-up', () => {
   it('mails an 8-digit code and a link to PUBLIC_URL carrying it, stored only as a keyed hash, valid 24 hours', async () => {
     const c = client();
-    const { user, mail, code } = await signUpWithCode(c, smtp);
+    const { user, mail, code } = await signUpWithCode(c, bed.smtp);
     expect(code).toMatch(/^\d{8}$/);
     expect(mail.text).toMatch(/expires in 1 day/);
     const link = linkIn(mail, 'verify');
@@ -74,7 +64,7 @@ describe('sign-up', () => {
 describe('verifyEmail', () => {
   it('with the code verifies the address, records EMAIL_VERIFIED, ends every other session and rotates this one', async () => {
     const c = client();
-    const { account, user, code } = await signUpWithCode(c, smtp);
+    const { account, user, code } = await signUpWithCode(c, bed.smtp);
     const other = client();
     await signIn(other, { email: account.email, password: account.password });
     const cookie = c.sessionValue;
@@ -95,7 +85,7 @@ describe('verifyEmail', () => {
 
   it('on a verified address answers the user and changes nothing', async () => {
     const c = client();
-    const { code } = await signUpVerified(c, smtp);
+    const { code } = await signUpVerified(c, bed.smtp);
     const cookie = c.sessionValue;
     const again = await verifyEmail(c, code);
     expect(again.data?.verifyEmail.emailVerified).toBe(true);
@@ -104,7 +94,7 @@ describe('verifyEmail', () => {
 
   it('with a wrong or malformed code answers INVALID_OTP and writes nothing', async () => {
     const c = client();
-    const { user, code } = await signUpWithCode(c, smtp);
+    const { user, code } = await signUpWithCode(c, bed.smtp);
     // Sign-up itself logs the account's first SIGN_IN.
     const events = await prisma().securityEvent.count({ where: { userId: user.id } });
     expect(errorCode(await verifyEmail(c, otherCode(code)))).toBe('INVALID_OTP');
@@ -119,7 +109,7 @@ describe('verifyEmail', () => {
 
   it('five wrong tries burn the code: the right one then fails too', async () => {
     const c = client();
-    const { code } = await signUpWithCode(c, smtp);
+    const { code } = await signUpWithCode(c, bed.smtp);
     for (let i = 0; i < 5; i++)
       expect(errorCode(await verifyEmail(c, otherCode(code)))).toBe('INVALID_OTP');
     expect(errorCode(await verifyEmail(c, code))).toBe('INVALID_OTP');
@@ -128,9 +118,9 @@ describe('verifyEmail', () => {
 
   it('the code works until 24 hours have passed, and not after', async () => {
     const early = client();
-    const first = await signUpWithCode(early, smtp, { keepSignedIn: true });
+    const first = await signUpWithCode(early, bed.smtp, { keepSignedIn: true });
     const late = client();
-    const second = await signUpWithCode(late, smtp, { keepSignedIn: true });
+    const second = await signUpWithCode(late, bed.smtp, { keepSignedIn: true });
     clock.advance(DAY - SECOND);
     expect(errorCode(await verifyEmail(early, first.code))).toBeUndefined();
     clock.advance(SECOND);
@@ -145,14 +135,14 @@ describe('verifyEmail', () => {
 
   it('20 wrong codes a day per account, across every code: then even the right code is RATE_LIMITED', async () => {
     const c = client();
-    const first = await signUpWithCode(c, smtp);
+    const first = await signUpWithCode(c, bed.smtp);
     let code = first.code;
     for (let round = 0; round < 4; round++) {
       for (let i = 0; i < 5; i++)
         expect(errorCode(await verifyEmail(c, otherCode(code)))).toBe('INVALID_OTP');
-      const after = smtp.mark();
+      const after = bed.smtp.mark();
       expect((await c.request(RESEND_EMAIL_VERIFICATION)).data?.resendEmailVerification).toBe(true);
-      code = emailCodeIn(await mailTo(smtp, first.account.email, VERIFY_SUBJECT, after));
+      code = emailCodeIn(await mailTo(bed.smtp, first.account.email, VERIFY_SUBJECT, after));
     }
     const limited = await verifyEmail(c, code);
     expect(errorCode(limited)).toBe('RATE_LIMITED');
@@ -164,32 +154,32 @@ describe('verifyEmail', () => {
 describe('resendEmailVerification', () => {
   it('mails a new code that replaces the last one', async () => {
     const c = client();
-    const { account, code: old } = await signUpWithCode(c, smtp);
-    const after = smtp.mark();
+    const { account, code: old } = await signUpWithCode(c, bed.smtp);
+    const after = bed.smtp.mark();
     expect((await c.request(RESEND_EMAIL_VERIFICATION)).data?.resendEmailVerification).toBe(true);
-    const code = emailCodeIn(await mailTo(smtp, account.email, VERIFY_SUBJECT, after));
+    const code = emailCodeIn(await mailTo(bed.smtp, account.email, VERIFY_SUBJECT, after));
     expect(errorCode(await verifyEmail(c, old))).toBe('INVALID_OTP');
     expect((await verifyEmail(c, code)).data?.verifyEmail.emailVerified).toBe(true);
   });
 
   it('on a verified address answers true and sends nothing', async () => {
     const c = client();
-    const { account } = await signUpVerified(c, smtp);
-    const after = smtp.mark();
+    const { account } = await signUpVerified(c, bed.smtp);
+    const after = bed.smtp.mark();
     expect((await c.request(RESEND_EMAIL_VERIFICATION)).data?.resendEmailVerification).toBe(true);
     // Mail asked for afterwards arrives, so a verification mail would have too.
     const probe = client();
-    await signUpWithCode(probe, smtp);
-    await outboxSettled(server);
-    expect(smtp.to(account.email, after)).toHaveLength(0);
+    await signUpWithCode(probe, bed.smtp);
+    await outboxSettled(bed.server);
+    expect(bed.smtp.to(account.email, after)).toHaveLength(0);
   });
 });
 
 describe('resetPassword', () => {
   it('verifies the address the reset code was sent to', async () => {
     const c = client();
-    const { account, user } = await signUpWithCode(c, smtp);
-    const code = await requestCode(c, smtp, account.email);
+    const { account, user } = await signUpWithCode(c, bed.smtp);
+    const code = await requestCode(c, bed.smtp, account.email);
     const response = await resetPassword(c, {
       email: account.email,
       otp: code,
@@ -207,9 +197,9 @@ describe('resetPassword', () => {
 describe('security notices', () => {
   it('go only to a verified address', async () => {
     const c = client();
-    const { account } = await signUpWithCode(c, smtp);
-    const after = smtp.mark();
-    await signIn(new TestClient(server, 'another-browser/1.0'), {
+    const { account } = await signUpWithCode(c, bed.smtp);
+    const after = bed.smtp.mark();
+    await signIn(new TestClient(bed.server, 'another-browser/1.0'), {
       email: account.email,
       password: account.password,
     });
@@ -218,15 +208,15 @@ describe('security notices', () => {
     });
     // Once verified, the same events are reported: proof that the two above were dropped, not late.
     const v = client();
-    const proven = await signUpVerified(v, smtp);
-    await signIn(new TestClient(server, 'another-browser/1.0'), {
+    const proven = await signUpVerified(v, bed.smtp);
+    await signIn(new TestClient(bed.server, 'another-browser/1.0'), {
       email: proven.account.email,
       password: proven.account.password,
     });
-    await mailTo(smtp, proven.account.email, NEW_SIGN_IN_SUBJECT, after);
-    await outboxSettled(server);
+    await mailTo(bed.smtp, proven.account.email, NEW_SIGN_IN_SUBJECT, after);
+    await outboxSettled(bed.server);
     expect(
-      smtp
+      bed.smtp
         .to(account.email, after)
         .filter((m) => /new sign-in|password was changed/i.test(m.subject)),
     ).toHaveLength(0);
@@ -237,7 +227,7 @@ describe('EMAIL_VERIFICATION=required', () => {
   let strict: TestServer;
   beforeAll(async () => {
     strict = await startServer({
-      env: emailEnv(smtp, { EMAIL_VERIFICATION: 'required', USERS_QUERY_ACCESS: 'signed-in' }),
+      env: emailEnv(bed.smtp, { EMAIL_VERIFICATION: 'required', USERS_QUERY_ACCESS: 'signed-in' }),
     });
   });
   afterAll(() => strict?.close());
@@ -273,12 +263,12 @@ describe('EMAIL_VERIFICATION=required', () => {
 
   it('verifying the address opens every field', async () => {
     const c = new TestClient(strict);
-    const after = smtp.mark();
+    const after = bed.smtp.mark();
     const { account } = await signUp(c);
-    const code = emailCodeIn(await mailTo(smtp, account.email, VERIFY_SUBJECT, after));
-    const resent = smtp.mark();
+    const code = emailCodeIn(await mailTo(bed.smtp, account.email, VERIFY_SUBJECT, after));
+    const resent = bed.smtp.mark();
     expect(errorCode(await c.request(RESEND_EMAIL_VERIFICATION))).toBeUndefined();
-    const fresh = emailCodeIn(await mailTo(smtp, account.email, VERIFY_SUBJECT, resent));
+    const fresh = emailCodeIn(await mailTo(bed.smtp, account.email, VERIFY_SUBJECT, resent));
     expect(fresh).not.toBe(code);
     expect((await verifyEmail(c, fresh)).data?.verifyEmail.emailVerified).toBe(true);
     const refreshed = await c.request(REFRESH_SESSION);

@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { mailServerBed } from '../support/beds.js';
 import { errorCode, TestClient } from '../support/client.js';
 import { signUp, UNLIMITED } from '../support/flows.js';
 import {
   forgetPassword,
-  mailEnv,
   otherCode,
   outboxSettled,
   RESET_SUBJECT,
   requestCode,
   resetPassword,
 } from '../support/recovery.js';
-import { startServer, type TestServer } from '../support/server.js';
-import { TestSmtp } from '../support/smtp.js';
 
 /**
  * API.md, Abuse limits for recovery: forgetPassword mails at most N codes per address per window (and
@@ -19,28 +17,16 @@ import { TestSmtp } from '../support/smtp.js';
  * TRUST_PROXY lets each test act from an address of its own.
  */
 
-let smtp: TestSmtp;
-let server: TestServer;
-beforeAll(async () => {
-  smtp = await TestSmtp.start();
-  server = await startServer({
-    env: {
-      ...UNLIMITED,
-      ...mailEnv(smtp),
-      RATE_LIMIT_FORGOT_PASSWORD: '3',
-      RATE_LIMIT_RESET_IP: '3',
-      TRUST_PROXY: 'true',
-    },
-  });
-});
-afterAll(async () => {
-  await server.close();
-  await smtp.stop();
+const bed = mailServerBed({
+  ...UNLIMITED,
+  RATE_LIMIT_FORGOT_PASSWORD: '3',
+  RATE_LIMIT_RESET_IP: '3',
+  TRUST_PROXY: 'true',
 });
 
-const client = () => new TestClient(server);
+const client = () => new TestClient(bed.server);
 const resetMails = (address: string) =>
-  smtp.to(address).filter((mail) => RESET_SUBJECT.test(mail.subject));
+  bed.smtp.to(address).filter((mail) => RESET_SUBJECT.test(mail.subject));
 
 describe('forgetPassword per address', () => {
   it('mails 3 codes per hour to one address, then answers true and sends nothing', async () => {
@@ -57,14 +43,14 @@ describe('forgetPassword per address', () => {
       expect(response.errors).toBeUndefined();
       expect(response.data?.forgetPassword).toBe(true);
     }
-    await outboxSettled(server);
-    await smtp.waitForCount(
+    await outboxSettled(bed.server);
+    await bed.smtp.waitForCount(
       3,
       (mail) => mail.to.includes(account.email.toLowerCase()) && RESET_SUBJECT.test(mail.subject),
     );
     expect(resetMails(account.email)).toHaveLength(3);
     // What was enqueued at all, not only what has arrived so far.
-    const queued = await server.booted.db.prisma.mailOutbox.findMany({
+    const queued = await bed.server.booted.db.prisma.mailOutbox.findMany({
       where: { to: account.email },
       select: { subject: true },
     });
@@ -72,7 +58,7 @@ describe('forgetPassword per address', () => {
 
     // Another address is not affected.
     const other = await signUp(client());
-    await requestCode(client(), smtp, other.account.email);
+    await requestCode(client(), bed.smtp, other.account.email);
   });
 
   it('answers unknown addresses past the limit exactly as known ones', async () => {
@@ -90,7 +76,7 @@ describe('forgetPassword per address', () => {
 describe('resetPassword wrong codes per client IP', () => {
   it('refuses the 4th check from one IP, even with the right code, and not from another IP', async () => {
     const { account } = await signUp(client());
-    const code = await requestCode(client(), smtp, account.email);
+    const code = await requestCode(client(), bed.smtp, account.email);
     const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
     const input = (otp: string) => ({
       email: account.email,

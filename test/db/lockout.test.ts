@@ -2,13 +2,13 @@ import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArgon2Hasher } from '../../src/core/auth/passwords/password.js';
 import type { SignInInput } from '../generated/graphql.js';
+import { mailServerBed } from '../support/beds.js';
 import { errorCode, TestClient } from '../support/client.js';
 import { testDatabaseKind } from '../support/database.js';
 import { type Account, SIGN_IN, signUp } from '../support/flows.js';
 import { ME_ID } from '../support/operations.js';
-import { mailEnv, requestCode, resetPassword } from '../support/recovery.js';
+import { requestCode, resetPassword } from '../support/recovery.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { TestSmtp } from '../support/smtp.js';
 
 /**
  * API.md, "Abuse limits" and "Changes to part one" (lockout is no weapon): the per-account failure
@@ -19,16 +19,7 @@ import { TestSmtp } from '../support/smtp.js';
  * stays out of the way.
  */
 
-let smtp: TestSmtp;
-let server: TestServer;
-beforeAll(async () => {
-  smtp = await TestSmtp.start();
-  server = await startServer({ env: { ...mailEnv(smtp), TRUST_PROXY: 'true' } });
-});
-afterAll(async () => {
-  await server?.close();
-  await smtp?.stop();
-});
+const bed = mailServerBed({ TRUST_PROXY: 'true' });
 
 let lastAddress = 0;
 /** A client address no other attempt uses. */
@@ -79,31 +70,31 @@ const deviceCookieOf = (browser: TestClient) =>
 
 describe('the per-account limit is keyed by the identifier as given', () => {
   it('after 10 failures by name, the e-mail answers exactly as an unknown address does', async () => {
-    const { account } = await signUp(new TestClient(server));
-    await lockOut(server, account);
+    const { account } = await signUp(new TestClient(bed.server));
+    await lockOut(bed.server, account);
     const ghost = `ghost_${randomInt(1e9)}@example.test`;
     const byEmail = await times(11, () =>
-      attempt(server, { email: account.email, password: 'another-guess' }),
+      attempt(bed.server, { email: account.email, password: 'another-guess' }),
     );
     const byGhost = await times(11, () =>
-      attempt(server, { email: ghost, password: 'another-guess' }),
+      attempt(bed.server, { email: ghost, password: 'another-guess' }),
     );
     expect(byEmail).toEqual(byGhost);
     expect(byEmail).toEqual(LOCKED_AFTER_TEN);
   });
 
   it('after 10 failures by e-mail, the name answers exactly as an unknown name does', async () => {
-    const { account } = await signUp(new TestClient(server));
+    const { account } = await signUp(new TestClient(bed.server));
     const byEmail = await times(11, () =>
-      attempt(server, { email: account.email, password: 'wrong-guess-1' }),
+      attempt(bed.server, { email: account.email, password: 'wrong-guess-1' }),
     );
     expect(byEmail).toEqual(LOCKED_AFTER_TEN);
     const ghost = `ghost_${randomInt(1e9)}`;
     const byName = await times(11, () =>
-      attempt(server, { name: account.name, password: 'another-guess' }),
+      attempt(bed.server, { name: account.name, password: 'another-guess' }),
     );
     const byGhost = await times(11, () =>
-      attempt(server, { name: ghost, password: 'another-guess' }),
+      attempt(bed.server, { name: ghost, password: 'another-guess' }),
     );
     expect(byName).toEqual(byGhost);
     expect(byName).toEqual(LOCKED_AFTER_TEN);
@@ -112,41 +103,43 @@ describe('the per-account limit is keyed by the identifier as given', () => {
 
 describe('device cookies: lockout is no weapon', () => {
   it("an attacker's failures lock the account for a fresh browser, but the owner's browser still signs in", async () => {
-    const { browser, account, user } = await ownersBrowser(server);
-    await lockOut(server, account);
-    expect(await attempt(server, { name: account.name, password: account.password }, browser)).toBe(
-      'OK',
-    );
+    const { browser, account, user } = await ownersBrowser(bed.server);
+    await lockOut(bed.server, account);
+    expect(
+      await attempt(bed.server, { name: account.name, password: account.password }, browser),
+    ).toBe('OK');
     expect(browser.sessionValue).toBeDefined();
     const me = await browser.request(ME_ID);
     expect(me.data?.me?.id).toBe(user.id);
     // ...by e-mail too, whatever that identifier's own counter says.
-    await times(10, () => attempt(server, { email: account.email, password: 'attacker-guess-2' }));
+    await times(10, () =>
+      attempt(bed.server, { email: account.email, password: 'attacker-guess-2' }),
+    );
     expect(
-      await attempt(server, { email: account.email, password: account.password }, browser),
+      await attempt(bed.server, { email: account.email, password: account.password }, browser),
     ).toBe('OK');
   });
 
   it("the owner's browser has 10 wrong tries of its own, then is RATE_LIMITED even with the right password", async () => {
-    const { browser, account } = await ownersBrowser(server);
-    await lockOut(server, account);
+    const { browser, account } = await ownersBrowser(bed.server);
+    await lockOut(bed.server, account);
     const own = await times(11, () =>
-      attempt(server, { name: account.name, password: 'owner-typo-1' }, browser),
+      attempt(bed.server, { name: account.name, password: 'owner-typo-1' }, browser),
     );
     expect(own).toEqual(LOCKED_AFTER_TEN);
-    expect(await attempt(server, { name: account.name, password: account.password }, browser)).toBe(
-      'RATE_LIMITED',
-    );
+    expect(
+      await attempt(bed.server, { name: account.name, password: account.password }, browser),
+    ).toBe('RATE_LIMITED');
   });
 
   it("a device cookie of another account, or a forged or re-spelt one, does not get past the account's limit", async () => {
-    const { browser, account } = await ownersBrowser(server);
-    const { browser: elsewhere } = await ownersBrowser(server);
+    const { browser, account } = await ownersBrowser(bed.server);
+    const { browser: elsewhere } = await ownersBrowser(bed.server);
     const genuine = deviceCookieOf(browser) ?? '';
     const othersCookie = deviceCookieOf(elsewhere) ?? '';
     const [userId, nonce, signature = ''] = genuine.split('.');
     const [, otherNonce, otherSignature] = othersCookie.split('.');
-    await lockOut(server, account);
+    await lockOut(bed.server, account);
 
     const refused = [
       othersCookie,
@@ -156,26 +149,26 @@ describe('device cookies: lockout is no weapon', () => {
       `${userId}.${nonce}.${signature}=`,
     ];
     for (const value of refused) {
-      const holder = new TestClient(server);
+      const holder = new TestClient(bed.server);
       holder.jar.set('device', value);
       expect(
-        await attempt(server, { name: account.name, password: account.password }, holder),
+        await attempt(bed.server, { name: account.name, password: account.password }, holder),
       ).toBe('RATE_LIMITED');
     }
-    const holder = new TestClient(server);
+    const holder = new TestClient(bed.server);
     holder.jar.set('device', genuine);
-    expect(await attempt(server, { name: account.name, password: account.password }, holder)).toBe(
-      'OK',
-    );
+    expect(
+      await attempt(bed.server, { name: account.name, password: account.password }, holder),
+    ).toBe('OK');
   });
 
   it('sign-up, sign-in and reset each give the browser a device cookie: HttpOnly, SameSite=Lax, Path=/, one year', async () => {
-    const browser = new TestClient(server);
+    const browser = new TestClient(bed.server);
     const { account, response: signedUp } = await signUp(browser);
     const signedIn = await browser.request(SIGN_IN, {
       input: { name: account.name, password: account.password },
     });
-    const code = await requestCode(browser, smtp, account.email);
+    const code = await requestCode(browser, bed.smtp, account.email);
     const reset = await resetPassword(browser, {
       email: account.email,
       otp: code,

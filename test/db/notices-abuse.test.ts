@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { mailServerBed } from '../support/beds.js';
 import { TestClient } from '../support/client.js';
 import { verifyByMail } from '../support/email.js';
 import { newAccount, SIGN_IN, SIGN_UP } from '../support/flows.js';
 import {
   CHANGE_PASSWORD,
   CHANGED_SUBJECT,
-  mailEnv,
   NEW_SIGN_IN_SUBJECT,
   outboxSettled,
 } from '../support/recovery.js';
-import { startServer, type TestServer } from '../support/server.js';
-import { type ReceivedMail, TestSmtp } from '../support/smtp.js';
+import type { ReceivedMail } from '../support/smtp.js';
 
 /**
  * API.md, "Abuse limits": security notices go out at most 5 per address per hour, and what the sender
@@ -24,30 +23,21 @@ const CHROME_MAC =
 const BAIT =
   '<a href="https://evil.example/restore">Your account was suspended, go to https://evil.example/restore</a>';
 
-let smtp: TestSmtp;
-let server: TestServer;
-beforeAll(async () => {
-  smtp = await TestSmtp.start();
-  server = await startServer({ env: { ...mailEnv(smtp), TRUST_PROXY: 'true' } });
-});
-afterAll(async () => {
-  await server?.close();
-  await smtp?.stop();
-});
+const bed = mailServerBed({ TRUST_PROXY: 'true' });
 
 let lastAddress = 0;
 /** A browser (user agent) at an address of its own: new to every account. */
 const newDevice = (
   userAgent = `Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/${++lastAddress}.0`,
 ) => ({
-  client: new TestClient(server, userAgent),
+  client: new TestClient(bed.server, userAgent),
   headers: { 'x-forwarded-for': `203.0.113.${++lastAddress}` },
 });
 
 async function registered(displayName?: string) {
   const account = newAccount();
   const { client, headers } = newDevice();
-  const after = smtp.mark();
+  const after = bed.smtp.mark();
   const response = await client.request(
     SIGN_UP,
     { input: { ...account, displayName } },
@@ -55,7 +45,7 @@ async function registered(displayName?: string) {
   );
   expect(response.errors).toBeUndefined();
   // Notices go only to verified addresses.
-  await verifyByMail(client, smtp, account.email, after, { headers });
+  await verifyByMail(client, bed.smtp, account.email, after, { headers });
   return { account, client, headers };
 }
 
@@ -83,14 +73,14 @@ function quotedIn(text: string, line: RegExp): string {
 const shown = (quoted: string) => [...quoted.replaceAll('[.]', '.').replaceAll('[:]', ':')];
 
 async function mailTo(email: string, after: number): Promise<ReceivedMail[]> {
-  await outboxSettled(server);
-  return smtp.to(email, after);
+  await outboxSettled(bed.server);
+  return bed.smtp.to(email, after);
 }
 
 describe('security notices per address', () => {
   it('sends 5 notices for 6 sign-ins from new devices within the hour; the 6th sign-in still succeeds', async () => {
     const { account } = await registered();
-    const after = smtp.mark();
+    const after = bed.smtp.mark();
     for (let i = 0; i < 6; i++) await signInFromNewDevice(account);
     const mails = await mailTo(account.email, after);
     expect(mails).toHaveLength(5);
@@ -99,7 +89,7 @@ describe('security notices per address', () => {
 
   it('counts every kind of notice together: past the cap a password change succeeds and mails nothing', async () => {
     const { account, client, headers } = await registered();
-    const after = smtp.mark();
+    const after = bed.smtp.mark();
     for (let i = 0; i < 5; i++) await signInFromNewDevice(account);
     const changed = await client.request(
       CHANGE_PASSWORD,
@@ -116,7 +106,7 @@ describe('security notices per address', () => {
 describe("the sender's text in a notice", () => {
   it('reads quoted, shortened and not as a link, in the text and the HTML part, with the parsed device name', async () => {
     const { account } = await registered(`https://evil.example/login ${BAIT}`);
-    const after = smtp.mark();
+    const after = bed.smtp.mark();
     await signInFromNewDevice(account, `${CHROME_MAC} ${BAIT}`);
     await signInFromNewDevice(account, BAIT);
     const mails = await mailTo(account.email, after);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { localhostBed } from '../support/beds.js';
 import { errorCode, type TestClient } from '../support/client.js';
 import { MINUTE } from '../support/clock.js';
 import {
@@ -18,7 +19,6 @@ import {
   verifyAddress,
 } from '../support/factors.js';
 import { signUp } from '../support/flows.js';
-import { localhostBed } from '../support/localhost-bed.js';
 import { requestCode } from '../support/recovery.js';
 import { hasChromium, PasskeyBrowser } from '../support/webauthn.js';
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mailServerBed } from '../support/beds.js';
 import { errorCode, TestClient } from '../support/client.js';
 import { MINUTE, TestClock } from '../support/clock.js';
 import { signIn, signUp } from '../support/flows.js';
@@ -14,22 +15,12 @@ import {
   resetPassword,
 } from '../support/recovery.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { codeIn, TestSmtp } from '../support/smtp.js';
+import { codeIn } from '../support/smtp.js';
 
-let smtp: TestSmtp;
-let server: TestServer;
+const bed = mailServerBed();
 
-beforeAll(async () => {
-  smtp = await TestSmtp.start();
-  server = await startServer({ env: mailEnv(smtp) });
-});
-afterAll(async () => {
-  await server?.close();
-  await smtp?.stop();
-});
-
-const sessionRows = () => server.booted.db.prisma.session.count();
-const client = () => new TestClient(server);
+const sessionRows = () => bed.server.booted.db.prisma.session.count();
+const client = () => new TestClient(bed.server);
 
 describe('forgetPassword', () => {
   it('answers true for an unknown address and sends nothing', async () => {
@@ -41,22 +32,22 @@ describe('forgetPassword', () => {
     expect(response.data?.forgetPassword).toBe(true);
     // A known address asked for afterwards is delivered, so anything for the unknown one would be too.
     const { account } = await signUp(client());
-    await requestCode(c, smtp, account.email);
-    await outboxSettled(server);
-    expect(smtp.to(unknown)).toHaveLength(0);
-    expect(await server.booted.db.prisma.mailOutbox.count({ where: { to: unknown } })).toBe(0);
+    await requestCode(c, bed.smtp, account.email);
+    await outboxSettled(bed.server);
+    expect(bed.smtp.to(unknown)).toHaveLength(0);
+    expect(await bed.server.booted.db.prisma.mailOutbox.count({ where: { to: unknown } })).toBe(0);
     expect(await sessionRows()).toBe(before + 1); // the sign-up's, nothing from forgetPassword
   });
 
   it('sends as many statements for an unknown address as for a known one', async () => {
     const { account } = await signUp(client());
     const statementsOf = async (email: string) => {
-      await outboxSettled(server);
-      server.resetQueryLog();
+      await outboxSettled(bed.server);
+      bed.server.resetQueryLog();
       expect((await forgetPassword(client(), email)).data?.forgetPassword).toBe(true);
       // The request's own statements; the worker's (its own SQL names the table unquoted), woken at a
       // random moment later, are not the request's.
-      return server.queries.filter((sql) => !/(^|[^".])mail_outbox\b/.test(sql)).length;
+      return bed.server.queries.filter((sql) => !/(^|[^".])mail_outbox\b/.test(sql)).length;
     };
     const known = await statementsOf(account.email);
     const unknown = await statementsOf(`nobody_${Date.now()}@example.test`);
@@ -65,10 +56,10 @@ describe('forgetPassword', () => {
 
   it('mails a known address a 6-digit code, stored only as a keyed hash', async () => {
     const { account, user } = await signUp(client());
-    const after = smtp.mark();
+    const after = bed.smtp.mark();
     const response = await forgetPassword(client(), account.email.toUpperCase());
     expect(response.data?.forgetPassword).toBe(true);
-    const mail = await smtp.waitFor(
+    const mail = await bed.smtp.waitFor(
       (m) => m.to.includes(account.email) && RESET_SUBJECT.test(m.subject),
       { after },
     );
@@ -78,7 +69,7 @@ describe('forgetPassword', () => {
     expect(mail.html).toContain(`>${code}</p>`);
     expect(mail.html).toMatch(/15 minutes/);
 
-    const row = await server.booted.db.prisma.passwordResetCode.findUniqueOrThrow({
+    const row = await bed.server.booted.db.prisma.passwordResetCode.findUniqueOrThrow({
       where: { userId: user.id },
     });
     expect(row.codeHash).toMatch(/^[0-9a-f]{64}$/);
@@ -94,7 +85,7 @@ describe('forgetPassword', () => {
     expect(response.errors?.[0]?.extensions?.field).toBe('email');
     const c = client();
     const { account } = await signUp(c);
-    await requestCode(c, smtp, account.email);
+    await requestCode(c, bed.smtp, account.email);
     expect(await sessionRows()).toBe(before + 1);
     expect(c.sessionValue).toBeDefined(); // forgetPassword left the caller's own session alone
   });
@@ -103,7 +94,7 @@ describe('forgetPassword', () => {
 describe('resetPassword', () => {
   it('refuses a wrong code with INVALID_OTP and still accepts the right one afterwards', async () => {
     const { account } = await signUp(client());
-    const code = await requestCode(client(), smtp, account.email);
+    const code = await requestCode(client(), bed.smtp, account.email);
     const before = await sessionRows();
     const wrong = await resetPassword(client(), {
       email: account.email,
@@ -146,7 +137,7 @@ describe('resetPassword', () => {
 
   it('checks the new password before spending a check of the code', async () => {
     const { account } = await signUp(client());
-    const code = await requestCode(client(), smtp, account.email);
+    const code = await requestCode(client(), bed.smtp, account.email);
     const short = await resetPassword(client(), {
       email: account.email,
       otp: code,
@@ -164,7 +155,7 @@ describe('resetPassword', () => {
 
   it('accepts a code once: the same code again is INVALID_OTP', async () => {
     const { account } = await signUp(client());
-    const code = await requestCode(client(), smtp, account.email);
+    const code = await requestCode(client(), bed.smtp, account.email);
     const first = await resetPassword(client(), {
       email: account.email,
       otp: code,
@@ -186,7 +177,7 @@ describe('resetPassword', () => {
 
   it('burns the code after 5 wrong tries: the right code is then INVALID_OTP too', async () => {
     const { account } = await signUp(client());
-    const code = await requestCode(client(), smtp, account.email);
+    const code = await requestCode(client(), bed.smtp, account.email);
     for (let i = 1; i <= 5; i++) {
       const wrong = await resetPassword(client(), {
         email: account.email,
@@ -207,7 +198,7 @@ describe('resetPassword', () => {
 
   it('counts parallel wrong guesses atomically: twenty at once burn the code after five checks', async () => {
     const { account, user } = await signUp(client());
-    const code = await requestCode(client(), smtp, account.email);
+    const code = await requestCode(client(), bed.smtp, account.email);
     const guesses = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         resetPassword(client(), {
@@ -218,7 +209,7 @@ describe('resetPassword', () => {
       ),
     );
     for (const r of guesses) expect(errorCode(r)).toBe('INVALID_OTP');
-    const row = await server.booted.db.prisma.passwordResetCode.findUniqueOrThrow({
+    const row = await bed.server.booted.db.prisma.passwordResetCode.findUniqueOrThrow({
       where: { userId: user.id },
     });
     expect(row.attempts).toBe(5);
@@ -232,7 +223,7 @@ describe('resetPassword', () => {
 
   it('lets the fifth check succeed after four wrong tries', async () => {
     const { account } = await signUp(client());
-    const code = await requestCode(client(), smtp, account.email);
+    const code = await requestCode(client(), bed.smtp, account.email);
     for (let i = 1; i <= 4; i++) {
       expect(
         errorCode(
@@ -254,10 +245,10 @@ describe('resetPassword', () => {
 
   it('kills the old code when a new one is requested', async () => {
     const { account } = await signUp(client());
-    const oldCode = await requestCode(client(), smtp, account.email);
-    let newCode = await requestCode(client(), smtp, account.email);
+    const oldCode = await requestCode(client(), bed.smtp, account.email);
+    let newCode = await requestCode(client(), bed.smtp, account.email);
     // One chance in a million that the CSPRNG repeats itself; ask again rather than test nothing.
-    while (newCode === oldCode) newCode = await requestCode(client(), smtp, account.email);
+    while (newCode === oldCode) newCode = await requestCode(client(), bed.smtp, account.email);
     const withOld = await resetPassword(client(), {
       email: account.email,
       otp: oldCode,
@@ -274,14 +265,14 @@ describe('resetPassword', () => {
 
   it('a new request gives a burnt code back its five checks', async () => {
     const { account } = await signUp(client());
-    const burnt = await requestCode(client(), smtp, account.email);
+    const burnt = await requestCode(client(), bed.smtp, account.email);
     for (let i = 1; i <= 5; i++)
       await resetPassword(client(), {
         email: account.email,
         otp: otherCode(burnt, i),
         newPassword: 'new-password-1',
       });
-    const fresh = await requestCode(client(), smtp, account.email);
+    const fresh = await requestCode(client(), bed.smtp, account.email);
     const response = await resetPassword(client(), {
       email: account.email,
       otp: fresh,
@@ -292,7 +283,7 @@ describe('resetPassword', () => {
 
   it('lets exactly one of ten parallel resets with one code succeed', async () => {
     const { account, user } = await signUp(client());
-    const code = await requestCode(client(), smtp, account.email);
+    const code = await requestCode(client(), bed.smtp, account.email);
     const before = await sessionRows();
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
@@ -310,7 +301,7 @@ describe('resetPassword', () => {
     );
     // The sign-up's session ended, the winner's began: one session in all for this user.
     expect(await sessionRows()).toBe(before);
-    expect(await server.booted.db.prisma.session.count({ where: { userId: user.id } })).toBe(1);
+    expect(await bed.server.booted.db.prisma.session.count({ where: { userId: user.id } })).toBe(1);
     const signedIn = await signIn(client(), {
       email: account.email,
       password: `parallel-password-${winners[0]}`,
@@ -332,7 +323,7 @@ describe('resetPassword', () => {
     for (const c of [browser, laptop, phone])
       expect((await c.request(ME_ID)).data?.me?.id).toBe(user.id);
 
-    const code = await requestCode(client(), smtp, account.email);
+    const code = await requestCode(client(), bed.smtp, account.email);
     const resetter = client();
     const response = await resetPassword(resetter, {
       email: account.email,
@@ -354,7 +345,7 @@ describe('resetPassword', () => {
     }
     const me = await resetter.request(ME_ID);
     expect(me.data?.me?.id).toBe(user.id);
-    expect(await server.booted.db.prisma.session.count({ where: { userId: user.id } })).toBe(1);
+    expect(await bed.server.booted.db.prisma.session.count({ where: { userId: user.id } })).toBe(1);
 
     expect(
       errorCode(await signIn(client(), { email: account.email, password: account.password })),
@@ -368,16 +359,16 @@ describe('resetPassword', () => {
     const shared = client();
     const other = await signUp(shared);
     const { account, user } = await signUp(client());
-    const code = await requestCode(client(), smtp, account.email);
+    const code = await requestCode(client(), bed.smtp, account.email);
     const response = await resetPassword(shared, {
       email: account.email,
       otp: code,
       newPassword: 'brand-new-password',
     });
     expect(response.data?.resetPassword.user.id).toBe(user.id);
-    expect(await server.booted.db.prisma.session.count({ where: { userId: other.user.id } })).toBe(
-      0,
-    );
+    expect(
+      await bed.server.booted.db.prisma.session.count({ where: { userId: other.user.id } }),
+    ).toBe(0);
   });
 });
 
@@ -385,16 +376,16 @@ describe('an expired code', () => {
   const clock = new TestClock();
   let timed: TestServer;
   beforeAll(async () => {
-    timed = await startServer({ now: clock.now, env: mailEnv(smtp) });
+    timed = await startServer({ now: clock.now, env: mailEnv(bed.smtp) });
   });
   afterAll(() => timed?.close());
 
   it('is INVALID_OTP once OTP_TTL (15 minutes by default) has passed, and the mail states the lifetime', async () => {
     const c = new TestClient(timed);
     const { account } = await signUp(c);
-    const after = smtp.mark();
+    const after = bed.smtp.mark();
     await forgetPassword(c, account.email);
-    const mail = await smtp.waitFor(
+    const mail = await bed.smtp.waitFor(
       (m) => m.to.includes(account.email) && RESET_SUBJECT.test(m.subject),
       { after },
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { graphql } from '../generated/index.js';
+import { localhostBed } from '../support/beds.js';
 import { errorCode, type TestClient } from '../support/client.js';
 import { SECOND } from '../support/clock.js';
 import {
@@ -21,7 +22,6 @@ import {
   VERIFY_SECOND_FACTOR,
 } from '../support/factors.js';
 import { newAccount, signIn, signUp } from '../support/flows.js';
-import { localhostBed } from '../support/localhost-bed.js';
 import { CHANGE_PASSWORD, LOGOUT, REVOKE_SESSION } from '../support/operations.js';
 import { RESET_PASSWORD, requestCode } from '../support/recovery.js';
 import { hasChromium, PasskeyBrowser } from '../support/webauthn.js';

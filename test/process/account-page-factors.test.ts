@@ -1,5 +1,6 @@
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { accountPageBed, formNamed, heading } from '../support/beds.js';
 import {
   addVirtualAuthenticator,
   eventually,
@@ -10,7 +11,6 @@ import {
 import { MINUTE } from '../support/clock.js';
 import { TOTP_STEP_MS, totpCode, verifyAddress } from '../support/factors.js';
 import { newAccount, signUp } from '../support/flows.js';
-import { accountPageBed, formNamed, heading } from '../support/localhost-bed.js';
 
 /**
  * The account page's second factors (API.md part two, issue 15) in Chromium: the authenticator app

@@ -1,10 +1,10 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { accountPageBed, formNamed, heading } from '../support/beds.js';
 import { eventually, hasChromium, inspectView, openPage } from '../support/browser.js';
 import { TestClient } from '../support/client.js';
 import { MINUTE, SECOND } from '../support/clock.js';
 import { newAccount, signIn, signUp } from '../support/flows.js';
-import { accountPageBed, formNamed, heading } from '../support/localhost-bed.js';
 import type { ReceivedMail } from '../support/smtp.js';
 
 /**

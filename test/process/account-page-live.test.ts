@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { heading } from '../support/beds.js';
 import {
   eventually,
   hasChromium,
@@ -11,7 +12,6 @@ import {
 import { TestClient } from '../support/client.js';
 import { sharedStorage } from '../support/database.js';
 import { signIn, signUp, UNLIMITED } from '../support/flows.js';
-import { heading } from '../support/localhost-bed.js';
 import { freePort } from '../support/ports.js';
 import { startServer, type TestServer } from '../support/server.js';
 

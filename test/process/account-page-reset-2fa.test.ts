@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { accountPageBed, formNamed, heading } from '../support/beds.js';
 import {
   addVirtualAuthenticator,
   eventually,
@@ -9,7 +10,6 @@ import {
 } from '../support/browser.js';
 import { enableTotp, SIGN_IN_STEP, totpCode, verifyAddress } from '../support/factors.js';
 import { newAccount, signUp } from '../support/flows.js';
-import { accountPageBed, formNamed, heading } from '../support/localhost-bed.js';
 import { FORGET_PASSWORD, RESET_SUBJECT } from '../support/recovery.js';
 
 /**

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formNamed, heading } from '../support/beds.js';
 import {
   eventually,
   hasChromium,
@@ -10,7 +11,6 @@ import {
 } from '../support/browser.js';
 import { TestClient } from '../support/client.js';
 import { newAccount, signUp, UNLIMITED } from '../support/flows.js';
-import { formNamed, heading } from '../support/localhost-bed.js';
 import { FORGET_PASSWORD, mailEnv, RESET_SUBJECT } from '../support/recovery.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { codeIn, TestSmtp } from '../support/smtp.js';

@@ -6,8 +6,34 @@ import { TestClock } from './clock.js';
 import { UNLIMITED } from './flows.js';
 import { freePort } from './ports.js';
 import { mailEnv } from './recovery.js';
-import { startServer, type TestServer } from './server.js';
+import { type StartOptions, startServer, type TestServer } from './server.js';
 import { TestSmtp } from './smtp.js';
+
+/** A test file's SMTP receiver and server, filled in before its first test and closed after its last. */
+export interface MailServerBed {
+  smtp: TestSmtp;
+  server: TestServer;
+}
+
+/**
+ * One test file's server, whose mail goes to an SMTP receiver of its own: `env` on top of the mail
+ * settings (fast polls and retries, recovery limits out of the way), and any other start option.
+ */
+export function mailServerBed(
+  env: Record<string, string> = {},
+  options: Omit<StartOptions, 'env'> = {},
+): MailServerBed {
+  const bed = {} as MailServerBed;
+  beforeAll(async () => {
+    bed.smtp = await TestSmtp.start();
+    bed.server = await startServer({ ...options, env: { ...mailEnv(bed.smtp), ...env } });
+  });
+  afterAll(async () => {
+    await bed.server?.close();
+    await bed.smtp?.stop();
+  });
+  return bed;
+}
 
 /** What a browser test file drives: filled in before its first test, closed after its last. */
 export interface LocalhostBed<B> {
