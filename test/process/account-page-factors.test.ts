@@ -1,6 +1,6 @@
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { accountPageBed, formNamed, heading } from '../support/beds.js';
+import { accountPageBed, formNamed, heading, pageMethods, signInThrough } from '../support/beds.js';
 import {
   addVirtualAuthenticator,
   eventually,
@@ -33,29 +33,10 @@ async function verifiedAccount() {
   return signedUp.account;
 }
 
-async function signInWithPassword(page: Page, account: { name: string; password: string }) {
-  const form = formNamed(page, 'Sign in');
-  await form.getByLabel('Name or e-mail').fill(account.name);
-  await form.getByLabel('Password', { exact: true }).fill(account.password);
-  await form.getByRole('button', { name: 'Sign in' }).click();
-}
-
 async function signOut(page: Page) {
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await eventually(() => heading(page).textContent()).toBe('Sign in');
 }
-
-/** The session the page holds, asked by the page itself (its cookie is HttpOnly). */
-const pageMethods = (page: Page) =>
-  page.evaluate(async () => {
-    const response = await fetch('/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ session { methods } }' }),
-    });
-    const body = (await response.json()) as { data: { session: { methods: string[] } | null } };
-    return body.data.session?.methods ?? null;
-  });
 
 describe.runIf(hasChromium)('second factors on the account page', () => {
   it('turns on an authenticator app from its QR code and key, shows the recovery codes once, then asks for the app or a recovery code at sign-in, each code good once', {
@@ -63,7 +44,7 @@ describe.runIf(hasChromium)('second factors on the account page', () => {
   }, async () => {
     const account = await verifiedAccount();
     const { page, context, problems } = await openPage(bed.browser, `${bed.origin}/#sign-in`);
-    await signInWithPassword(page, account);
+    await signInThrough(page, account.name, account.password);
     await eventually(() => heading(page).textContent()).toBe('Your account');
     const card = page.getByRole('region', { name: 'Authenticator app' });
     await card.getByRole('button', { name: 'Set up an authenticator app' }).click();
@@ -97,7 +78,7 @@ describe.runIf(hasChromium)('second factors on the account page', () => {
     // The second step with the app.
     bed.clock.advance(TOTP_STEP_MS);
     await signOut(page);
-    await signInWithPassword(page, account);
+    await signInThrough(page, account.name, account.password);
     await eventually(() => heading(page).textContent()).toBe('Two-step sign-in');
     await inspectView(page, 'second-factor-totp');
     const step = formNamed(page, 'Code from your authenticator app');
@@ -111,7 +92,7 @@ describe.runIf(hasChromium)('second factors on the account page', () => {
 
     // A recovery code instead; the same code again is refused; another one works.
     await signOut(page);
-    await signInWithPassword(page, account);
+    await signInThrough(page, account.name, account.password);
     await eventually(() => heading(page).textContent()).toBe('Two-step sign-in');
     await page.getByText('Use a recovery code instead').click();
     let recovery = formNamed(page, 'Recovery code');
@@ -121,7 +102,7 @@ describe.runIf(hasChromium)('second factors on the account page', () => {
     expect(await pageMethods(page)).toEqual(['PASSWORD', 'RECOVERY_CODE']);
 
     await signOut(page);
-    await signInWithPassword(page, account);
+    await signInThrough(page, account.name, account.password);
     await eventually(() => heading(page).textContent()).toBe('Two-step sign-in');
     await page.getByText('Use a recovery code instead').click();
     recovery = formNamed(page, 'Recovery code');
@@ -143,7 +124,7 @@ describe.runIf(hasChromium)('second factors on the account page', () => {
   }, async () => {
     const account = await verifiedAccount();
     const { page, context, problems } = await openPage(bed.browser, `${bed.origin}/#sign-in`);
-    await signInWithPassword(page, account);
+    await signInThrough(page, account.name, account.password);
     await eventually(() => heading(page).textContent()).toBe('Your account');
     const card = page.getByRole('region', { name: 'Authenticator app' });
     await card.getByRole('button', { name: 'Set up an authenticator app' }).click();
@@ -192,7 +173,7 @@ describe.runIf(hasChromium)('second factors on the account page', () => {
     const account = await verifiedAccount();
     const { page, context, problems } = await openPage(bed.browser, `${bed.origin}/#sign-in`);
     await addVirtualAuthenticator(page);
-    await signInWithPassword(page, account);
+    await signInThrough(page, account.name, account.password);
     await eventually(() => heading(page).textContent()).toBe('Your account');
 
     const card = page.getByRole('region', { name: 'Passkeys' });
@@ -239,7 +220,7 @@ describe.runIf(hasChromium)('second factors on the account page', () => {
     // As the second step after the password.
     await withoutAutofill(page);
     await signOut(page);
-    await signInWithPassword(page, account);
+    await signInThrough(page, account.name, account.password);
     await eventually(() => heading(page).textContent()).toBe('Two-step sign-in');
     await inspectView(page, 'second-factor-passkey');
     await page.getByRole('button', { name: 'Use a passkey' }).click();

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { accountPageBed, formNamed, heading } from '../support/beds.js';
+import { accountPageBed, formNamed, heading, signInThrough } from '../support/beds.js';
 import { eventually, hasChromium, inspectView, openPage } from '../support/browser.js';
 import { TestClient } from '../support/client.js';
 import { MINUTE, SECOND } from '../support/clock.js';
@@ -99,10 +99,7 @@ describe.runIf(hasChromium)('the account page on part two', () => {
     expect(page.url()).not.toContain(codeOf(mail, 8));
     await inspectView(page, 'verify-signed-out');
     await page.getByRole('link', { name: 'Sign in to continue' }).click();
-    const signInForm = formNamed(page, 'Sign in');
-    await signInForm.getByLabel('Name or e-mail').fill(account.name);
-    await signInForm.getByLabel('Password', { exact: true }).fill(account.password);
-    await signInForm.getByRole('button', { name: 'Sign in' }).click();
+    await signInThrough(page, account.name, account.password);
     await eventually(() => heading(page).textContent()).toBe('Verify your e-mail address');
     const form = formNamed(page, 'Verify your e-mail address');
     expect(await form.getByLabel('Verification code').inputValue()).toBe(codeOf(mail, 8));
@@ -199,10 +196,7 @@ describe.runIf(hasChromium)('the account page on part two', () => {
     const account = newAccount();
     await signUp(new TestClient(`${bed.origin}/graphql`), account);
     const { page, context, problems } = await openPage(bed.browser, `${bed.origin}/#sign-in`);
-    const signInForm = formNamed(page, 'Sign in');
-    await signInForm.getByLabel('Name or e-mail').fill(account.name);
-    await signInForm.getByLabel('Password', { exact: true }).fill(account.password);
-    await signInForm.getByRole('button', { name: 'Sign in' }).click();
+    await signInThrough(page, account.name, account.password);
     await eventually(() => heading(page).textContent()).toBe('Your account');
 
     outlastReauthWindow();
@@ -264,10 +258,7 @@ describe.runIf(hasChromium)('the account page on part two', () => {
     expect(page.url()).not.toContain(codeOf(mail, CHANGE_CODE));
     await inspectView(page, 'confirm-email-signed-out');
     await page.getByRole('link', { name: 'Sign in to continue' }).click();
-    const signInForm = formNamed(page, 'Sign in');
-    await signInForm.getByLabel('Name or e-mail').fill(account.name);
-    await signInForm.getByLabel('Password', { exact: true }).fill(account.password);
-    await signInForm.getByRole('button', { name: 'Sign in' }).click();
+    await signInThrough(page, account.name, account.password);
     await eventually(() => heading(page).textContent()).toBe('Confirm your new e-mail address');
     const form = formNamed(page, 'Confirm your new e-mail address');
     expect(await form.getByLabel('Code from the e-mail').inputValue()).toBe(
@@ -352,10 +343,7 @@ describe.runIf(hasChromium)('the account page on part two', () => {
     const account = newAccount();
     await signUp(new TestClient(`${bed.origin}/graphql`), account);
     const { page, context, problems } = await openPage(bed.browser, `${bed.origin}/#sign-in`);
-    const signInForm = formNamed(page, 'Sign in');
-    await signInForm.getByLabel('Name or e-mail').fill(account.name);
-    await signInForm.getByLabel('Password', { exact: true }).fill(account.password);
-    await signInForm.getByRole('button', { name: 'Sign in' }).click();
+    await signInThrough(page, account.name, account.password);
     await eventually(() => heading(page).textContent()).toBe('Your account');
 
     outlastReauthWindow();

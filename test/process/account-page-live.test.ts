@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { heading } from '../support/beds.js';
+import { heading, signInThrough } from '../support/beds.js';
 import {
   eventually,
   hasChromium,
@@ -70,10 +70,7 @@ async function signedInPage(account: { name: string; password: string }) {
       response.url().endsWith('/graphql') &&
       (response.headers()['content-type'] ?? '').includes('text/event-stream'),
   );
-  const form = page.getByRole('form', { name: 'Sign in' });
-  await form.getByLabel('Name or e-mail').fill(account.name);
-  await form.getByLabel('Password', { exact: true }).fill(account.password);
-  await form.getByRole('button', { name: 'Sign in' }).click();
+  await signInThrough(page, account.name, account.password);
   await eventually(() => heading(page).textContent()).toBe('Your account');
   await stream;
   // A mark that only this document carries: still there later, the page was never reloaded.

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { accountPageBed, formNamed, heading } from '../support/beds.js';
+import { accountPageBed, formNamed, heading, pageMethods } from '../support/beds.js';
 import {
   addVirtualAuthenticator,
   eventually,
@@ -48,18 +48,6 @@ async function submitNewPassword(page: Page, password: string) {
   await reset.getByLabel('New password').fill(password);
   await reset.getByRole('button', { name: 'Reset password' }).click();
 }
-
-/** The session the page holds, asked by the page itself (its cookie is HttpOnly). */
-const pageMethods = (page: Page) =>
-  page.evaluate(async () => {
-    const response = await fetch('/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ session { methods } }' }),
-    });
-    const body = (await response.json()) as { data: { session: { methods: string[] } | null } };
-    return body.data.session?.methods ?? null;
-  });
 
 describe.runIf(hasChromium)('password reset with a second factor on the account page', () => {
   it('asks for the authenticator code after the mailed link, refuses a wrong code beside its field, and signs in with the right one under the new password', {

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formNamed, heading } from '../support/beds.js';
+import { formNamed, heading, signInThrough } from '../support/beds.js';
 import {
   eventually,
   hasChromium,
@@ -36,14 +36,6 @@ afterAll(async () => {
 
 const devices = (page: Page) =>
   page.getByRole('list', { name: 'Your devices' }).getByRole('listitem');
-
-async function signInThrough(page: Page, login: string, password: string, keep = false) {
-  const form = formNamed(page, 'Sign in');
-  await form.getByLabel('Name or e-mail').fill(login);
-  await form.getByLabel('Password', { exact: true }).fill(password);
-  if (keep) await form.getByLabel('Keep me signed in').check();
-  await form.getByRole('button', { name: 'Sign in' }).click();
-}
 
 describe.runIf(hasChromium)('the account page in Chromium', () => {
   it('opens on the sign-in view for a new visitor; signing up asks to verify the address, and the account is remembered across a reload', {

@@ -90,3 +90,29 @@ export const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 
 /** A form by its accessible name. */
 export const formNamed = (page: Page, name: string) => page.getByRole('form', { name });
+
+/** Fills in the page's sign-in form (`login`: a name or an e-mail) and submits it. */
+export async function signInThrough(
+  page: Page,
+  login: string,
+  password: string,
+  options: { keepSignedIn?: boolean } = {},
+): Promise<void> {
+  const form = formNamed(page, 'Sign in');
+  await form.getByLabel('Name or e-mail').fill(login);
+  await form.getByLabel('Password', { exact: true }).fill(password);
+  if (options.keepSignedIn) await form.getByLabel('Keep me signed in').check();
+  await form.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** The methods of the session the page holds, asked by the page itself (its cookie is HttpOnly). */
+export const pageMethods = (page: Page) =>
+  page.evaluate(async () => {
+    const response = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ session { methods } }' }),
+    });
+    const body = (await response.json()) as { data: { session: { methods: string[] } | null } };
+    return body.data.session?.methods ?? null;
+  });
