@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import { startCodeSweeper } from './core/auth/code-sweeping.js';
 import {
   type EventSweeper,
   startEventSweeper,
@@ -12,6 +13,7 @@ import { SessionCache } from './core/sessions/cache.js';
 import type { Schedule } from './core/sessions/streams.js';
 import { startSweeper } from './core/sessions/sweeping.js';
 import { CommittedChanges, pgBus } from './core/sessions/sync.js';
+import type { Sweeper } from './db/batch-sweeper.js';
 import { type Database, type DatabaseOptions, openDatabase } from './db/client.js';
 import { startListener } from './db/listener.js';
 import { applyMigrations, pendingMigrations } from './db/migrations.js';
@@ -26,6 +28,8 @@ export interface Booted {
   mail: MailWorker;
   /** Deletes security events past SECURITY_EVENT_RETENTION on the sweeping schedule (tests call sweep()). */
   eventSweeper: EventSweeper;
+  /** Deletes expired codes, undo links and challenges on its schedule (tests call sweep()). */
+  codeSweeper: Sweeper;
   /** Stops background work and closes the database. */
   close(): Promise<void>;
 }
@@ -95,6 +99,7 @@ export async function boot(
     retentionMs: config.account.securityEventRetentionMs,
     ...(options.now ? { now: options.now } : {}),
   });
+  const codeSweeper = startCodeSweeper(db.prisma, logger, options.now ? { now: options.now } : {});
   const mail = new MailWorker(
     db.prisma,
     app.services.outbox,
@@ -108,10 +113,12 @@ export async function boot(
     db,
     mail,
     eventSweeper,
+    codeSweeper,
     close: async () => {
       await mail.stop();
       await sweeper.stop();
       await eventSweeper.stop();
+      await codeSweeper.stop();
       await app.services.failedSignIns.close().catch(() => {});
       await app.services.sessions.close().catch(() => {});
       app.close();

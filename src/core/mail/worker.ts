@@ -38,7 +38,7 @@ export interface RoundResult {
   failed: number;
 }
 
-// Expired codes are refused when read; the sweep only reclaims space, so an idle instance rarely runs it.
+// Sent mail is kept a week for the record; its sweep only reclaims space, so an idle instance rarely runs it.
 const SWEEP_INTERVAL_MS = 5 * 60_000;
 /** Sent rows are kept this long (subject and recipient only; the body is erased on sending). */
 const SENT_RETENTION_MS = 7 * 86_400_000;
@@ -241,12 +241,8 @@ export class MailWorker {
   }
 
   private async sweep(): Promise<void> {
-    const now = new Date();
-    await this.prisma.passwordResetCode.deleteMany({ where: { expiresAt: { lt: now } } });
-    await this.prisma.emailCode.deleteMany({ where: { expiresAt: { lt: now } } });
-    await this.prisma.emailChangeRevert.deleteMany({ where: { expiresAt: { lt: now } } });
     await this.prisma.mailOutbox.deleteMany({
-      where: { status: 'sent', sentAt: { lt: new Date(now.getTime() - SENT_RETENTION_MS) } },
+      where: { status: 'sent', sentAt: { lt: new Date(Date.now() - SENT_RETENTION_MS) } },
     });
   }
 }
