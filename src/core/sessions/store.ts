@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/db.js';
 import type { RunStatement } from '../../db/statements.js';
 import { isUuid } from '../../db/uuid.js';
+import type { WriteBehind } from '../../db/write-behind.js';
 import type { Prisma, PrismaClient, Session, User } from '../../generated/prisma/client.js';
 import type { AuthMethod } from '../../generated/prisma/enums.js';
 import { type CachedSession, SessionCache, type SessionChange } from './cache.js';
 import { rotatedAwaySince, sessionWithUser } from './lookup.js';
 import { CommittedChanges, type InvalidationBus, inProcessBus } from './sync.js';
 import { hashToken, newToken, type VerifiedToken } from './tokens.js';
-import { TouchBatch } from './touches.js';
+import { type Touch, touchBatch } from './touches.js';
 
 /**
  * Every session rule in one place: lifetimes, sliding expiry, rotation and revocation. The server's
@@ -68,7 +69,7 @@ export class SessionStore {
   /** Every committed session change, on this instance and (through the bus) the others. */
   readonly committed: CommittedChanges;
   private readonly bus: InvalidationBus;
-  private readonly touches: TouchBatch;
+  private readonly touches: WriteBehind<Touch>;
   private readonly onDisplaced: NonNullable<SessionSyncOptions['onDisplaced']>;
 
   constructor(
@@ -82,7 +83,7 @@ export class SessionStore {
     this.committed = sync.committed ?? new CommittedChanges();
     this.bus = sync.bus ?? inProcessBus(this.cache, this.committed);
     this.onDisplaced = sync.onDisplaced ?? (async () => {});
-    this.touches = new TouchBatch(prisma, {
+    this.touches = touchBatch(prisma, {
       // Well inside the shortest lifetime, so a slid expiry reaches the row before the old one passes.
       flushMs: Math.min(policy.touchIntervalMs, policy.idleTtlMs / 4, 1_000),
       onLost: (sessions) => this.cache.invalidate({ sessions }),

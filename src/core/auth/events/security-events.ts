@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { WriteBehind } from '../../../db/write-behind.js';
 import type { Prisma, PrismaClient, SecurityEvent } from '../../../generated/prisma/client.js';
 import type { SecurityEventKind } from '../../../generated/prisma/enums.js';
 import type { ClientInfo } from '../../sessions/store.js';
@@ -122,74 +123,47 @@ export interface FailedSignInsOptions {
  * batch later (like session touches). A failure changes nothing, so there is no transaction to join.
  */
 export class FailedSignIns {
-  private pending: { userId: string; client: ClientInfo; at: Date }[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> | undefined;
-  private readonly flushMs: number;
-  private readonly maxPending: number;
+  private readonly queue: WriteBehind<{ userId: string; client: ClientInfo; at: Date }>;
 
   constructor(
-    private readonly prisma: PrismaClient,
-    private readonly events: SecurityEvents,
+    prisma: PrismaClient,
+    events: SecurityEvents,
     private readonly now: () => Date = () => new Date(),
-    private readonly options: FailedSignInsOptions = {},
+    options: FailedSignInsOptions = {},
   ) {
-    this.flushMs = options.flushMs ?? 1_000;
-    this.maxPending = options.maxPending ?? 10_000;
+    this.queue = new WriteBehind({
+      flushMs: options.flushMs ?? 1_000,
+      maxPending: options.maxPending ?? 10_000,
+      // Each at the moment it failed. An account deleted meanwhile has no log left to write to.
+      write: (batch) =>
+        prisma.$transaction(async (tx) => {
+          const ids = [...new Set(batch.map((failure) => failure.userId))];
+          const existing = new Set(
+            (await tx.user.findMany({ where: { id: { in: ids } }, select: { id: true } })).map(
+              (user) => user.id,
+            ),
+          );
+          await events.recordMany(
+            tx,
+            batch
+              .filter((failure) => existing.has(failure.userId))
+              .map(({ userId, client, at }) => ({ userId, kind: 'SIGN_IN_FAILED', client, at })),
+          );
+        }),
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
   }
 
   add(userId: string, client: ClientInfo): void {
-    if (this.pending.length >= this.maxPending) this.pending.shift();
-    this.pending.push({ userId, client, at: this.now() });
-    if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), this.flushMs);
-      this.timer.unref();
-    }
+    this.queue.add({ userId, client, at: this.now() });
   }
 
-  /** Writes what is waiting now; a failed write (database away) keeps the batch for the next one. */
+  /** Writes what is waiting now. */
   flush(): Promise<void> {
-    this.flushing ??= this.write().finally(() => {
-      this.flushing = undefined;
-    });
-    return this.flushing;
+    return this.queue.flush();
   }
 
-  async close(): Promise<void> {
-    await this.flush();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  private async write(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    try {
-      // Each at the moment it failed. An account deleted meanwhile has no log left to write to.
-      await this.prisma.$transaction(async (tx) => {
-        const ids = [...new Set(batch.map((failure) => failure.userId))];
-        const existing = new Set(
-          (await tx.user.findMany({ where: { id: { in: ids } }, select: { id: true } })).map(
-            (user) => user.id,
-          ),
-        );
-        await this.events.recordMany(
-          tx,
-          batch
-            .filter((failure) => existing.has(failure.userId))
-            .map(({ userId, client, at }) => ({ userId, kind: 'SIGN_IN_FAILED', client, at })),
-        );
-      });
-    } catch (error) {
-      this.pending = [...batch, ...this.pending].slice(-this.maxPending);
-      this.options.onError?.(error);
-      if (!this.timer) {
-        this.timer = setTimeout(() => void this.flush(), this.flushMs);
-        this.timer.unref();
-      }
-    }
+  close(): Promise<void> {
+    return this.queue.close();
   }
 }
