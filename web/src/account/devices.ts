@@ -2,7 +2,7 @@ import { type Device, loadDevices, revokeOtherSessions, revokeSession } from '..
 import { type DeviceDetails, loadDeviceDetails, optional } from '../api/lifecycle.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { h, icon } from '../ui/dom.js';
-import { showError } from '../ui/forms.js';
+import { messages } from '../ui/forms.js';
 import { panel } from '../ui/layout.js';
 import { ago, timeElement } from '../ui/time.js';
 import { deviceLabel } from './device-name.js';
@@ -28,22 +28,9 @@ async function listDevices(): Promise<ListedDevice[]> {
 }
 
 export async function devicesSection(context: AccountContext): Promise<HTMLElement> {
-  const status = h('div', { class: 'message ok', role: 'status' });
-  const alert = h('div', { class: 'message error', role: 'alert' });
-  const say = (message: string) => {
-    alert.textContent = '';
-    status.textContent = message;
-  };
-  const fail = (error: unknown) =>
-    showError(
-      {
-        error: (message) => {
-          status.textContent = '';
-          alert.textContent = message;
-        },
-      },
-      error,
-    );
+  const shown = messages();
+  const say = shown.ok;
+  const fail = shown.fail;
   const list = h('ul', { class: 'devices', 'aria-labelledby': 'devices-title' });
   const others = h(
     'button',
@@ -139,7 +126,7 @@ export async function devicesSection(context: AccountContext): Promise<HTMLEleme
     'Your devices',
     'Where your account is signed in. Sign out any device you do not recognise, then change your password.',
     list,
-    h('div', { class: 'messages' }, status, alert),
+    shown.element,
     h('div', { class: 'actions' }, others),
   );
 }

@@ -12,7 +12,7 @@ import { optional } from '../api/lifecycle.js';
 import { withReauth } from '../lifecycle/reauth.js';
 import { confirmDialog, openModal } from '../ui/dialog.js';
 import { h } from '../ui/dom.js';
-import { field, form, showError, text } from '../ui/forms.js';
+import { field, form, messages, text } from '../ui/forms.js';
 import { panel } from '../ui/layout.js';
 import { timeElement } from '../ui/time.js';
 import { loadFactorState } from './factor-state.js';
@@ -28,22 +28,9 @@ export async function passkeysSection(context: AccountContext): Promise<HTMLElem
   if (!initial) return null;
   const list = h('ul', { class: 'passkeys', 'aria-labelledby': 'passkeys-title' });
   const empty = h('p', { class: 'muted' }, 'No passkeys yet.');
-  const status = h('div', { class: 'message ok', role: 'status' });
-  const alert = h('div', { class: 'message error', role: 'alert' });
-  const say = (message: string) => {
-    alert.textContent = '';
-    status.textContent = message;
-  };
-  const fail = (error: unknown) =>
-    showError(
-      {
-        error: (message) => {
-          status.textContent = '';
-          alert.textContent = message;
-        },
-      },
-      error,
-    );
+  const shown = messages();
+  const say = shown.ok;
+  const fail = shown.fail;
   const body = h('div', { class: 'stack' });
   const focusHeading = () => document.getElementById('passkeys-title')?.focus();
   const changed = () => {
@@ -190,7 +177,7 @@ export async function passkeysSection(context: AccountContext): Promise<HTMLElem
   const resting = [
     list,
     empty,
-    h('div', { class: 'messages' }, status, alert),
+    shown.element,
     context.emailVerified
       ? addForm.element
       : h(

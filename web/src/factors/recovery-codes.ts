@@ -1,23 +1,20 @@
 import { h, uid } from '../ui/dom.js';
+import { messages } from '../ui/forms.js';
 
 /**
  * The ten recovery codes, shown once: the only moment they exist in clear. Copy and download are
  * offered, and the step ends only with "I saved them", so nobody clicks past them by accident.
  */
 export function recoveryCodesStep(codes: string[], onSaved: () => void): HTMLElement {
-  const status = h('div', { class: 'message ok', role: 'status' });
-  const alert = h('div', { class: 'message error', role: 'alert' });
-  const say = (message: string, error = false) => {
-    status.textContent = error ? '' : message;
-    alert.textContent = error ? message : '';
-  };
+  const shown = messages();
   const asText = `sessiongraph recovery codes\n\n${codes.join('\n')}\n\nEach code works once.\n`;
 
   const copy = h('button', { type: 'button', class: 'button secondary' }, 'Copy codes');
   copy.addEventListener('click', () => {
     navigator.clipboard.writeText(asText).then(
-      () => say('Copied. Paste them somewhere safe, such as a password manager.'),
-      () => say('The browser did not allow copying. Select the codes and copy them instead.', true),
+      () => shown.ok('Copied. Paste them somewhere safe, such as a password manager.'),
+      () =>
+        shown.error('The browser did not allow copying. Select the codes and copy them instead.'),
     );
   });
   const download = h('button', { type: 'button', class: 'button secondary' }, 'Download');
@@ -27,7 +24,7 @@ export function recoveryCodesStep(codes: string[], onSaved: () => void): HTMLEle
     anchor.click();
     // The download has its own copy; the URL need not outlive this task.
     setTimeout(() => URL.revokeObjectURL(url), 0);
-    say('Saved as sessiongraph-recovery-codes.txt.');
+    shown.ok('Saved as sessiongraph-recovery-codes.txt.');
   });
   const saved = h('button', { type: 'button', class: 'button primary' }, 'I saved them');
   saved.addEventListener('click', onSaved);
@@ -51,7 +48,7 @@ export function recoveryCodesStep(codes: string[], onSaved: () => void): HTMLEle
       { class: 'codes', 'aria-label': 'Recovery codes' },
       ...codes.map((code) => h('li', {}, h('code', {}, code))),
     ),
-    h('div', { class: 'messages' }, status, alert),
+    shown.element,
     h('div', { class: 'actions' }, saved, copy, download),
   );
 }

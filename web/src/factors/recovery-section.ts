@@ -4,7 +4,7 @@ import { optional } from '../api/lifecycle.js';
 import { withReauth } from '../lifecycle/reauth.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { h } from '../ui/dom.js';
-import { showError } from '../ui/forms.js';
+import { messages } from '../ui/forms.js';
 import { panel } from '../ui/layout.js';
 import { loadFactorState } from './factor-state.js';
 import { showRecoveryCodes } from './recovery-codes.js';
@@ -24,12 +24,10 @@ export async function recoverySection(context: AccountContext): Promise<HTMLElem
   const focusHeading = () => document.getElementById('recovery-title')?.focus();
 
   const render = (message = '') => {
-    const status = h('div', { class: 'message ok', role: 'status' }, message);
-    const alert = h('div', { class: 'message error', role: 'alert' });
+    const shown = messages(message);
     const make = h('button', { type: 'button', class: 'button secondary' }, 'Make new codes');
     make.addEventListener('click', async () => {
-      status.textContent = '';
-      alert.textContent = '';
+      shown.clear();
       const sure = await confirmDialog({
         title: 'Make new recovery codes?',
         body: 'Your current codes stop working at once, and every other device will be signed out.',
@@ -45,13 +43,10 @@ export async function recoverySection(context: AccountContext): Promise<HTMLElem
           focusHeading();
         });
       } catch (error) {
-        showError({ error: (m) => (alert.textContent = m) }, error);
+        shown.fail(error);
       }
     });
-    body.replaceChildren(
-      h('div', { class: 'messages' }, status, alert),
-      h('div', { class: 'actions' }, make),
-    );
+    body.replaceChildren(shown.element, h('div', { class: 'actions' }, make));
   };
 
   render();

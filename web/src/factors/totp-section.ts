@@ -5,7 +5,7 @@ import { optional } from '../api/lifecycle.js';
 import { withReauth } from '../lifecycle/reauth.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { h } from '../ui/dom.js';
-import { field, form, showError, text } from '../ui/forms.js';
+import { field, form, messages, text } from '../ui/forms.js';
 import { panel } from '../ui/layout.js';
 import { qrCode } from '../ui/qr.js';
 import { type FactorState, loadFactorState } from './factor-state.js';
@@ -34,9 +34,7 @@ export async function totpSection(context: AccountContext): Promise<HTMLElement 
   };
 
   const idle = (message?: string) => {
-    const status = h('div', { class: 'message ok', role: 'status' }, message ?? '');
-    const alert = h('div', { class: 'message error', role: 'alert' });
-    const fail = (error: unknown) => showError({ error: (m) => (alert.textContent = m) }, error);
+    const shown = messages(message);
     if (!context.emailVerified) {
       return h(
         'div',
@@ -51,14 +49,13 @@ export async function totpSection(context: AccountContext): Promise<HTMLElement 
       state.totp ? 'Replace authenticator app' : 'Set up an authenticator app',
     );
     setUp.addEventListener('click', async () => {
-      alert.textContent = '';
-      status.textContent = '';
+      shown.clear();
       try {
         const enrollment = await withReauth(beginTotpEnrollment);
         body.replaceChildren(enrolling(enrollment.secret, enrollment.uri));
         focusHeading();
       } catch (error) {
-        fail(error);
+        shown.fail(error);
       }
     });
     // Offered also when the server's answers cannot tell whether the app is on (see factor-state.ts).
@@ -67,8 +64,7 @@ export async function totpSection(context: AccountContext): Promise<HTMLElement 
         ? null
         : h('button', { type: 'button', class: 'button danger' }, 'Turn off');
     turnOff?.addEventListener('click', async () => {
-      alert.textContent = '';
-      status.textContent = '';
+      shown.clear();
       const sure = await confirmDialog({
         title: 'Turn off the authenticator app?',
         body: 'Signing in will no longer ask for a code from the app. Every other device will be signed out.',
@@ -82,7 +78,7 @@ export async function totpSection(context: AccountContext): Promise<HTMLElement 
         render(wasOn ? 'The authenticator app is off.' : 'No authenticator app was on.');
         focusHeading();
       } catch (error) {
-        fail(error);
+        shown.fail(error);
       }
     });
     return h(
@@ -102,7 +98,7 @@ export async function totpSection(context: AccountContext): Promise<HTMLElement 
             ? ' Add a code from an app such as 1Password, Google Authenticator or Aegis to your password.'
             : ' If you set up an app before, it may still be on.',
       ),
-      h('div', { class: 'messages' }, status, alert),
+      shown.element,
       h('div', { class: 'actions' }, setUp, turnOff),
     );
   };

@@ -158,6 +158,39 @@ export function form(spec: FormSpec): FormHandle {
   return handle;
 }
 
+/** A section's message regions outside a form, as form() has its own: one shows, the other empties. */
+export interface Messages {
+  /** The `.messages` box holding both regions, in the document from the start (see form()). */
+  element: HTMLElement;
+  ok(message: string): void;
+  error(message: string): void;
+  clear(): void;
+  /** An error as a form shows it; a dismissed re-authentication says nothing. */
+  fail(error: unknown): void;
+}
+
+export function messages(initial = ''): Messages {
+  const status = h('div', { class: 'message ok', role: 'status' }, initial);
+  const alert = h('div', { class: 'message error', role: 'alert' });
+  const shown: Messages = {
+    element: h('div', { class: 'messages' }, status, alert),
+    ok(message) {
+      alert.textContent = '';
+      status.textContent = message;
+    },
+    error(message) {
+      status.textContent = '';
+      alert.textContent = message;
+    },
+    clear() {
+      status.textContent = '';
+      alert.textContent = '';
+    },
+    fail: (error) => showError(shown, error),
+  };
+  return shown;
+}
+
 /** Puts an error beside the form; a dismissed re-authentication says nothing. */
 export function showError(target: Pick<FormHandle, 'error'>, error: unknown): void {
   if (error instanceof ApiError && error.code === 'CANCELLED') return;

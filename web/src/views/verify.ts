@@ -1,7 +1,7 @@
 import { ApiError } from '../api/client.js';
 import { optional, resendEmailVerification, verifyEmail } from '../api/lifecycle.js';
 import { h } from '../ui/dom.js';
-import { field, form, showError, text } from '../ui/forms.js';
+import { field, form, messages, text } from '../ui/forms.js';
 import { authCard, link } from '../ui/layout.js';
 import type { AppContext, View } from './types.js';
 
@@ -26,8 +26,7 @@ export const verifyView: View = {
         ),
       );
     }
-    const resendStatus = h('div', { class: 'message ok', role: 'status' });
-    const resendAlert = h('div', { class: 'message error', role: 'alert' });
+    const resent = messages();
     const verifyForm = form({
       label: 'Verify your e-mail address',
       fields: [
@@ -59,18 +58,16 @@ export const verifyView: View = {
     });
     const resend = h('button', { type: 'button', class: 'button link' }, 'Send a new code');
     resend.addEventListener('click', () => {
-      resendStatus.textContent = '';
-      resendAlert.textContent = '';
+      resent.clear();
       optional(resendEmailVerification())
-        .then((sent) => {
-          resendStatus.textContent =
+        .then((sent) =>
+          resent.ok(
             sent === undefined
               ? 'This server does not verify addresses.'
-              : `A new code is on its way to ${me.email}.`;
-        })
-        .catch((error: unknown) =>
-          showError({ error: (message) => (resendAlert.textContent = message) }, error),
-        );
+              : `A new code is on its way to ${me.email}.`,
+          ),
+        )
+        .catch(resent.fail);
     });
     return authCard(
       'Verify your e-mail address',
@@ -78,7 +75,7 @@ export const verifyView: View = {
       context.notice,
       verifyForm.element,
       h('p', { class: 'switch' }, 'No e-mail? ', resend),
-      h('div', { class: 'messages' }, resendStatus, resendAlert),
+      resent.element,
       h('p', { class: 'switch' }, link('account', 'Back to your account')),
     );
   },
