@@ -1,6 +1,6 @@
 import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Booted, boot } from './boot.js';
+import type { Booted } from './boot.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
 import { DatabaseAuthenticationError, DatabaseUnreachableError } from './db/wait.js';
@@ -32,6 +32,9 @@ let stopping = false;
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 try {
+  // Loaded only now: the schema, Prisma and the rest take most of a second, which a bad setting need
+  // not wait for (it exits at once, above) and the port need not wait for either.
+  const { boot } = await import('./boot.js');
   booted = await boot(config, logger);
 } catch (error) {
   // Conditions a person fixes outside the code get their one line; anything else keeps its stack.
