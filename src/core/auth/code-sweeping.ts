@@ -1,5 +1,5 @@
 import { type Sweeper, type SweeperOptions, startBatchSweeper } from '../../db/batch-sweeper.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
+import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
 
 /**
@@ -17,6 +17,15 @@ export interface CodeSweeperOptions extends SweeperOptions {
 
 export const CODE_SWEEP_INTERVAL_MS = 5 * 60_000;
 
+/** Every table of one-time secrets; each has an expires_at index. */
+const TABLES = [
+  'password_reset_codes',
+  'email_codes',
+  'email_change_reverts',
+  'second_factor_challenges',
+  'webauthn_challenges',
+].map((name) => Prisma.raw(name));
+
 export function startCodeSweeper(
   prisma: PrismaClient,
   logger: Logger,
@@ -30,32 +39,18 @@ export function startCodeSweeper(
     'expired-code',
     async (limit) => {
       const at = now();
-      // ctid: the tables' keys differ (a user, a user and a purpose, an id); a row's place does not.
+      // One CTE per table, at most `limit` rows each. By ctid: the tables' keys differ (a user, a user
+      // and a purpose, an id), a row's place does not.
+      const deletes = TABLES.map(
+        (table, i) => Prisma.sql`${Prisma.raw(`t${i}`)} AS (
+          DELETE FROM ${table} WHERE ctid IN (
+            SELECT ctid FROM ${table} WHERE expires_at < ${at} LIMIT ${limit})
+          RETURNING 1)`,
+      );
+      const counts = TABLES.map((_, i) => Prisma.raw(`(SELECT count(*) FROM t${i})`));
       const [row] = await prisma.$queryRaw<{ deleted: number }[]>`
-        WITH reset AS (
-          DELETE FROM password_reset_codes WHERE ctid IN (
-            SELECT ctid FROM password_reset_codes WHERE expires_at < ${at} LIMIT ${limit})
-          RETURNING 1
-        ), email AS (
-          DELETE FROM email_codes WHERE ctid IN (
-            SELECT ctid FROM email_codes WHERE expires_at < ${at} LIMIT ${limit})
-          RETURNING 1
-        ), revert AS (
-          DELETE FROM email_change_reverts WHERE ctid IN (
-            SELECT ctid FROM email_change_reverts WHERE expires_at < ${at} LIMIT ${limit})
-          RETURNING 1
-        ), factor AS (
-          DELETE FROM second_factor_challenges WHERE ctid IN (
-            SELECT ctid FROM second_factor_challenges WHERE expires_at < ${at} LIMIT ${limit})
-          RETURNING 1
-        ), passkey AS (
-          DELETE FROM webauthn_challenges WHERE ctid IN (
-            SELECT ctid FROM webauthn_challenges WHERE expires_at < ${at} LIMIT ${limit})
-          RETURNING 1
-        )
-        SELECT ((SELECT count(*) FROM reset) + (SELECT count(*) FROM email) +
-                (SELECT count(*) FROM revert) + (SELECT count(*) FROM factor) +
-                (SELECT count(*) FROM passkey))::int AS deleted`;
+        WITH ${Prisma.join(deletes)}
+        SELECT (${Prisma.join(counts, ' + ')})::int AS deleted`;
       return row?.deleted ?? 0;
     },
     logger,
