@@ -23,6 +23,9 @@ import { SIGN_IN_CONNECTIONS } from './signin-rate.js';
 const CEILING_MB = 250;
 const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 1_200);
 
+/** A change in MB with its sign (a shrink of under 0.5 MB reads +0, not -0). */
+const signed = (mb: number) => (Math.round(mb) < 0 ? fmt(mb) : `+${fmt(Math.abs(Math.round(mb)))}`);
+
 const rssRow = (label: string, peak: TreeRss) => [
   label,
   fmt(peak.server),
@@ -117,12 +120,12 @@ export const rss: Scenario = {
           const [first, second] = [middle - before, after - middle];
           const bounded = second <= Math.max(16, first / 4);
           documents[db] = [
-            [fmt(before), fmt(middle), fmt(after), fmt(peak.total), fmt(first), fmt(second)],
+            [fmt(before), fmt(middle), fmt(after), fmt(peak.total), signed(first), signed(second)],
           ];
           verdicts.push(
             verdict(
               `${db}: RSS bounded under distinct documents`,
-              `+${fmt(first)} MB, then +${fmt(second)} MB`,
+              `${signed(first)} MB, then ${signed(second)} MB`,
               bounded,
             ),
           );

@@ -10,6 +10,7 @@ import { useBodyLimit } from './body-limit.js';
 import { useCsrfGuard, useJsonMediaTypes } from './csrf.js';
 import { boundedParserAndValidationCache } from './document-cache.js';
 import { maskedErrors } from './errors.js';
+import { useGraphqlJsExecutor } from './executor.js';
 import { renderGraphiQL, useGraphiQLAssets } from './graphiql.js';
 import { useSecurityHeaders } from './headers.js';
 import { hostCheck, useHostCheck } from './hosts.js';
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps): App {
       useSessionCookie(),
       useSecurityHeaders({ hsts: config.http.cookieSecure, graphqlEndpoint: GRAPHQL_ENDPOINT }),
       useReadiness({ endpoint: '/ready', check: createReadinessCheck(db) }),
+      useGraphqlJsExecutor(),
     ],
     context: ({ request, req }) =>
       context(request, req?.socket?.remoteAddress, { activity: !opensStream(request) }),

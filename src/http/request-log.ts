@@ -3,6 +3,7 @@ import { type ExecutionResult, getOperationAST } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 import type { Context } from '../schema/context.js';
+import { requestSlot } from '../schema/request-slot.js';
 import { originalRequest } from './replaced-requests.js';
 
 /**
@@ -24,7 +25,7 @@ const FORWARDED_ID = /^[\w.:-]{1,128}$/;
 const QUIET_PATHS = new Set(['/health', '/ready']);
 
 export function useRequestLog(logger: Logger): Plugin<Context> {
-  const entries = new WeakMap<Request, Entry>();
+  const entries = requestSlot<Entry>('request log entry');
   return {
     onRequest({ request }) {
       const forwarded = request.headers.get('x-request-id');

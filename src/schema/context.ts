@@ -9,6 +9,7 @@ import type { VerifiedToken } from '../core/sessions/tokens.js';
 import type { PrismaClient, Session, User } from '../generated/prisma/client.js';
 import { cookieIntentFor, type SessionCookieIntent } from './cookie-intent.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import { requestSlot } from './request-slot.js';
 
 /** Who is making the request, when a live session was presented. */
 export interface Viewer {
@@ -103,7 +104,7 @@ export function setViewer(context: Context, viewer: Viewer | null): void {
 
 // Keyed by the Request: Yoga hands resolvers a context object of its own making around ours, and the
 // client stays out of the Context type (it slows type-checking).
-const clients = new WeakMap<Request, PrismaClient>();
+const clients = requestSlot<PrismaClient>('database client');
 
 export function prismaFor(context: Context): PrismaClient {
   const prisma = clients.get(context.request);

@@ -11,6 +11,7 @@ import {
   sessionCookie,
 } from '../core/sessions/cookies.js';
 import { signToken } from '../core/sessions/tokens.js';
+import { requestSlot } from './request-slot.js';
 
 /**
  * Resolvers never touch headers: they record what the session cookie (and the device cookie) should
@@ -54,7 +55,7 @@ export class SessionCookieIntent {
   }
 }
 
-const intents = new WeakMap<Request, SessionCookieIntent>();
+const intents = requestSlot<SessionCookieIntent>('session cookie intent');
 
 export function cookieIntentFor(
   request: Request,
