@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { MailMessage } from './templates.js';
@@ -24,28 +24,54 @@ export interface MailTransport {
 // nodemailer waits two minutes by default; a hung SMTP server should cost the worker far less.
 const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
 
+type Nodemailer = (typeof import('nodemailer'))['default'];
+
+/**
+ * nodemailer is loaded with the first message, not at start: about 6 MB of resident memory that a
+ * server which has sent nothing yet does not need.
+ */
+function lazyTransporter<T extends Transporter>(create: (nodemailer: Nodemailer) => T) {
+  let transporter: Promise<T> | undefined;
+  return {
+    get(): Promise<T> {
+      transporter ??= import('nodemailer').then(({ default: nodemailer }) => create(nodemailer));
+      return transporter;
+    },
+    close(): void {
+      void transporter?.then((created) => created.close());
+    },
+  };
+}
+
 export function createMailTransport(config: Pick<Config, 'mail'>, logger: Logger): MailTransport {
   const { smtpUrl, from, outboxDir } = config.mail;
   const messageId = (id: string) => `<${id}@${domainOf(from)}>`;
 
   if (smtpUrl) {
-    const transporter = nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS }, { from });
+    const transporter = lazyTransporter((nodemailer) =>
+      nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS }, { from }),
+    );
     return {
       async send(mail) {
-        await transporter.sendMail({ ...fields(mail), messageId: messageId(mail.id) });
+        await (await transporter.get()).sendMail({
+          ...fields(mail),
+          messageId: messageId(mail.id),
+        });
       },
-      close: () => transporter.close(),
+      close: transporter.close,
     };
   }
 
-  const transporter = nodemailer.createTransport(
-    { streamTransport: true, buffer: true, newline: 'unix' },
-    { from },
+  const transporter = lazyTransporter((nodemailer) =>
+    nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }, { from }),
   );
   let announced = false;
   return {
     async send(mail) {
-      const info = await transporter.sendMail({ ...fields(mail), messageId: messageId(mail.id) });
+      const info = await (await transporter.get()).sendMail({
+        ...fields(mail),
+        messageId: messageId(mail.id),
+      });
       if (!announced) {
         await mkdir(outboxDir, { recursive: true });
         announced = true;
@@ -55,7 +81,7 @@ export function createMailTransport(config: Pick<Config, 'mail'>, logger: Logger
       await writeFile(path, info.message as Buffer, { mode: 0o600 });
       logger.info({ path, subject: mail.subject }, `SMTP_URL is not set: mail written to ${path}`);
     },
-    close: () => transporter.close(),
+    close: transporter.close,
   };
 }
 

@@ -1,12 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
 import type { Db } from '../../../db/db.js';
 import { uniqueViolation } from '../../../db/errors.js';
@@ -72,6 +65,16 @@ const credentialShape = z.looseObject({
   clientExtensionResults: z.looseObject({}).default({}),
 });
 
+/**
+ * The library is loaded at the first ceremony, not at start: its modules are about 9 MB of a server's
+ * resident memory, and most servers serve far more requests than passkey ceremonies.
+ */
+let library: Promise<typeof import('@simplewebauthn/server')> | undefined;
+const webAuthn = () => {
+  library ??= import('@simplewebauthn/server');
+  return library;
+};
+
 export class Passkeys {
   constructor(private readonly deps: PasskeysDeps) {}
 
@@ -85,7 +88,7 @@ export class Passkeys {
       where: { userId: user.id },
       select: { credentialId: true, transports: true },
     });
-    const options = await generateRegistrationOptions({
+    const options = await (await webAuthn()).generateRegistrationOptions({
       rpName: RP_NAME,
       rpID: this.deps.rpId,
       userName: user.name,
@@ -118,7 +121,7 @@ export class Passkeys {
           select: { credentialId: true, transports: true },
         })
       : [];
-    const options = await generateAuthenticationOptions({
+    const options = await (await webAuthn()).generateAuthenticationOptions({
       rpID: this.deps.rpId,
       challenge: Buffer.from(challenge.challenge, 'base64url'),
       timeout: CHALLENGE_TTL_MS,
@@ -137,13 +140,15 @@ export class Passkeys {
     if (stored.purpose !== 'REGISTER' || stored.userId !== userId)
       throw new AppError('INVALID_CREDENTIALS');
     const response = parse(input.response) as unknown as RegistrationResponseJSON;
-    const verified = await verifyRegistrationResponse({
-      response,
-      expectedChallenge: stored.challenge,
-      expectedOrigin: this.deps.origin,
-      expectedRPID: this.deps.rpId,
-      requireUserVerification: true,
-    }).catch(() => null);
+    const verified = await (await webAuthn())
+      .verifyRegistrationResponse({
+        response,
+        expectedChallenge: stored.challenge,
+        expectedOrigin: this.deps.origin,
+        expectedRPID: this.deps.rpId,
+        requireUserVerification: true,
+      })
+      .catch(() => null);
     if (!verified?.verified) throw new AppError('INVALID_CREDENTIALS');
     const { credential, credentialBackedUp } = verified.registrationInfo;
     return {
@@ -181,19 +186,21 @@ export class Passkeys {
     const handle = response.response.userHandle;
     if (handle && handle !== Buffer.from(userHandle(passkey.userId)).toString('base64url'))
       throw new AppError('INVALID_CREDENTIALS');
-    const verified = await verifyAuthenticationResponse({
-      response,
-      expectedChallenge: stored.challenge,
-      expectedOrigin: this.deps.origin,
-      expectedRPID: this.deps.rpId,
-      credential: {
-        id: passkey.credentialId,
-        publicKey: new Uint8Array(passkey.publicKey),
-        counter: Number(passkey.counter),
-        transports: passkey.transports,
-      },
-      requireUserVerification: true,
-    }).catch(() => null);
+    const verified = await (await webAuthn())
+      .verifyAuthenticationResponse({
+        response,
+        expectedChallenge: stored.challenge,
+        expectedOrigin: this.deps.origin,
+        expectedRPID: this.deps.rpId,
+        credential: {
+          id: passkey.credentialId,
+          publicKey: new Uint8Array(passkey.publicKey),
+          counter: Number(passkey.counter),
+          transports: passkey.transports,
+        },
+        requireUserVerification: true,
+      })
+      .catch(() => null);
     if (!verified?.verified) throw new AppError('INVALID_CREDENTIALS');
     // Conditional on the counter that was checked: a cloned authenticator racing the real one loses.
     const { count } = await this.deps.prisma.passkey.updateMany({
