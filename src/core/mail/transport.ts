@@ -24,7 +24,7 @@ export interface MailTransport {
 // nodemailer waits two minutes by default; a hung SMTP server should cost the worker far less.
 const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
 
-type Nodemailer = (typeof import('nodemailer'))['default'];
+type Nodemailer = typeof import('nodemailer')['default'];
 
 /**
  * nodemailer is loaded with the first message, not at start: about 6 MB of resident memory that a
