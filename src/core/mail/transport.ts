@@ -53,10 +53,8 @@ export function createMailTransport(config: Pick<Config, 'mail'>, logger: Logger
     );
     return {
       async send(mail) {
-        await (await transporter.get()).sendMail({
-          ...fields(mail),
-          messageId: messageId(mail.id),
-        });
+        const smtp = await transporter.get();
+        await smtp.sendMail({ ...fields(mail), messageId: messageId(mail.id) });
       },
       close: transporter.close,
     };
@@ -68,10 +66,8 @@ export function createMailTransport(config: Pick<Config, 'mail'>, logger: Logger
   let announced = false;
   return {
     async send(mail) {
-      const info = await (await transporter.get()).sendMail({
-        ...fields(mail),
-        messageId: messageId(mail.id),
-      });
+      const stream = await transporter.get();
+      const info = await stream.sendMail({ ...fields(mail), messageId: messageId(mail.id) });
       if (!announced) {
         await mkdir(outboxDir, { recursive: true });
         announced = true;

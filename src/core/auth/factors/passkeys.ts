@@ -88,7 +88,8 @@ export class Passkeys {
       where: { userId: user.id },
       select: { credentialId: true, transports: true },
     });
-    const options = await (await webAuthn()).generateRegistrationOptions({
+    const { generateRegistrationOptions } = await webAuthn();
+    const options = await generateRegistrationOptions({
       rpName: RP_NAME,
       rpID: this.deps.rpId,
       userName: user.name,
@@ -121,7 +122,8 @@ export class Passkeys {
           select: { credentialId: true, transports: true },
         })
       : [];
-    const options = await (await webAuthn()).generateAuthenticationOptions({
+    const { generateAuthenticationOptions } = await webAuthn();
+    const options = await generateAuthenticationOptions({
       rpID: this.deps.rpId,
       challenge: Buffer.from(challenge.challenge, 'base64url'),
       timeout: CHALLENGE_TTL_MS,
@@ -140,15 +142,14 @@ export class Passkeys {
     if (stored.purpose !== 'REGISTER' || stored.userId !== userId)
       throw new AppError('INVALID_CREDENTIALS');
     const response = parse(input.response) as unknown as RegistrationResponseJSON;
-    const verified = await (await webAuthn())
-      .verifyRegistrationResponse({
-        response,
-        expectedChallenge: stored.challenge,
-        expectedOrigin: this.deps.origin,
-        expectedRPID: this.deps.rpId,
-        requireUserVerification: true,
-      })
-      .catch(() => null);
+    const { verifyRegistrationResponse } = await webAuthn();
+    const verified = await verifyRegistrationResponse({
+      response,
+      expectedChallenge: stored.challenge,
+      expectedOrigin: this.deps.origin,
+      expectedRPID: this.deps.rpId,
+      requireUserVerification: true,
+    }).catch(() => null);
     if (!verified?.verified) throw new AppError('INVALID_CREDENTIALS');
     const { credential, credentialBackedUp } = verified.registrationInfo;
     return {
@@ -186,21 +187,20 @@ export class Passkeys {
     const handle = response.response.userHandle;
     if (handle && handle !== Buffer.from(userHandle(passkey.userId)).toString('base64url'))
       throw new AppError('INVALID_CREDENTIALS');
-    const verified = await (await webAuthn())
-      .verifyAuthenticationResponse({
-        response,
-        expectedChallenge: stored.challenge,
-        expectedOrigin: this.deps.origin,
-        expectedRPID: this.deps.rpId,
-        credential: {
-          id: passkey.credentialId,
-          publicKey: new Uint8Array(passkey.publicKey),
-          counter: Number(passkey.counter),
-          transports: passkey.transports,
-        },
-        requireUserVerification: true,
-      })
-      .catch(() => null);
+    const { verifyAuthenticationResponse } = await webAuthn();
+    const verified = await verifyAuthenticationResponse({
+      response,
+      expectedChallenge: stored.challenge,
+      expectedOrigin: this.deps.origin,
+      expectedRPID: this.deps.rpId,
+      credential: {
+        id: passkey.credentialId,
+        publicKey: new Uint8Array(passkey.publicKey),
+        counter: Number(passkey.counter),
+        transports: passkey.transports,
+      },
+      requireUserVerification: true,
+    }).catch(() => null);
     if (!verified?.verified) throw new AppError('INVALID_CREDENTIALS');
     // Conditional on the counter that was checked: a cloned authenticator racing the real one loses.
     const { count } = await this.deps.prisma.passkey.updateMany({
