@@ -112,6 +112,9 @@ describe('input validation', () => {
     ['empty', ''],
     ['only spaces', '   '],
     ['over 1000 characters', 'x'.repeat(1001)],
+    // PostgreSQL's text cannot hold NUL; an unpaired surrogate would be stored as U+FFFD, not as sent.
+    ['holding a NUL character', 'a\u0000b'],
+    ['holding an unpaired surrogate', 'a\ud800b'],
   ])(
     'a note that is %s answers BAD_USER_INPUT on "text" and writes nothing',
     async (_name, text) => {

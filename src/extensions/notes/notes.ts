@@ -12,6 +12,8 @@ import { checkPageSize } from '../../schema/pagination.js';
  */
 
 export const NOTE_TEXT_MAX = 1000;
+/** Half of a surrogate pair (with the u flag, a whole pair is one code point and passes). */
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
 
 export const Note = builder.prismaObject('Note', {
   fields: (t) => ({
@@ -50,6 +52,10 @@ builder.mutationFields((t) => ({
       const text = input.text.trim();
       if (text.length === 0 || text.length > NOTE_TEXT_MAX)
         throw badInput('text', `A note holds 1 to ${NOTE_TEXT_MAX} characters.`);
+      // Refused, not failed at the database: PostgreSQL's text holds no NUL, and an unpaired
+      // surrogate could only be stored as U+FFFD, which is not what was sent.
+      if (text.includes('\u0000') || UNPAIRED_SURROGATE.test(text))
+        throw badInput('text', 'A note cannot hold the NUL character or an unpaired surrogate.');
       return prismaFor(context).note.create({
         ...query,
         // The server's clock, as sessions use (tests move it by hand).
