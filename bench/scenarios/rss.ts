@@ -24,7 +24,10 @@ const CEILING_MB = 250;
 const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 1_200);
 
 /** A change in MB with its sign (a shrink of under 0.5 MB reads +0, not -0). */
-const signed = (mb: number) => (Math.round(mb) < 0 ? fmt(mb) : `+${fmt(Math.abs(Math.round(mb)))}`);
+const signed = (mb: number) => {
+  const rounded = Math.round(mb) || 0;
+  return rounded < 0 ? fmt(rounded) : `+${fmt(rounded)}`;
+};
 
 const rssRow = (label: string, peak: TreeRss) => [
   label,
