@@ -7,6 +7,7 @@ import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { openPglite, pgliteAdapter } from './pglite-template.js';
 import { UnnamedStatementsClient } from './pooler.js';
+import { lightQueryCompiler } from './query-compiler.js';
 import { pgliteStatements, postgresStatements, type RunStatement } from './statements.js';
 
 export interface Database {
@@ -35,9 +36,14 @@ export async function openDatabase(
   options: DatabaseOptions = {},
 ): Promise<Database> {
   const client = (adapter: SqlMigrationAwareDriverAdapterFactory) => {
-    if (!options.onQuery) return new PrismaClient({ adapter });
+    // The generated options type leaves out `__internal`, which the runtime's own type declares.
+    const withCompiler = <T extends object>(settings: T) =>
+      ({ ...settings, __internal: lightQueryCompiler }) as T;
+    if (!options.onQuery) return new PrismaClient(withCompiler({ adapter }));
     const onQuery = options.onQuery;
-    const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+    const prisma = new PrismaClient(
+      withCompiler({ adapter, log: [{ emit: 'event' as const, level: 'query' as const }] }),
+    );
     prisma.$on('query', (event) => onQuery(event.query));
     return prisma;
   };
