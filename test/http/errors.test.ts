@@ -43,6 +43,7 @@ describe('BAD_USER_INPUT names the field, and nothing is written', () => {
     ],
     ['a password of 7 characters', { password: 'seven77' }, 'password'],
     ['a password over 256 characters', { password: 'p'.repeat(257) }, 'password'],
+    ['a password with an unpaired surrogate', { password: 'k7#Qz!m2\uD800' }, 'password'],
     ['a displayName over 255 characters', { displayName: 'd'.repeat(256) }, 'displayName'],
   ];
   for (const [what, override, field] of cases) {

@@ -168,11 +168,18 @@ export function normaliseDisplayName(field: string, raw: string | null | undefin
   return displayName;
 }
 
+// With the u flag a well-formed pair is one code point, so only an unpaired half is in category Cs.
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
+
 export function checkPassword(field: string, password: string): string {
   const n = length(password);
   if (n < PASSWORD_MIN || n > PASSWORD_MAX) {
     throw badInput(field, `The password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.`);
   }
+  // UTF-8 has no form for half a surrogate pair: argon2 would hash every such half as U+FFFD, so two
+  // different passwords would verify as one. A new password must be text that survives encoding.
+  if (UNPAIRED_SURROGATE.test(password))
+    throw badInput(field, 'The password contains an unpaired surrogate, which is not text.');
   if (isCommonPassword(password))
     throw badInput(field, 'This password is too common; choose another.');
   return password;
