@@ -96,6 +96,50 @@ export async function alternate<T extends Load>(
   return [medianLoad(runs[0]), medianLoad(runs[1])] as const;
 }
 
+/** B against A, each measure's B/A taken within a pair of adjacent windows, then the median over pairs. */
+export interface PairedLoads {
+  a: Load;
+  b: Load;
+  ratio: { rps: number; p50: number; p99: number };
+}
+
+/**
+ * A and B in many short windows, back to back (A then B, then B then A, and so on). This machine's speed
+ * swings by tens of percent from one window of a few seconds to the next, with the same server and
+ * load: a ratio of two medians taken over minutes carries that swing, while the ratio inside each pair
+ * of adjacent one-second windows mostly does not. The median of those ratios is the comparison.
+ */
+export async function pairedWindows(
+  a: (durationS: number) => Promise<Load>,
+  b: (durationS: number) => Promise<Load>,
+  pairs: number,
+  windowS = 1,
+): Promise<PairedLoads> {
+  await a(windowS);
+  await b(windowS);
+  const runs: [Load[], Load[]] = [[], []];
+  for (let pair = 0; pair < pairs; pair++) {
+    if (pair % 2 === 0) {
+      runs[0].push(await a(windowS));
+      runs[1].push(await b(windowS));
+    } else {
+      runs[1].push(await b(windowS));
+      runs[0].push(await a(windowS));
+    }
+  }
+  const pairRatio = (pick: (run: Load) => number) =>
+    median(runs[1].map((run, i) => pick(run) / pick(runs[0][i] as Load)));
+  return {
+    a: medianLoad(runs[0]),
+    b: medianLoad(runs[1]),
+    ratio: {
+      rps: pairRatio((run) => run.rps),
+      p50: pairRatio((run) => run.p50),
+      p99: pairRatio((run) => run.p99),
+    },
+  };
+}
+
 /** Each measure's median over the runs (the upper one of an even count); counts are summed. */
 export function medianLoad(runs: readonly Load[]): Load {
   const median = (pick: (run: Load) => number) =>
