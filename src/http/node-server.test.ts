@@ -65,4 +65,28 @@ describe('the Node server', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 404 /);
     expect(answer).toContain('"code":"NOT_FOUND"');
   });
+
+  it('answers a Host header that is no host and port with a JSON 400, not a 500 with a stack trace', async () => {
+    const port = await listening();
+    for (const host of [
+      'localhost:abc',
+      'localhost:99999',
+      'local host',
+      '[::1',
+      'localhost:4200, evil.test',
+    ]) {
+      const answer = await exchange(
+        port,
+        `GET /health HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+      );
+      expect(answer, host).toMatch(/^HTTP\/1\.1 400 /);
+      expect(answer, host).toContain('"code":"BAD_USER_INPUT"');
+      expect(answer, host).not.toContain('at ');
+    }
+    const fine = await exchange(
+      port,
+      'GET /health HTTP/1.1\r\nHost: localhost:4200\r\nConnection: close\r\n\r\n',
+    );
+    expect(fine).toMatch(/^HTTP\/1\.1 200 /);
+  });
 });

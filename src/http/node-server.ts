@@ -10,8 +10,9 @@ import { type ErrorCode, errorBody } from '../errors.js';
 
 /**
  * What Node's HTTP server hands over before Yoga sees a request. A request target that is not a path
- * (`GET http://host/x`, `OPTIONS *`) cannot become a URL in Yoga's adapter, which would answer 500 with
- * its stack trace; a request Node cannot parse gets a bare 400. Both get our JSON error shape instead.
+ * (`GET http://host/x`, `OPTIONS *`) or a Host header that is not a host cannot become a URL in Yoga's
+ * adapter, which would answer 500 with its stack trace; a request Node cannot parse gets a bare 400.
+ * All of them get our JSON error shape instead.
  */
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -27,12 +28,17 @@ function answer(res: ServerResponse, status: number, code: ErrorCode, message: s
   res.writeHead(status, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(body) }).end(body);
 }
 
-/** Passes requests whose target is a path on to `handler`; refuses the others. */
-function pathTargetsOnly(handler: RequestListener): RequestListener {
+/** Passes on requests that Yoga can make a URL of; refuses the others. */
+function routableOnly(handler: RequestListener): RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {
     // Only the origin form (RFC 9112 3.2.1) names one of our routes; proxies' forms are not for us.
-    if (req.url?.startsWith('/')) return handler(req, res);
-    answer(res, 404, 'NOT_FOUND', 'Not found.');
+    if (!req.url?.startsWith('/')) return answer(res, 404, 'NOT_FOUND', 'Not found.');
+    // Yoga's adapter makes the URL from the Host header; one that is not a host and port
+    // (`localhost:abc`, `a, b`) would be a 500 with its stack trace, where RFC 9112 3.2 says 400.
+    const host = req.headers.host;
+    if (host !== undefined && !URL.canParse(`http://${host}${req.url}`))
+      return answer(res, 400, 'BAD_USER_INPUT', 'The Host header is not a host name and port.');
+    handler(req, res);
   };
 }
 
@@ -88,7 +94,7 @@ export function createHttpServer(
       headersTimeout: timeouts.headersTimeoutMs,
       connectionsCheckingInterval: timeouts.checkIntervalMs,
     },
-    pathTargetsOnly(handler),
+    routableOnly(handler),
   );
   answerClientErrors(server);
   return server;
