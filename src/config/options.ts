@@ -294,7 +294,7 @@ export const OPTIONS = {
   },
   GRAPHQL_MAX_COST: {
     ...count(20_000),
-    doc: "GraphQL Armor's static cost (objects 2, scalars 1, ×1.5 per level, ×`first` for lists)",
+    doc: "static cost (objects 2, scalars 1, ×1.5 per level, ×a list's length: `first`, the largest page for a variable, a full page for a list without paging)",
   },
   GRAPHQL_MAX_DIRECTIVES: {
     ...count(50),

@@ -2,10 +2,11 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
+import { useCostLimit } from './cost-limit.js';
 
 /**
- * Operation limits (API.md, Abuse limits), by GraphQL Armor's Envelop plugins: depth, aliases, tokens,
- * directives and a static cost are checked before anything executes.
+ * Operation limits (API.md, Abuse limits), by GraphQL Armor's Envelop plugins: depth, aliases, tokens and
+ * directives, and a static cost (cost-limit.ts) are checked before anything executes.
  *
  * Depth leaves `__schema` aside, as API.md says, and that exemption cannot be used by accident:
  * - it covers only the literal `__schema` field, under which nothing but introspection types exist
@@ -28,10 +29,12 @@ export function useArmor(limits: Config['graphql'], introspection: boolean): Plu
       // Counted while parsing, where there is no validation context: a thrown syntax error is already a 400.
       maxTokens: { n: limits.maxTokens },
       maxDirectives: { n: limits.maxDirectives, ...asValidationError },
-      costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, ...asValidationError },
+      // Ours (cost-limit.ts): Armor's costs a list by a literal `first` only.
+      costLimit: { enabled: false },
       blockFieldSuggestion: { enabled: !limits.fieldSuggestions },
     }),
   ];
+  plugins.push(useCostLimit(limits.maxCost));
   if (!introspection) plugins.push(useNoIntrospection());
   if (!limits.fieldSuggestions) plugins.push(useNoSuggestions());
   return plugins;

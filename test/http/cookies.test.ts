@@ -155,6 +155,8 @@ describe('the session cookie (COOKIE_SECURE=false)', () => {
     const { user } = await signUp(c);
     const bare = client();
     expect(await meId(bare, { authorization: `Bearer ${c.sessionValue!}` })).toBe(user.id);
+    // The scheme's name is case-insensitive (RFC 9110 11.1).
+    expect(await meId(client(), { authorization: `bearer ${c.sessionValue!}` })).toBe(user.id);
     const sessions = await bare.request(
       graphql(`
         query SessionsCurrent {

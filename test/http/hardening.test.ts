@@ -218,6 +218,46 @@ describe('operation limits (GraphQL Armor)', () => {
     expect(refused.errors?.[0]?.message).toMatch(/cost limit/i);
   });
 
+  it('costs a list by what it can hold: a variable `first` as the largest page, a missing one as its default, a list without paging as a full page', async () => {
+    const { account } = await signUp(client());
+    const c = client();
+    await c.request('mutation ($input: SignInInput!) { signIn(input: $input) { user { id } } }', {
+      input: { name: account.name, password: account.password },
+    });
+    const node = 'node { id name displayName email createdAt activeSessionCount lastSeenAt }';
+    const thirty = (field: string, head = '') =>
+      `${head}{ ${Array.from({ length: 30 }, (_, i) => `p${i}: ${field}`).join(' ')} }`;
+    const cases: [string, string, Record<string, unknown>][] = [
+      [
+        'first from a variable',
+        thirty(`users(first: $n) { edges { ${node} } }`, 'query ($n: Int) '),
+        { n: 100 },
+      ],
+      [
+        'first from a variable with a default',
+        thirty(`users(first: $n) { edges { ${node} } }`, 'query ($n: Int = 100) '),
+        {},
+      ],
+      ['first left to its default', thirty(`users { edges { ${node} } }`), {}],
+      [
+        'a list without paging',
+        thirty(
+          'sessions { id deviceName userAgent ip createdAt expiresAt user { activeSessionCount lastSeenAt } }',
+        ),
+        {},
+      ],
+    ];
+    for (const [what, document, variables] of cases) {
+      // One of each is an ordinary request...
+      const one = document.replace(/ p1: .*(?= \})/, '');
+      expect((await c.request(one, variables)).errors, what).toBeUndefined();
+      // ...thirty in one operation are not, however the length is written.
+      const refused = await c.request(document, variables);
+      expect(refused.status, what).toBe(400);
+      expect(refused.errors?.[0]?.message, what).toMatch(/cost limit/i);
+    }
+  });
+
   it('keeps the standard introspection query working outside production (depth leaves __schema aside)', async () => {
     const response = await client().request<IntrospectionQuery>(
       getIntrospectionQuery({ inputValueDeprecation: true }),

@@ -67,6 +67,8 @@ export function presentedDeviceValue(
   return parseCookie(header)[deviceCookieName(settings)] || undefined;
 }
 
+const BEARER = /^bearer +/i;
+
 /**
  * The presented session value and where it came from: `Authorization: Bearer <same value>` for
  * non-browser clients, which wins over the cookie, or else the cookie.
@@ -76,8 +78,10 @@ export function presentedSessionValue(
   settings: CookieSettings,
 ): { value: string; via: 'bearer' | 'cookie' } | undefined {
   const authorization = headers.get('authorization');
-  if (authorization?.startsWith('Bearer ')) {
-    const value = authorization.slice('Bearer '.length).trim();
+  // RFC 9110 11.1: the scheme's name is case-insensitive (`bearer`, `BEARER`).
+  const bearer = authorization ? BEARER.exec(authorization) : null;
+  if (authorization && bearer) {
+    const value = authorization.slice(bearer[0].length).trim();
     return value ? { value, via: 'bearer' } : undefined;
   }
   const header = headers.get('cookie');
