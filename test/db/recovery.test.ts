@@ -135,6 +135,26 @@ describe('resetPassword', () => {
     expect(await sessionRows()).toBe(before);
   });
 
+  it('sends as many statements for an unknown address as for a known one with no code, for a code and a link', async () => {
+    const { account } = await signUp(client());
+    const statementsOf = async (email: string, otp: string) => {
+      await outboxSettled(bed.server);
+      bed.server.resetQueryLog();
+      const response = await resetPassword(client(), {
+        email,
+        otp,
+        newPassword: 'whatever-password',
+      });
+      expect(errorCode(response)).toBe('INVALID_OTP');
+      return bed.server.queries.filter((sql) => !/(^|[^".])mail_outbox\b/.test(sql)).length;
+    };
+    for (const otp of ['123456', 'A'.repeat(22)]) {
+      const known = await statementsOf(account.email, otp);
+      const unknown = await statementsOf(`nobody_${Date.now()}@example.test`, otp);
+      expect(unknown, otp).toBe(known);
+    }
+  });
+
   it('checks the new password before spending a check of the code', async () => {
     const { account } = await signUp(client());
     const code = await requestCode(client(), bed.smtp, account.email);

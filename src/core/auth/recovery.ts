@@ -146,7 +146,15 @@ export class Recovery {
     const attempt = await limits.resetPassword(client.ip);
 
     const user = await prisma.user.findUnique({ where: { emailKey } });
-    const proof = user ? await this.prove(user.id, otp) : null;
+    // An unknown address goes through the same checks as an account with no live code (a budget of its
+    // own claimed and given back, a look for the code that finds none), so the time INVALID_OTP takes
+    // does not tell which addresses have accounts.
+    const proof = await this.prove(
+      user
+        ? { userId: user.id, budget: user.id }
+        : { userId: NO_USER, budget: `unknown:${emailKey}` },
+      otp,
+    );
     if (!user || !proof) throw new AppError('INVALID_OTP');
     await attempt.succeeded();
     const methods = await this.secondStep(user, input, client, proof);
@@ -220,17 +228,23 @@ export class Recovery {
     return ['EMAIL_CODE', await factors.prove(user, input, 'RESET', client)];
   }
 
-  /** The stored hash `otp` matched, as a condition on the row, or null when it is neither code nor link. */
-  private prove(userId: string, otp: string): Promise<Proof | null> {
-    if (OTP_FORMAT.test(otp)) return this.proveCode(userId, otp);
+  /**
+   * The stored hash `otp` matched, as a condition on the row, or null when it is neither code nor link.
+   * `budget` names whose budget of wrong codes is spent (the account's, or an unknown address's).
+   */
+  private prove(
+    { userId, budget }: { userId: string; budget: string },
+    otp: string,
+  ): Promise<Proof | null> {
+    if (OTP_FORMAT.test(otp)) return this.proveCode(userId, budget, otp);
     if (TOKEN_FORMAT.test(otp)) return this.proveLink(userId, otp);
     return Promise.resolve(null);
   }
 
-  private async proveCode(userId: string, code: string): Promise<Proof | null> {
+  private async proveCode(userId: string, account: string, code: string): Promise<Proof | null> {
     const { prisma, secrets, limits } = this.deps;
     // The account's budget across every code it is sent, claimed before the check like the code's own.
-    const budget = await limits.resetCodeBudget(userId).claim();
+    const budget = await limits.resetCodeBudget(account).claim();
     if (!budget) return null;
     // Each check is claimed before it is made, atomically: parallel guesses cannot get past MAX_CHECKS.
     const claimed = await prisma.passwordResetCode.updateManyAndReturn({
@@ -265,6 +279,9 @@ export class Recovery {
 }
 
 type Proof = { codeHash: string } | { tokenHash: string };
+
+/** The nil UUID, which no account has: an unknown address's look for a code finds nothing. */
+const NO_USER = '00000000-0000-0000-0000-000000000000';
 
 /** The account page's reset form, filled in by the link. */
 function resetLink(publicUrl: URL, email: string, token: string): string {
