@@ -50,7 +50,8 @@ export function adoptSession(context: Context, signedIn: SignedIn) {
 builder.mutationFields((t) => ({
   signUp: t.field({
     type: AuthPayload,
-    description: 'Creates the user and a session, and sets the cookie.',
+    description:
+      'Creates the user and a session, replacing any current session, and sets the cookie.',
     args: { input: t.arg({ type: SignUpInput }) },
     resolve: async (_root, { input }, context) =>
       adoptSession(
@@ -58,6 +59,7 @@ builder.mutationFields((t) => ({
         await context.services.accounts.signUp(
           { ...input, keepSignedIn: input.keepSignedIn ?? false },
           context.client,
+          context.viewer?.session,
         ),
       ),
   }),

@@ -170,6 +170,20 @@ describe('signIn', () => {
     expect(await meOf(stale)).toBeNull();
     expect((await meOf(c))?.activeSessionCount).toBe(1);
   });
+
+  it('signing up while signed in replaces the old session too: its row is gone and its cookie signs nobody in', async () => {
+    const c = client();
+    const { session: first } = await signUp(c);
+    const oldValue = c.sessionValue!;
+    const { session: second } = await signUp(c);
+    expect(second.id).not.toBe(first.id);
+    expect(
+      await server.booted.db.prisma.session.findUnique({ where: { id: first.id } }),
+    ).toBeNull();
+    const stale = client();
+    stale.jar.set('sessionId', oldValue);
+    expect(await meOf(stale)).toBeNull();
+  });
 });
 
 describe('logout', () => {

@@ -102,7 +102,8 @@ export class Accounts {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async signUp(input: SignUpInput, client: ClientInfo): Promise<SignedIn> {
+  /** `replacing`: the browser's current session (of another account), which the new one replaces, as at sign-in. */
+  async signUp(input: SignUpInput, client: ClientInfo, replacing?: Session): Promise<SignedIn> {
     const { name, nameKey, nameSkeleton } = normaliseName('name', input.name);
     const { email, emailKey } = normaliseEmail('email', input.email);
     const displayName = normaliseDisplayName('displayName', input.displayName);
@@ -134,6 +135,8 @@ export class Accounts {
         // The first browser and IP become known, so signing in again from them sends no notice.
         await this.deps.notices.rememberDevice(tx, user.id, client);
         await this.deps.emailVerification.sendOnSignUp(tx, user);
+        // The browser's cookie is about to name the new session: the old one would live on unseen.
+        if (replacing) await sessions.end(replacing.id, tx);
         const issued = await sessions.start(user.id, input.keepSignedIn, client, ['PASSWORD'], tx);
         // The account's first session is its first sign-in: the log shows where every session began.
         await this.deps.events.record(tx, {

@@ -16,7 +16,7 @@ export const createUser: RestRoute = {
     };
     const { user, session } = adoptSession(
       context,
-      await context.services.accounts.signUp(input, context.client),
+      await context.services.accounts.signUp(input, context.client, context.viewer?.session),
     );
     return { status: 201, body: { ...userJson(user), keepSignedIn: session.keepSignedIn } };
   },
