@@ -25,7 +25,8 @@ export function useArmor(limits: Config['graphql'], introspection: boolean): Plu
         flattenFragments: false,
         ...asValidationError,
       },
-      maxAliases: { n: limits.maxAliases, ...asValidationError },
+      // Armor leaves aliases of `__typename` out by default; API.md's limit counts every alias.
+      maxAliases: { n: limits.maxAliases, allowList: [], ...asValidationError },
       // Counted while parsing, where there is no validation context: a thrown syntax error is already a 400.
       maxTokens: { n: limits.maxTokens },
       maxDirectives: { n: limits.maxDirectives, ...asValidationError },

@@ -193,6 +193,11 @@ describe('operation limits (GraphQL Armor)', () => {
     const refused = await client().request(aliases(31));
     expect(refused.status).toBe(400);
     expect(refused.errors?.[0]?.message).toMatch(/aliases limit of 30/i);
+    // Aliases of __typename count like any other.
+    const typenames = `{ ${Array.from({ length: 31 }, (_, i) => `t${i}: __typename`).join(' ')} }`;
+    const alsoRefused = await client().request(typenames);
+    expect(alsoRefused.status).toBe(400);
+    expect(alsoRefused.errors?.[0]?.message).toMatch(/aliases limit of 30/i);
   });
 
   it('refuses a document over the token limit', async () => {
